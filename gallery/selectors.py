@@ -1,0 +1,1 @@
+"""Reads and query shaping of this app."""

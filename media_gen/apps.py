@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MediaGenConfig(AppConfig):
+    name = "media_gen"
+    verbose_name = "Media generation (Replicate)"

@@ -1,0 +1,1 @@
+"""django-q2 task functions of this app: thin, calling services."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SimpocConfig(AppConfig):
+    name = "simpoc"
+    verbose_name = "Accounts and API keys"

@@ -1,0 +1,54 @@
+"""Every error under /api is JSON {"detail": ...}, never an HTML page."""
+
+import json
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+class ApiJsonErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not is_api_path(request.path) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return self._json_error(response)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_api_path(request.path):
+            return None
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return JsonResponse({"detail": "Internal server error. The failure was logged."}, status=500)
+
+    @staticmethod
+    def _json_error(response: HttpResponse) -> HttpResponse:
+        status = response.status_code
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Error"
+        detail = {
+            404: "Not found.",
+            405: "Method not allowed.",
+        }.get(status, f"{reason}.")
+        replacement = JsonResponse({"detail": detail}, status=status)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", "Content-Range"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+
+
+def json_body_detail(response: HttpResponse) -> str:
+    return json.loads(response.content)["detail"]

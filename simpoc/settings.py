@@ -1,0 +1,292 @@
+"""Settings, read from the environment in this one place.
+
+Every setting has a safe development default. With SIMPOC_ENV=production the process refuses to
+start without the secrets it needs. The README's configuration table lists every variable here.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+ENVIRONMENT = env("SIMPOC_ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("SIMPOC_ENV must be 'development' or 'production'")
+PRODUCTION = ENVIRONMENT == "production"
+
+DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data")))
+
+DEBUG = env_bool("DEBUG", False)
+
+
+def _development_secret_key() -> str:
+    """A random key kept under data/ so sessions survive restarts; never committed."""
+    key_file = DATA_DIR / ".secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+SECRET_KEY = env("SECRET_KEY")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if PRODUCTION:
+    if not SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY (at least 50 characters) is required in production")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS is required in production")
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in production")
+else:
+    SECRET_KEY = SECRET_KEY or _development_secret_key()
+    ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
+
+# The address the outside world reaches this site at (webhooks, upload links).
+BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
+    [BASE_URL] if BASE_URL.startswith("https://") else []
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_q",
+    "simpoc",
+    "gallery",
+    "media_gen",
+    "simulation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "simpoc.middleware.ApiJsonErrorMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "simpoc.urls"
+WSGI_APPLICATION = "simpoc.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL, busy timeout) by default, PostgreSQL from DATABASE_URL ---------------
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASE_PATH = Path(env("DATABASE_PATH", str(DATA_DIR / "simpoc.sqlite3")))
+    DATABASE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATABASE_PATH,
+            "OPTIONS": {
+                # Seconds a writer waits for the lock instead of failing with "database is locked".
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA mmap_size=134217728;"
+                    "PRAGMA cache_size=-20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (login throttling, catalogue cache) ----------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # A file cache is shared by every web and worker process on the machine, with no server to run.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+# --- Task queue: django-q2 on the ORM broker by default, on Redis when REDIS_URL is set ----------
+Q_CLUSTER = {
+    "name": "simpoc",
+    "workers": env_int("Q_WORKERS", 2),
+    "recycle": 200,
+    "timeout": env_int("Q_TIMEOUT", 900),
+    "retry": env_int("Q_TIMEOUT", 900) + 60,
+    "max_attempts": 3,
+    "queue_limit": 50,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "poll": 0.5,
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Auth -------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/login"
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 300)
+API_KEY_MAX_PER_USER = env_int("API_KEY_MAX_PER_USER", 50)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Internationalisation ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: the built SPA (frontend/dist) served by whitenoise ------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Vite already puts a content hash in every asset name under assets/.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security ----------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The platform's health check speaks plain HTTP inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Gallery: stored media ---------------------------------------------------------------------------
+# "database" keeps bytes in BLOB columns; "s3" keeps them in S3-compatible object storage.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "database")
+if MEDIA_STORAGE not in {"database", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'database' or 's3'")
+AWS_STORAGE_BUCKET_NAME = env("S3_BUCKET", "simpoc-media")
+AWS_S3_ENDPOINT_URL = env("S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = env("S3_REGION", "us-east-1")
+AWS_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY") or None
+AWS_QUERYSTRING_EXPIRE = env_int("S3_SIGNED_URL_SECONDS", 300)
+AWS_DEFAULT_ACL = None
+if PRODUCTION and MEDIA_STORAGE == "s3" and not (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY):
+    raise ImproperlyConfigured("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with MEDIA_STORAGE=s3")
+MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 1024 * 1024 * 1024)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 80_000_000)
+USER_QUOTA_BYTES = env_int("USER_QUOTA_BYTES", 0)  # 0 = unlimited
+RETENTION_DAYS = env_int("RETENTION_DAYS", 0)  # 0 = keep forever
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Media generation: Replicate -------------------------------------------------------------------
+REPLICATE_API_TOKEN = env("REPLICATE_API_TOKEN")
+# Empty means Replicate itself when a token is set, else the built-in emulator (demo mode).
+REPLICATE_BASE_URL = env("REPLICATE_BASE_URL")
+REPLICATE_WEBHOOK_SECRET = env("REPLICATE_WEBHOOK_SECRET")
+REPLICATE_DEMO_MODE = not REPLICATE_API_TOKEN
+GENERATION_MAX_IN_FLIGHT = env_int("GENERATION_MAX_IN_FLIGHT", 5)
+GENERATION_POLL_SECONDS = env_int("GENERATION_POLL_SECONDS", 5)
+DOWNLOAD_ALLOWED_HOSTS = env_list("DOWNLOAD_ALLOWED_HOSTS", "replicate.delivery,.replicate.delivery")
+
+# --- Simulation ----------------------------------------------------------------------------------------
+SCENE_PROVIDER = env("SCENE_PROVIDER", "local")  # "local" or "llm"
+LLM_BASE_URL = env("LLM_BASE_URL")
+LLM_API_KEY = env("LLM_API_KEY")
+LLM_MODEL = env("LLM_MODEL", "gpt-4o-mini")
+RENDER_MAX_OBJECTS = env_int("RENDER_MAX_OBJECTS", 500)
+RENDER_MAX_DURATION = env_int("RENDER_MAX_DURATION", 30)
+RENDER_MAX_FPS = env_int("RENDER_MAX_FPS", 60)
+RENDER_MAX_WIDTH = env_int("RENDER_MAX_WIDTH", 1920)
+RENDER_MAX_HEIGHT = env_int("RENDER_MAX_HEIGHT", 1080)
+RENDER_MAX_IN_FLIGHT = env_int("RENDER_MAX_IN_FLIGHT", 2)

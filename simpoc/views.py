@@ -1,0 +1,24 @@
+"""Plain Django views: the health check, and the SPA shell for every page route."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "healthy"})
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    return JsonResponse({"detail": f"Not found: {request.path}"}, status=404)
+
+
+@require_GET
+@ensure_csrf_cookie
+def spa(request: HttpRequest, path: str = "") -> HttpResponse:
+    """The single-page app's HTML; its router draws the page for the path."""
+    response = render(request, "spa.html")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,1 @@
+"""Writes and workflows of this app (keyword-only functions)."""
