@@ -99,6 +99,10 @@ class ThrottledError(HttpError):
 
 @api.get("", auth=None, response=ApiRootOut, tags=["health"], summary="API status")
 def api_root(request: HttpRequest) -> dict:
+    return api_status()
+
+
+def api_status() -> dict:
     return {
         "message": "simpoc API. Documentation at /api/docs.",
         "status": "running",

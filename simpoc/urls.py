@@ -7,6 +7,7 @@ from simpoc.api import api
 urlpatterns = [
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("api", views.api_root, name="api-root"),
     path("api/", api.urls),
     # Unknown API paths stay JSON 404s instead of reaching the SPA or Django's HTML page.
     re_path(r"^api(?:/(?P<path>.*))?$", views.api_not_found),

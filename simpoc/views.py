@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 
@@ -11,6 +11,16 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "healthy"})
 
 
+@csrf_exempt
+@require_GET
+def api_root(request: HttpRequest) -> JsonResponse:
+    """GET /api without the trailing slash that the router's own root has."""
+    from simpoc.api import api_status
+
+    return JsonResponse(api_status())
+
+
+@csrf_exempt
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     return JsonResponse({"detail": f"Not found: {request.path}"}, status=404)
 

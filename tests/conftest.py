@@ -1,0 +1,79 @@
+"""Fixtures every test may use: users, signed-in clients, API-key clients, a staff client."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory, make_api_key
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    """Signed in by session, sending the CSRF token like the SPA does."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/login")  # the SPA shell sets the CSRF cookie
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    return client
+
+
+@pytest.fixture
+def other_client(other_user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(other_user)
+    client.get("/login")
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    return client
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    client.get("/login")
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    return client
+
+
+@pytest.fixture
+def api_key(user) -> str:
+    return make_api_key(user)[1]
+
+
+@pytest.fixture
+def key_client(api_key) -> Client:
+    """An outside integration: no cookies, the key in X-API-Key."""
+    return Client(enforce_csrf_checks=True, HTTP_X_API_KEY=api_key)
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client(enforce_csrf_checks=True)
