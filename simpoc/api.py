@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from simpoc import selectors, services
@@ -52,9 +53,7 @@ def _field_errors(errors: list[dict]) -> list[dict]:
 def validation_response(request: HttpRequest, errors: list[dict]) -> HttpResponse:
     fields = _field_errors(errors)
     summary = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in fields[:5])
-    return api.create_response(
-        request, {"detail": f"Invalid input. {summary}", "errors": fields}, status=422
-    )
+    return api.create_response(request, {"detail": f"Invalid input. {summary}", "errors": fields}, status=422)
 
 
 @api.exception_handler(ValidationError)
@@ -151,7 +150,7 @@ def _login_credentials(request: HttpRequest) -> LoginIn:
         }
     },
 )
-def auth_login(request: HttpRequest) -> tuple[int, dict]:
+def auth_login(request: HttpRequest) -> Status:
     credentials = _login_credentials(request)
     ip = _client_ip(request)
     wait = services.login_throttle_remaining_seconds(username=credentials.username, ip=ip)
@@ -160,11 +159,11 @@ def auth_login(request: HttpRequest) -> tuple[int, dict]:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         services.login_failure_record(username=credentials.username, ip=ip)
-        return 401, {"detail": "Incorrect username or password"}
+        return Status(401, {"detail": "Incorrect username or password"})
     services.login_failures_clear(username=credentials.username, ip=ip)
     login(request, user)
     get_token(request)  # rotate the CSRF cookie with the new session
-    return 200, {"message": "Login successful", "username": user.get_username()}
+    return Status(200, {"message": "Login successful", "username": user.get_username()})
 
 
 @auth_router.post("/logout", auth=None, response=MessageOut, summary="Sign out")
@@ -201,12 +200,12 @@ def api_key_list(request: HttpRequest) -> list:
 
 
 @auth_router.delete("/api-keys/{key_id}", response={200: MessageOut, 404: DetailOut}, summary="Revoke a key")
-def api_key_revoke(request: HttpRequest, key_id: int) -> tuple[int, dict]:
+def api_key_revoke(request: HttpRequest, key_id: int) -> Status:
     api_key = selectors.api_key_get(user=request.auth, key_id=key_id)
     if api_key is None:
-        return 404, {"detail": "API key not found."}
+        return Status(404, {"detail": "API key not found."})
     services.api_key_revoke(api_key=api_key)
-    return 200, {"message": f"API key {api_key.name!r} revoked."}
+    return Status(200, {"message": f"API key {api_key.name!r} revoked."})
 
 
 api.add_router("/auth", auth_router)

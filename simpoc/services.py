@@ -52,9 +52,7 @@ def api_key_create(*, user: AbstractBaseUser, name: str, expires_days: int | Non
     with transaction.atomic():
         active = ApiKey.objects.filter(user=user, revoked_at__isnull=True).count()
         if active >= settings.API_KEY_MAX_PER_USER:
-            raise ServiceError(
-                f"You already have {active} keys; revoke one first.", status_code=409
-            )
+            raise ServiceError(f"You already have {active} keys; revoke one first.", status_code=409)
         raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
         now = timezone.now()
         api_key = ApiKey.objects.create(

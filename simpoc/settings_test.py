@@ -7,8 +7,8 @@ from pathlib import Path
 # A scratch folder per test run keeps tests away from the developer's data/.
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="simpoc-test-"))
 
-from simpoc.settings import *  # noqa: E402, F403
-from simpoc.settings import DATA_DIR, DATABASES, Q_CLUSTER  # noqa: E402
+from simpoc.settings import *  # noqa: F403
+from simpoc.settings import DATA_DIR, DATABASES, Q_CLUSTER
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

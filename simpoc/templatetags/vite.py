@@ -37,9 +37,11 @@ def manifest() -> dict | None:
 def vite_assets() -> SafeString:
     data = manifest()
     if not data or ENTRY not in data:
-        return mark_safe("")  # noqa: S308 - constant
+        return mark_safe("")
     entry = data[ENTRY]
-    styles = format_html_join("", '<link rel="stylesheet" href="{}">', ((static(css),) for css in entry.get("css", [])))
+    styles = format_html_join(
+        "", '<link rel="stylesheet" href="{}">', ((static(css),) for css in entry.get("css", []))
+    )
     preloads = format_html_join(
         "",
         '<link rel="modulepreload" href="{}">',

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         user.is_superuser = True
         user.set_password(password)
         user.save()
-        self.stdout.write(f"Demo user: {user.get_username()}  password: {password}  (staff; /admin works too)")
+        self.stdout.write(
+            f"Demo user: {user.get_username()}  password: {password}  (staff; /admin works too)"
+        )
