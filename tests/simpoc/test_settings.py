@@ -1,0 +1,99 @@
+"""Settings come from the environment: safe defaults, and production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SIMPOC_ENV": "production",
+    "SECRET_KEY": "p" * 20 + "-not-a-real-secret-but-long-enough-for-the-check-" + "q" * 10,
+    "ALLOWED_HOSTS": "simpoc.example.com",
+    "BASE_URL": "https://simpoc.example.com",
+}
+
+
+def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SIMPOC_"))}
+    clean.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "simpoc.settings", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def setting(name: str, env: dict[str, str], tmp_path: Path) -> str:
+    result = run_manage("shell", "--no-imports", "-c", f"from django.conf import settings; print(repr(settings.{name}))", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_development_defaults_are_sqlite_in_wal_and_the_orm_broker(tmp_path):
+    assert "sqlite3" in setting("DATABASES['default']['ENGINE']", {}, tmp_path)
+    assert "journal_mode=WAL" in setting("DATABASES['default']['OPTIONS']['init_command']", {}, tmp_path)
+    assert setting("DATABASES['default']['OPTIONS']['timeout']", {}, tmp_path) == "20"
+    assert setting("Q_CLUSTER.get('orm')", {}, tmp_path) == "'default'"
+    assert setting("DEBUG", {}, tmp_path) == "False"
+    assert str(tmp_path) in setting("DATABASES['default']['NAME']", {}, tmp_path)
+
+
+def test_database_path_and_url_are_honoured(tmp_path):
+    assert "custom.db" in setting("DATABASES['default']['NAME']", {"DATABASE_PATH": str(tmp_path / "custom.db")}, tmp_path)
+    pg = setting("DATABASES['default']['ENGINE']", {"DATABASE_URL": "postgres://u@db.example:5432/x"}, tmp_path)
+    assert "postgresql" in pg
+
+
+def test_redis_url_moves_the_task_queue_to_redis(tmp_path):
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/3"}
+    assert setting("Q_CLUSTER.get('redis')", env, tmp_path) == "'redis://127.0.0.1:6379/3'"
+    assert setting("Q_CLUSTER.get('orm')", env, tmp_path) == "None"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "1"}, tmp_path=tmp_path)
+    assert result.returncode != 0 and "DEBUG" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path):
+    first = setting("SECRET_KEY", {}, tmp_path)
+    assert first == setting("SECRET_KEY", {}, tmp_path)
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.redis
+def test_tasks_round_trip_through_redis_when_configured():
+    """With REDIS_URL the django-q2 broker is Redis: a task enqueued there is dequeued intact."""
+    import redis
+    from django_q.brokers.redis_broker import Redis
+
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    connection = redis.Redis.from_url(redis_url)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {redis_url}: {exc} (.ci/run starts it)")
+    broker = Redis(list_key=f"simpoc-test-{os.getpid()}")
+    broker.connection = connection
+    try:
+        broker.enqueue("signed-task-payload")
+        assert broker.queue_size() == 1
+        task = broker.dequeue()
+        assert task[0][1] == b"signed-task-payload"
+    finally:
+        broker.delete_queue()
