@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from simpoc import services
@@ -35,3 +37,41 @@ class ApiKeyAdmin(admin.ModelAdmin):
             services.api_key_revoke(api_key=api_key)
             count += 1
         self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ("name", "prefix", "created_at", "last_used", "expires_at", "revoked_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SimpocUserAdmin(UserAdmin):
+    inlines = [ApiKeyInline]
+    list_display = ("username", "email", "is_staff", "is_active", "last_login", "date_joined", "active_keys")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_key_count=Count("api_keys", filter=Q(api_keys__revoked_at__isnull=True)))
+        )
+
+    @admin.display(description="active API keys", ordering="active_key_count")
+    def active_keys(self, obj) -> int:
+        return obj.active_key_count
+
+
+admin.site.site_header = "simpoc back office"
+admin.site.site_title = "simpoc admin"
+admin.site.index_title = "Operations"

@@ -17,7 +17,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SIMPOC_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SIMPOC_"))
+    }
     clean.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "simpoc.settings", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -25,7 +27,14 @@ def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Co
 
 
 def setting(name: str, env: dict[str, str], tmp_path: Path) -> str:
-    result = run_manage("shell", "--no-imports", "-c", f"from django.conf import settings; print(repr(settings.{name}))", env=env, tmp_path=tmp_path)
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print(repr(settings.{name}))",
+        env=env,
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -40,8 +49,12 @@ def test_development_defaults_are_sqlite_in_wal_and_the_orm_broker(tmp_path):
 
 
 def test_database_path_and_url_are_honoured(tmp_path):
-    assert "custom.db" in setting("DATABASES['default']['NAME']", {"DATABASE_PATH": str(tmp_path / "custom.db")}, tmp_path)
-    pg = setting("DATABASES['default']['ENGINE']", {"DATABASE_URL": "postgres://u@db.example:5432/x"}, tmp_path)
+    assert "custom.db" in setting(
+        "DATABASES['default']['NAME']", {"DATABASE_PATH": str(tmp_path / "custom.db")}, tmp_path
+    )
+    pg = setting(
+        "DATABASES['default']['ENGINE']", {"DATABASE_URL": "postgres://u@db.example:5432/x"}, tmp_path
+    )
     assert "postgresql" in pg
 
 
