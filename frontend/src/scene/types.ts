@@ -1,0 +1,75 @@
+/**
+ * The scene format of SCENE.md as TypeScript types, plus its limits. `simulation/scene.schema.json`
+ * is the one definition; `schema.test.ts` checks these types and limits against it, and `parse.ts`
+ * decodes untrusted JSON (imports, API answers) into them.
+ */
+
+export type Vec3 = { x: number; y: number; z: number };
+
+export const SHAPES = ["Box", "Sphere", "Cylinder"] as const;
+export type Shape = (typeof SHAPES)[number];
+
+export const BODY_TYPES = ["dynamic", "static", "kinematic"] as const;
+export type BodyType = (typeof BODY_TYPES)[number];
+
+export type Transform = { position: Vec3; rotation: Vec3; scale: Vec3 };
+export type PhysicsProperties = { mass: number; friction: number; restitution: number };
+export type VisualProperties = { color: string; shape: Shape };
+
+export type SceneObject = {
+  id: string;
+  transform: Transform;
+  physicsProperties: PhysicsProperties;
+  visualProperties: VisualProperties;
+  description?: string | null;
+  bodyType?: BodyType;
+  linearVelocity?: Vec3;
+  angularVelocity?: Vec3;
+};
+
+export type Camera = { position: Vec3; target: Vec3; fov: number };
+
+export type Scene = {
+  objects: Record<string, SceneObject>;
+  selectedObject: string | null;
+  gravity?: Vec3;
+  ground?: boolean;
+  camera?: Camera;
+};
+
+/** Inclusive numeric ranges of SCENE.md "Validation" (`exclusiveMin`: the lower bound itself is refused). */
+export type Range = { min: number; max: number; exclusiveMin?: boolean };
+
+export const LIMITS = {
+  position: { min: -1000, max: 1000 },
+  rotation: { min: -100, max: 100 },
+  scale: { min: 0, max: 100, exclusiveMin: true },
+  mass: { min: 0, max: 1e6 },
+  friction: { min: 0, max: 10 },
+  restitution: { min: 0, max: 1 },
+  velocity: { min: -1000, max: 1000 },
+  gravity: { min: -1000, max: 1000 },
+} as const satisfies Record<string, Range>;
+
+export const MAX_OBJECTS = 500;
+export const MAX_ID_LENGTH = 64;
+export const MAX_DESCRIPTION_LENGTH = 500;
+export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+export const DEFAULT_GRAVITY: Vec3 = { x: 0, y: -9.81, z: 0 };
+export const DEFAULT_CAMERA: Camera = { position: { x: 6, y: 5, z: 8 }, target: { x: 0, y: 0, z: 0 }, fov: 50 };
+
+/** SCENE.md: static when mass is 0, else dynamic, unless the object says otherwise. */
+export function bodyTypeOf(object: SceneObject): BodyType {
+  if (object.bodyType) return object.bodyType;
+  return object.physicsProperties.mass === 0 ? "static" : "dynamic";
+}
+
+export function inRange(value: number, range: Range): boolean {
+  if (!Number.isFinite(value)) return false;
+  const aboveMin = range.exclusiveMin ? value > range.min : value >= range.min;
+  return aboveMin && value <= range.max;
+}
+
+export function emptyScene(): Scene {
+  return { objects: {}, selectedObject: null };
+}

@@ -1,0 +1,26 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+const backend = "http://127.0.0.1:8000";
+
+export default defineConfig({
+  // Django serves the build through whitenoise under STATIC_URL.
+  base: "/static/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    manifest: true,
+    rollupOptions: { input: "index.html" },
+  },
+  server: {
+    proxy: {
+      "/api": backend,
+      "/admin": backend,
+      "/health": backend,
+    },
+  },
+  test: {
+    environment: "node",
+    include: ["src/**/*.test.ts"],
+  },
+});
