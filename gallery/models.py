@@ -1,1 +1,90 @@
-"""Tables of this app."""
+"""Stored media: every byte the site keeps is an Asset."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class AssetManager(models.Manager):
+    """Never loads the BLOB unless asked for by name.
+
+    It is also the base manager (``Meta.base_manager_name``), so related-object access
+    (``generation.asset``) and the deletion collector leave the bytes in the database too.
+    ``select_related("asset")`` from another model does not go through a manager: add
+    ``.defer("asset__data")`` there.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("data")
+
+
+class Asset(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+        RENDER = "render", "Render"
+        UPLOAD = "upload", "Upload"
+        THUMBNAIL = "thumbnail", "Thumbnail"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Sniffed from the bytes with libmagic, never taken from the client or the upstream server.
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds, for videos.")
+    # Set when the bytes live in object storage; then ``data`` is NULL.
+    storage_key = models.CharField(max_length=255, blank=True, default="")
+    thumbnail = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="thumbnail_of"
+    )
+    original_filename = models.CharField(max_length=255, blank=True, default="")
+    favorite = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=500, blank=True, default="")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Last column on purpose: SQLite reads the columns before a big BLOB without touching its
+    # overflow pages.
+    data = models.BinaryField(null=True, blank=True, editable=False)
+
+    objects = AssetManager()
+
+    class Meta:
+        base_manager_name = "objects"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The gallery: one user's assets of a kind, newest first (keyset pagination).
+            models.Index(fields=["owner", "kind", "-created_at", "-id"], name="asset_owner_kind_new"),
+            # Staff views across users, and the storage statistics by kind.
+            models.Index(fields=["kind", "-created_at", "-id"], name="asset_kind_new"),
+            models.Index(
+                fields=["owner", "-created_at", "-id"],
+                condition=Q(favorite=True),
+                name="asset_owner_favorites",
+            ),
+            models.Index(fields=["created_at"], condition=Q(favorite=False), name="asset_retention"),
+            models.Index(fields=["hidden_at"], condition=Q(hidden_at__isnull=False), name="asset_hidden"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(size_bytes__gte=0), name="asset_size_not_negative"),
+            models.CheckConstraint(
+                condition=Q(data__isnull=True) | Q(storage_key=""), name="asset_bytes_in_one_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.content_type}, {self.size_bytes} bytes)"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def in_object_storage(self) -> bool:
+        return bool(self.storage_key)

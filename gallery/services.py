@@ -1,1 +1,290 @@
-"""Writes and workflows of this app (keyword-only functions)."""
+"""Writes and workflows of the gallery: storing, deleting, moderating and expiring assets."""
+
+import hashlib
+import io
+import logging
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import magic
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from gallery import storage_backends, thumbnails
+from gallery.models import Asset
+from simpoc.services import ServiceError
+
+logger = logging.getLogger(__name__)
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+VIDEO_TYPES = frozenset({"video/mp4", "video/webm", "video/quicktime"})
+ACCEPTED_TYPES = IMAGE_TYPES | VIDEO_TYPES
+# libmagic's names for the same formats.
+_TYPE_ALIASES = {"video/x-m4v": "video/mp4", "audio/mp4": "video/mp4", "image/x-webp": "image/webp"}
+SNIFF_BYTES = 64 * 1024
+READ_CHUNK_BYTES = 1024 * 1024
+
+
+class AssetTooLarge(ServiceError):
+    status_code = 413
+
+
+class AssetRejected(ServiceError):
+    """Not an accepted image or video: 415 for another type, 400 for a broken or oversized one."""
+
+    status_code = 415
+
+
+class QuotaExceeded(ServiceError):
+    status_code = 507
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+@dataclass
+class _Received:
+    file: IO[bytes]
+    size: int
+    sha256: str
+    content_type: str
+
+
+def _receive(stream: IO[bytes], *, max_bytes: int) -> _Received:
+    """Copy the stream to a scratch file in chunks, hashing and counting, stopping at the cap."""
+    scratch = tempfile.NamedTemporaryFile(prefix="simpoc-asset-")  # noqa: SIM115 - closed by the caller
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        while chunk := stream.read(READ_CHUNK_BYTES):
+            size += len(chunk)
+            if size > max_bytes:
+                raise AssetTooLarge(f"The file is larger than the {_megabytes(max_bytes)} allowed.")
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+            digest.update(chunk)
+            scratch.write(chunk)
+        if size == 0:
+            raise AssetRejected("The file is empty.", status_code=400)
+        scratch.flush()
+        scratch.seek(0)
+    except BaseException:
+        scratch.close()
+        raise
+    sniffed = magic.from_buffer(head, mime=True)
+    return _Received(
+        file=scratch, size=size, sha256=digest.hexdigest(), content_type=_TYPE_ALIASES.get(sniffed, sniffed)
+    )
+
+
+def _check_quota(*, owner: AbstractBaseUser, incoming: int) -> None:
+    limit = settings.USER_QUOTA_BYTES
+    if not limit:
+        return
+    used = Asset.objects.filter(owner=owner).aggregate(total=Sum("size_bytes"))["total"] or 0
+    if used + incoming > limit:
+        raise QuotaExceeded(
+            f"Storage quota exceeded: you use {_megabytes(used)} of your {_megabytes(limit)} and this file "
+            f"needs {_megabytes(incoming)}. Delete some items from your gallery to make room."
+        )
+
+
+def _upload(received: _Received) -> str:
+    """Put the bytes in object storage before the database transaction, so no lock waits on S3."""
+    key = storage_backends.object_key_new()
+    received.file.seek(0)
+    storage_backends.object_upload(key=key, fileobj=received.file, content_type=received.content_type)
+    return key
+
+
+def _insert(
+    *,
+    owner: AbstractBaseUser,
+    kind: str,
+    received: _Received,
+    info: thumbnails.MediaInfo,
+    filename: str,
+    thumbnail: Asset | None,
+    storage_key: str,
+) -> Asset:
+    asset = Asset.objects.create(
+        owner=owner,
+        kind=kind,
+        content_type=received.content_type,
+        size_bytes=received.size,
+        sha256=received.sha256,
+        width=info.width,
+        height=info.height,
+        duration=info.duration,
+        original_filename=filename[:255],
+        thumbnail=thumbnail,
+        storage_key=storage_key,
+    )
+    if not storage_key:
+        received.file.seek(0)
+        storage_backends.blob_write(asset_id=asset.pk, fileobj=received.file, size=received.size)
+    return asset
+
+
+def asset_store(
+    *,
+    owner: AbstractBaseUser,
+    stream: IO[bytes],
+    kind: str,
+    max_bytes: int | None = None,
+    filename: str = "",
+    expected_types: Iterable[str] | None = None,
+) -> Asset:
+    """Store the bytes of ``stream`` as an Asset of ``kind`` owned by ``owner``, with its thumbnail.
+
+    The stream is read in chunks into a scratch file (never whole into memory), capped at
+    ``max_bytes`` (default MEDIA_MAX_BYTES), typed by its magic bytes, decoded far enough to know
+    its size (images under IMAGE_MAX_PIXELS), thumbnailed, checked against the owner's quota and
+    written in one transaction.
+    """
+    if kind not in Asset.Kind.values:
+        raise ValueError(f"Unknown asset kind {kind!r}")
+    allowed = frozenset(expected_types) if expected_types is not None else ACCEPTED_TYPES
+    if kind == Asset.Kind.THUMBNAIL:
+        allowed &= IMAGE_TYPES
+    received = _receive(stream, max_bytes=max_bytes or settings.MEDIA_MAX_BYTES)
+    with received.file:
+        if received.content_type not in allowed:
+            names = ", ".join(sorted(allowed)) or "nothing"
+            raise AssetRejected(
+                f"Files of type {received.content_type} are not accepted here (accepted: {names})."
+            )
+        path = Path(received.file.name)
+        small: thumbnails.Thumbnail | None = None
+        try:
+            if received.content_type in IMAGE_TYPES:
+                info = thumbnails.image_probe(path=path)
+                if kind != Asset.Kind.THUMBNAIL:
+                    small = thumbnails.image_thumbnail(source=path)
+            else:
+                info = thumbnails.video_probe(path=path)
+                small = thumbnails.video_thumbnail(path=path, duration=info.duration)
+        except thumbnails.MediaUnreadable as exc:
+            raise AssetRejected(str(exc), status_code=400) from exc
+        small_received = None
+        if small is not None:
+            small_received = _Received(
+                file=io.BytesIO(small.data),
+                size=len(small.data),
+                sha256=hashlib.sha256(small.data).hexdigest(),
+                content_type=thumbnails.THUMBNAIL_CONTENT_TYPE,
+            )
+        incoming = received.size + (small_received.size if small_received else 0)
+        _check_quota(owner=owner, incoming=incoming)  # early, before any upload
+        keys = {"main": "", "thumbnail": ""}
+        try:
+            if settings.MEDIA_STORAGE == "s3":
+                keys["main"] = _upload(received)
+                if small_received:
+                    keys["thumbnail"] = _upload(small_received)
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # Serialises one user's stores so two uploads cannot both slip under the quota.
+                    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+                _check_quota(owner=owner, incoming=incoming)
+                thumbnail = None
+                if small is not None and small_received is not None:
+                    thumbnail = _insert(
+                        owner=owner,
+                        kind=Asset.Kind.THUMBNAIL,
+                        received=small_received,
+                        info=thumbnails.MediaInfo(width=small.width, height=small.height),
+                        filename="",
+                        thumbnail=None,
+                        storage_key=keys["thumbnail"],
+                    )
+                asset = _insert(
+                    owner=owner,
+                    kind=kind,
+                    received=received,
+                    info=info,
+                    filename=filename,
+                    thumbnail=thumbnail,
+                    storage_key=keys["main"],
+                )
+        except BaseException:
+            for key in filter(None, keys.values()):
+                storage_backends.object_delete_quietly(key=key)
+            raise
+    return asset
+
+
+def asset_delete(*, asset: Asset) -> None:
+    """Delete the asset (its thumbnail and stored object follow, see gallery.signals)."""
+    asset.delete()
+
+
+def asset_set_favorite(*, asset: Asset, favorite: bool) -> Asset:
+    Asset.objects.filter(pk=asset.pk).update(favorite=favorite)
+    asset.favorite = favorite
+    return asset
+
+
+def asset_hide(*, asset: Asset, by: AbstractBaseUser, reason: str) -> Asset:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the item is hidden.", status_code=422)
+    asset.hidden_at = timezone.now()
+    asset.hidden_by = by
+    asset.hidden_reason = reason[:500]
+    asset.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return asset
+
+
+def asset_unhide(*, asset: Asset) -> Asset:
+    asset.hidden_at = None
+    asset.hidden_by = None
+    asset.hidden_reason = ""
+    asset.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return asset
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+RETENTION_BATCH = 200
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    cutoff: datetime | None
+    assets_deleted: int
+    hooks: dict[str, int]
+
+
+def retention_run(*, now: datetime | None = None) -> RetentionResult:
+    """Delete non-favourite assets older than RETENTION_DAYS, then run each RETENTION_HOOKS entry.
+
+    Thumbnails are never selected directly: they go with their asset. Works in batches so that a
+    first run on a big backlog neither holds a long write lock nor collects everything in memory.
+    """
+    if settings.RETENTION_DAYS <= 0:
+        return RetentionResult(cutoff=None, assets_deleted=0, hooks={})
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS)
+    expired = Asset.objects.filter(created_at__lt=cutoff, favorite=False).exclude(kind=Asset.Kind.THUMBNAIL)
+    deleted = 0
+    while ids := list(expired.order_by("id").values_list("id", flat=True)[:RETENTION_BATCH]):
+        with transaction.atomic():
+            deleted += (
+                Asset.objects.filter(pk__in=ids).exclude(favorite=True).delete()[1].get("gallery.Asset", 0)
+            )
+    hooks: dict[str, int] = {}
+    for dotted in settings.RETENTION_HOOKS:
+        hooks[dotted] = import_string(dotted)(cutoff=cutoff)
+    logger.info("Retention before %s: %s assets deleted, hooks %s", cutoff, deleted, hooks)
+    return RetentionResult(cutoff=cutoff, assets_deleted=deleted, hooks=hooks)

@@ -266,6 +266,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 80_000_000)
 USER_QUOTA_BYTES = env_int("USER_QUOTA_BYTES", 0)  # 0 = unlimited
 RETENTION_DAYS = env_int("RETENTION_DAYS", 0)  # 0 = keep forever
+# Dotted paths of functions(cutoff=datetime) -> int that the retention job calls after it deleted
+# expired assets; each app appends its own.
+RETENTION_HOOKS: list[str] = []
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
