@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SimpocConfig(AppConfig):
     name = "simpoc"
-    verbose_name = "Accounts and API keys"
+    verbose_name = "Accounts, API keys and backups"
+
+    def ready(self) -> None:
+        from simpoc.schedules import ensure_backup_schedule
+
+        post_migrate.connect(ensure_backup_schedule, sender=self, dispatch_uid="simpoc-backup-schedule")

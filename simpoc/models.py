@@ -33,3 +33,31 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class Backup(models.Model):
+    """One backup of the database (and the manifest of object-storage keys), and what its check found."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        VERIFIED = "verified", "Verified"
+        FAILED = "failed", "Failed"
+        DELETED = "deleted", "Deleted by rotation"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    engine = models.CharField(max_length=16)
+    path = models.CharField(max_length=500, blank=True, default="")
+    size_bytes = models.BigIntegerField(default=0)
+    table_counts = models.JSONField(default=dict, blank=True)
+    asset_count = models.PositiveIntegerField(default=0)
+    checked_assets = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    trigger = models.CharField(max_length=16, default="schedule")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Backup {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -202,6 +202,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# --- Backups ----------------------------------------------------------------------------------------------
+BACKUP_DIR = Path(env("BACKUP_DIR", str(DATA_DIR / "backups")))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_HOUR_UTC = env_int("BACKUP_HOUR_UTC", 3)  # the daily schedule's hour; -1 turns the schedule off
+BACKUP_SAMPLE_ASSETS = env_int("BACKUP_SAMPLE_ASSETS", 50)  # assets re-hashed when a backup is checked
+
 # --- Internationalisation ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
