@@ -1,7 +1,9 @@
 """Reads of the gallery: permission-filtered querysets that never load the BLOB."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet, Sum
 
 from gallery.models import Asset
 from gallery.pagination import Page, keyset_page
@@ -69,3 +71,62 @@ def asset_page(
 ) -> Page:
     assets = asset_list(user=user, kind=kind, owner_id=owner_id, favorite=favorite, hidden=hidden)
     return keyset_page(assets, before=before, limit=limit)
+
+
+# --- Storage statistics (staff) -------------------------------------------------------------------
+
+KIND_LABELS = {
+    Asset.Kind.IMAGE: "images",
+    Asset.Kind.VIDEO: "videos",
+    Asset.Kind.RENDER: "renders",
+    Asset.Kind.UPLOAD: "uploads",
+    Asset.Kind.THUMBNAIL: "thumbnails",
+}
+VIDEO_KINDS = (Asset.Kind.VIDEO, Asset.Kind.RENDER)
+
+
+def database_size_bytes() -> int:
+    """The database's size on disk (pages in use and free, SQLite; the whole database, PostgreSQL)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+        else:
+            return 0
+        return int(cursor.fetchone()[0])
+
+
+def storage_stats(*, largest_users: int = 10) -> dict:
+    """Counts and bytes by kind and by place, the biggest users; a handful of aggregate queries."""
+    by_kind = {label: {"count": 0, "bytes": 0} for label in KIND_LABELS.values()}
+    for row in Asset.objects.order_by().values("kind").annotate(count=Count("id"), bytes=Sum("size_bytes")):
+        by_kind[KIND_LABELS[row["kind"]]] = {"count": row["count"], "bytes": row["bytes"] or 0}
+    in_objects = Asset.objects.exclude(storage_key="").aggregate(count=Count("id"), bytes=Sum("size_bytes"))
+    users = (
+        Asset.objects.order_by()
+        .values("owner_id", "owner__username")
+        .annotate(count=Count("id"), bytes=Sum("size_bytes"))
+        .order_by("-bytes", "owner_id")[:largest_users]
+    )
+    total_bytes = sum(entry["bytes"] for entry in by_kind.values())
+    return {
+        "total_videos": sum(by_kind[KIND_LABELS[kind]]["count"] for kind in VIDEO_KINDS),
+        "total_assets": sum(entry["count"] for entry in by_kind.values()),
+        "total_size_bytes": total_bytes,
+        "total_size_mb": round(total_bytes / 1024**2, 2),
+        "total_size_gb": round(total_bytes / 1024**3, 3),
+        "by_kind": by_kind,
+        "media_storage": settings.MEDIA_STORAGE,
+        "object_storage": {"count": in_objects["count"], "bytes": in_objects["bytes"] or 0},
+        "database_size_bytes": database_size_bytes(),
+        "largest_users": [
+            {
+                "user_id": row["owner_id"],
+                "username": row["owner__username"],
+                "count": row["count"],
+                "bytes": row["bytes"],
+            }
+            for row in users
+        ],
+    }

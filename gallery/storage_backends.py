@@ -12,6 +12,7 @@ S3-compatible storage (``storage_key``). Nothing here ever holds a whole file in
   short-lived signed URL.
 """
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -146,7 +147,8 @@ def _sqlite_chunks(asset_id: int, start: int, length: int, chunk_bytes: int) -> 
             yield chunk
     finally:
         if blob is not None:
-            blob.close()
+            with contextlib.suppress(sqlite3.ProgrammingError):  # the connection closed first
+                blob.close()
 
 
 def _postgres_chunks(asset_id: int, start: int, length: int, chunk_bytes: int) -> Iterator[bytes]:
