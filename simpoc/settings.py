@@ -288,6 +288,7 @@ REPLICATE_DEMO_MODE = not REPLICATE_API_TOKEN
 GENERATION_MAX_IN_FLIGHT = env_int("GENERATION_MAX_IN_FLIGHT", 5)
 GENERATION_POLL_SECONDS = env_int("GENERATION_POLL_SECONDS", 5)
 DOWNLOAD_ALLOWED_HOSTS = env_list("DOWNLOAD_ALLOWED_HOSTS", "replicate.delivery,.replicate.delivery")
+RETENTION_HOOKS.append("media_gen.services.generation_prune_before")
 
 # --- Simulation ----------------------------------------------------------------------------------------
 SCENE_PROVIDER = env("SCENE_PROVIDER", "local")  # "local" or "llm"
