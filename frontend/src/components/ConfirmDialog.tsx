@@ -8,6 +8,7 @@ interface Props {
   busy?: boolean;
   busyLabel?: string;
   error?: string | null;
+  tone?: "danger" | "primary";
   onConfirm: () => void;
   onCancel: () => void;
 }
@@ -43,7 +44,7 @@ export function ConfirmDialog(props: Props) {
         <button type="button" onClick={props.onCancel} disabled={props.busy}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
+        <button type="button" className={props.tone ?? "danger"} onClick={props.onConfirm} disabled={props.busy}>
           {props.busy ? (props.busyLabel ?? "Working…") : props.confirmLabel}
         </button>
       </div>

@@ -1,12 +1,171 @@
-import { Placeholder } from "../../components/Placeholder";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { Link, useLocation, useSearchParams } from "react-router";
+import type { CatalogueModel } from "../../api/types";
+import { formatCount } from "../../app/format";
+import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
+import { StatusBadge } from "../../components/StatusBadge";
+import { usePageTitle } from "../../components/usePageTitle";
+import { useMediaItem } from "../../media/hooks";
+import { COLLECTIONS, isCollection, listModels, type Collection, type MediaKind } from "../../media/api";
+import { GenerationForm } from "./GenerationForm";
+import { readPrefill } from "./prefill";
 
-export function GeneratePage({ kind }: { kind: "video" | "image" }) {
+export function GeneratePage({ kind }: { kind: MediaKind }) {
+  usePageTitle(kind === "video" ? "Generate videos" : "Generate images");
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const prefill = useMemo(() => readPrefill(location.state), [location.state]);
+  const collectionParam = params.get("collection");
+  const collection: Collection = isCollection(kind, collectionParam) ? collectionParam : COLLECTIONS[kind][0]!.slug;
+  const modelId = params.get("model");
+  const [search, setSearch] = useState("");
+  const [recent, setRecent] = useState<{ kind: MediaKind; id: number }[]>([]);
+
+  const models = useQuery({ queryKey: ["models", collection], queryFn: () => listModels(collection), staleTime: 5 * 60_000 });
+
+  // Without a chosen model, take the collection's first so the form is there at once.
+  useEffect(() => {
+    const first = models.data?.[0];
+    if (!modelId && first) {
+      setParams({ collection, model: first.id }, { replace: true, state: location.state });
+    }
+  }, [modelId, models.data, collection, setParams, location.state]);
+
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    const all = models.data ?? [];
+    if (!needle) return all;
+    return all.filter((m) => `${m.id} ${m.name} ${m.description ?? ""}`.toLowerCase().includes(needle));
+  }, [models.data, search]);
+  const selected = models.data?.find((m) => m.id === modelId) ?? null;
+
+  function choose(model: CatalogueModel) {
+    setParams({ collection, model: model.id });
+  }
+
   return (
-    <Placeholder title={kind === "video" ? "Videos" : "Images"}>
-      <p>
-        <strong>{kind === "video" ? "Video" : "Image"} generation arrives here:</strong> pick a model, fill the form
-        made from its input schema, and generate.
-      </p>
-    </Placeholder>
+    <div className="page generate">
+      <h1>{kind === "video" ? "Generate a video" : "Generate an image"}</h1>
+      {COLLECTIONS[kind].length > 1 ? (
+        <div className="segmented" role="group" aria-label="Collection">
+          {COLLECTIONS[kind].map((c) => (
+            <button
+              key={c.slug}
+              type="button"
+              aria-pressed={c.slug === collection}
+              onClick={() => {
+                setSearch("");
+                setParams({ collection: c.slug });
+              }}
+            >
+              {c.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
+
+      <div className="generate-layout">
+        <section className="card model-picker" aria-labelledby="models-title">
+          <h2 id="models-title">Models</h2>
+          <label className="field">
+            <span>Search models</span>
+            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name or owner" />
+          </label>
+          {models.isPending ? <Loading label="Loading models…" /> : null}
+          {models.isError ? (
+            <ErrorBox
+              error={models.error}
+              action={
+                <button type="button" onClick={() => void models.refetch()}>
+                  Try again
+                </button>
+              }
+            />
+          ) : null}
+          {models.data && shown.length === 0 ? (
+            <EmptyState title={models.data.length === 0 ? "No models in this collection" : "No model matches"}>
+              <p>{models.data.length === 0 ? "The catalogue is empty right now; try again later." : "Try another name."}</p>
+            </EmptyState>
+          ) : null}
+          <ul className="model-list" aria-label="Models to choose from">
+            {shown.map((model) => (
+              <li key={model.id}>
+                <button
+                  type="button"
+                  className="model-card"
+                  aria-pressed={model.id === modelId}
+                  aria-label={`Choose ${model.id}`}
+                  onClick={() => choose(model)}
+                >
+                  {model.cover_image_url ? (
+                    <img src={model.cover_image_url} alt="" loading="lazy" width={56} height={56} />
+                  ) : (
+                    <span className="cover-missing" aria-hidden="true" />
+                  )}
+                  <span className="model-text">
+                    <strong>{model.name}</strong>
+                    <span className="hint">
+                      {model.owner} · {formatCount(model.run_count)} runs
+                    </span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section className="card form-panel" aria-labelledby="form-title">
+          {modelId ? (
+            <>
+              <h2 id="form-title">{modelId}</h2>
+              {selected?.description ? <p className="hint">{selected.description}</p> : null}
+              <GenerationForm
+                key={`${collection}:${modelId}`}
+                kind={kind}
+                collection={collection}
+                modelId={modelId}
+                prefill={prefill}
+                onStarted={(id) => setRecent((list) => [{ kind, id }, ...list.filter((r) => r.id !== id)])}
+              />
+            </>
+          ) : (
+            <>
+              <h2 id="form-title">Settings</h2>
+              <p className="hint">Choose a model to see its settings.</p>
+            </>
+          )}
+        </section>
+      </div>
+
+      {recent.length > 0 ? (
+        <section className="card" aria-labelledby="recent-title">
+          <h2 id="recent-title">Started from this page</h2>
+          <ul className="recent-list">
+            {recent.map((r) => (
+              <RecentItem key={`${r.kind}-${r.id}`} kind={r.kind} id={r.id} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function RecentItem({ kind, id }: { kind: MediaKind; id: number }) {
+  const item = useMediaItem(kind, id);
+  return (
+    <li className="recent-item">
+      {item.data?.thumbnail_url && item.data.status === "completed" ? (
+        <img src={item.data.thumbnail_url} alt="" width={48} height={48} />
+      ) : (
+        <span className="thumb-placeholder small" aria-hidden="true" />
+      )}
+      <Link to={`/${kind}/${id}`}>
+        {kind === "video" ? "Video" : "Image"} #{id}
+        {item.data?.prompt ? `: ${item.data.prompt.slice(0, 80)}` : ""}
+      </Link>
+      {item.data ? <StatusBadge status={item.data.status} /> : item.isError ? <span className="error">status unknown</span> : <Loading label="" />}
+    </li>
   );
 }

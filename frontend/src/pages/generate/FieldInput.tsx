@@ -1,0 +1,183 @@
+import type { Upload } from "./form";
+import type { Field } from "./schemaForm";
+
+interface Props {
+  field: Field;
+  value: string | boolean;
+  error: string | undefined;
+  upload: Upload | undefined;
+  disabled: boolean;
+  onChange: (value: string | boolean) => void;
+  onFile: (file: File) => void;
+}
+
+const ACCEPT_ATTR = { image: "image/jpeg,image/png,image/gif,image/webp", audio: "audio/*", video: "video/*", any: "image/*" };
+
+function rangeHint(field: Field): string {
+  if (field.kind !== "integer" && field.kind !== "number") return "";
+  const { minimum: min, maximum: max } = field;
+  if (min !== null && max !== null) return `From ${min} to ${max}.`;
+  if (min !== null) return `At least ${min}.`;
+  if (max !== null) return `At most ${max}.`;
+  return "";
+}
+
+/** One input of the generated form; the label's text is the schema's title, exactly. */
+export function FieldInput({ field, value, error, upload, disabled, onChange, onFile }: Props) {
+  const id = `field-${field.name}`;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const text = typeof value === "string" ? value : "";
+  const describedBy = [field.description || rangeHint(field) ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
+  const common = {
+    id,
+    disabled,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy || undefined,
+    "aria-required": field.required || undefined,
+  };
+
+  const label = (
+    <label htmlFor={id} className="field-label">
+      {field.title}
+      {field.required ? (
+        <span className="required-mark" aria-hidden="true" title="required">
+          {" "}
+          *
+        </span>
+      ) : null}
+    </label>
+  );
+  const hint =
+    field.description || rangeHint(field) ? (
+      <p id={hintId} className="hint">
+        {field.description} {rangeHint(field)}
+        {field.kind === "array" ? " One entry per line." : ""}
+      </p>
+    ) : null;
+  const errorLine = error ? (
+    <p id={errorId} className="error field-error">
+      {error}
+    </p>
+  ) : null;
+
+  if (field.kind === "boolean") {
+    return (
+      <div className="field switch-field">
+        <label className="switch">
+          <input
+            {...common}
+            type="checkbox"
+            role="switch"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+          />
+          <span>{field.title}</span>
+        </label>
+        {hint}
+        {errorLine}
+      </div>
+    );
+  }
+
+  let control;
+  switch (field.kind) {
+    case "longtext":
+      control = <textarea {...common} rows={field.name === "prompt" ? 4 : 2} value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case "text":
+      control = <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case "integer":
+    case "number":
+      control = (
+        <input
+          {...common}
+          type="number"
+          inputMode={field.kind === "integer" ? "numeric" : "decimal"}
+          step={field.kind === "integer" ? 1 : "any"}
+          min={field.minimum ?? undefined}
+          max={field.maximum ?? undefined}
+          value={text}
+          placeholder={field.default === null ? "empty: the model decides" : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+      break;
+    case "enum":
+      control = (
+        <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
+          {field.required && field.default !== null ? null : <option value="">{field.required ? "Choose…" : "(model default)"}</option>}
+          {field.options.map((option) => (
+            <option key={String(option)} value={String(option)}>
+              {String(option)}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case "array":
+      control = <textarea {...common} rows={3} value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case "uri": {
+      const canUpload = field.accept === "image" || field.accept === "any";
+      control = (
+        <div className="uri-input">
+          <input
+            {...common}
+            type="url"
+            placeholder="https://…"
+            value={text.startsWith("data:") ? "" : text}
+            onChange={(e) => onChange(e.target.value)}
+          />
+          {text.startsWith("data:") ? <p className="hint">Using the uploaded file.</p> : null}
+          {canUpload ? (
+            <label className="upload-button">
+              <span>Upload an image</span>
+              <input
+                type="file"
+                accept={ACCEPT_ATTR[field.accept]}
+                aria-label={`Upload ${field.title}`}
+                disabled={disabled || upload?.kind === "uploading"}
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  if (file) onFile(file);
+                  e.target.value = "";
+                }}
+              />
+            </label>
+          ) : (
+            <p className="hint">Paste a link to the {field.accept} file: uploads accept images only.</p>
+          )}
+          {upload?.kind === "uploading" ? (
+            <p role="status" className="loading">
+              <span className="spinner" aria-hidden="true" /> Uploading {upload.filename}…
+            </p>
+          ) : null}
+          {upload?.kind === "failed" ? (
+            <p role="alert" className="error">
+              Upload of {upload.filename} failed: {upload.message}
+            </p>
+          ) : null}
+          {upload?.kind === "done" || (text && !text.startsWith("data:") && field.accept === "image") || text.startsWith("data:image/") ? (
+            <img
+              className="uri-preview"
+              src={upload?.kind === "done" ? upload.preview : text}
+              alt={`Preview of ${field.title}`}
+            />
+          ) : null}
+        </div>
+      );
+      break;
+    }
+  }
+
+  return (
+    <div className={`field field-${field.kind}`}>
+      {label}
+      {control}
+      {hint}
+      {errorLine}
+    </div>
+  );
+}
