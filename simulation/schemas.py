@@ -1,1 +1,154 @@
-"""Ninja schemas of this app."""
+"""Ninja schemas of this app. The scene itself is `simulation.scene_schema.Scene`."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from simulation.scene_schema import Camera, Scene
+
+
+class GenerateIn(Schema):
+    prompt: str = Field(min_length=1, max_length=2000)
+
+
+class GeneratedSceneOut(Scene):
+    """The generated Scene plus the saved record's id and how the prompt was read."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    saved_id: int = Field(alias="_id", description="id of the saved scene record")
+    notes: list[str] = Field(alias="_notes", default_factory=list, description="how the prompt was read")
+    generator: str = Field(alias="_model", description="the scene generator that answered")
+
+
+class RefineIn(Schema):
+    scene: Scene
+    prompt: str = Field(
+        min_length=1, max_length=2000, description="the instruction, e.g. 'make the ball blue'"
+    )
+
+
+class RefinedSceneOut(Scene):
+    model_config = ConfigDict(populate_by_name=True)
+
+    notes: list[str] = Field(alias="_notes", default_factory=list, description="what was changed")
+    generator: str = Field(alias="_model", description="the scene generator that answered")
+
+
+class ValidationFindingOut(Schema):
+    severity: str
+    message: str
+    objects: list[str]
+
+
+class ValidationDetailsOut(Schema):
+    errors: list[ValidationFindingOut]
+    warnings: list[ValidationFindingOut]
+    object_count: int
+
+
+class ValidateOut(Schema):
+    valid: bool
+    message: str
+    details: ValidationDetailsOut
+
+
+class SceneRecordOut(Schema):
+    id: int
+    name: str
+    prompt: str
+    scene_data: dict[str, Any] = Field(description="a Scene (see scene.schema.json)")
+    model: str
+    created_at: datetime
+    updated_at: datetime
+    metadata: dict[str, Any]
+
+
+class SceneListOut(Schema):
+    scenes: list[SceneRecordOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SceneSaveIn(Schema):
+    scene: Scene
+    prompt: str | None = Field(None, max_length=2000)
+    name: str | None = Field(None, max_length=200)
+
+
+class SuccessOut(Schema):
+    success: bool
+    message: str
+
+
+class ModelsOut(Schema):
+    models: list[str]
+
+
+class RenderIn(Schema):
+    scene: Scene
+    duration: float = Field(5.0, description="seconds of simulated time")
+    fps: int = 30
+    resolution: list[int] = Field(default_factory=lambda: [1280, 720], min_length=2, max_length=2)
+    quality: str = "draft"
+    camera_config: Camera | None = None
+    scene_context: str | None = Field(None, max_length=2000)
+
+
+class RenderQueuedOut(Schema):
+    success: bool
+    video_id: int
+    status: str
+
+
+class RenderMetadataOut(Schema):
+    camera_config: dict[str, Any] | None
+    renderer: str
+    frames: int | None = None
+    physics_steps: int | None = None
+    seconds: dict[str, float] | None = None
+    final_positions: dict[str, list[float]] | None = None
+
+
+class RenderRecordOut(Schema):
+    id: int
+    scene_data: dict[str, Any] = Field(description="a Scene (see scene.schema.json)")
+    video_path: str | None
+    video_url: str | None
+    thumbnail_url: str | None
+    quality: str
+    duration: float
+    fps: int
+    resolution: str
+    scene_context: str
+    object_descriptions: list[str]
+    status: str
+    progress: float = Field(description="frames done / frames total, 0 to 1")
+    frames_done: int
+    frames_total: int
+    error: str | None
+    size_bytes: int | None
+    created_at: datetime
+    updated_at: datetime
+    metadata: RenderMetadataOut
+
+
+class RenderListOut(Schema):
+    success: bool
+    videos: list[RenderRecordOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RenderOneOut(Schema):
+    success: bool
+    video: RenderRecordOut
+
+
+class RenderDeletedOut(Schema):
+    success: bool
+    deleted: bool

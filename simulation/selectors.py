@@ -1,1 +1,44 @@
-"""Reads and query shaping of this app."""
+"""Reads and query shaping of this app: always filtered to what the user may see."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from simulation.models import Render, Scene
+
+
+def scene_list(*, user: AbstractBaseUser, model: str | None = None) -> QuerySet[Scene]:
+    scenes = Scene.objects.filter(owner=user)
+    if model:
+        scenes = scenes.filter(model=model)
+    return scenes.order_by("-created_at", "-id")
+
+
+def scene_get(*, user: AbstractBaseUser, scene_id: int) -> Scene | None:
+    return Scene.objects.filter(owner=user, pk=scene_id).first()
+
+
+def generator_names(*, user: AbstractBaseUser) -> list[str]:
+    """Names of the scene generators this user's saved scenes came from, excluding manual saves."""
+    names = (
+        Scene.objects.filter(owner=user)
+        .exclude(model="manual")
+        .order_by("model")
+        .values_list("model", flat=True)
+        .distinct()
+    )
+    return list(names)
+
+
+def render_list(*, user: AbstractBaseUser, quality: str | None = None) -> QuerySet[Render]:
+    renders = Render.objects.filter(owner=user).select_related("asset").defer("asset__data")
+    if quality:
+        renders = renders.filter(quality=quality)
+    return renders.order_by("-created_at", "-id")
+
+
+def render_get(*, user: AbstractBaseUser, render_id: int) -> Render | None:
+    return render_list(user=user).filter(pk=render_id).first()
+
+
+def renders_in_flight(*, user: AbstractBaseUser) -> int:
+    return Render.objects.filter(owner=user, status__in=Render.IN_FLIGHT).count()

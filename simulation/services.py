@@ -1,1 +1,323 @@
-"""Writes and workflows of this app (keyword-only functions)."""
+"""Writes and workflows of this app (keyword-only functions): scenes and renders."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from gallery.services import asset_delete, asset_store
+from simpoc.services import ServiceError
+from simulation.models import Render, Scene
+from simulation.providers.base import SceneResult, provider_get
+from simulation.render.options import DEFAULT_RENDERER, QUALITIES
+from simulation.scene_schema import Camera, SceneInvalid, scene_parse
+from simulation.selectors import renders_in_flight
+from simulation.validation import scene_check
+
+logger = logging.getLogger(__name__)
+
+MAX_PROMPT_LENGTH = 2000
+MIN_RENDER_SIZE = 16
+
+
+def _valid_scene_json(scene_data: Any) -> dict[str, Any]:
+    """The normalised JSON of a scene that passes every check, or a 422 naming the problems."""
+    report = scene_check(scene_data)
+    if not report.valid:
+        raise ServiceError(f"The scene is not valid: {report.message}", status_code=422)
+    return report.scene.to_json()
+
+
+def _prompt(prompt: str) -> str:
+    prompt = (prompt or "").strip()
+    if not prompt:
+        raise ServiceError("Describe the scene in a few words.", status_code=422)
+    if len(prompt) > MAX_PROMPT_LENGTH:
+        raise ServiceError(f"Keep the prompt under {MAX_PROMPT_LENGTH} characters.", status_code=422)
+    return prompt
+
+
+# --- Scenes ---------------------------------------------------------------------------------------------
+
+
+def scene_generate(*, user: AbstractBaseUser, prompt: str) -> tuple[Scene, SceneResult]:
+    """Generate a scene from text with the configured provider and save it for `user`."""
+    prompt = _prompt(prompt)
+    result = provider_get().generate(prompt=prompt)
+    scene_json = _valid_scene_json(result.scene)
+    scene = Scene.objects.create(
+        owner=user,
+        prompt=prompt,
+        name=prompt[:200],
+        scene_data=scene_json,
+        model=result.generator,
+        metadata={"notes": result.notes, "object_count": len(scene_json["objects"])},
+    )
+    return scene, result
+
+
+def scene_refine(*, scene_data: Any, instruction: str) -> SceneResult:
+    """Apply an instruction to a scene (not saved); the answer is a valid scene with notes."""
+    instruction = _prompt(instruction)
+    scene_json = _structurally_valid(scene_data)
+    result = provider_get().refine(scene=scene_json, instruction=instruction)
+    result.scene = _valid_scene_json(result.scene)
+    return result
+
+
+def _structurally_valid(scene_data: Any) -> dict[str, Any]:
+    try:
+        return scene_parse(scene_data).to_json()
+    except SceneInvalid as exc:
+        raise ServiceError(f"The scene is not valid: {exc}", status_code=422) from exc
+
+
+def scene_save(
+    *, user: AbstractBaseUser, scene_data: Any, prompt: str = "", name: str = "", scene: Scene | None = None
+) -> Scene:
+    """Save an edited scene: a new one, or over `scene` (which the caller checked `user` owns).
+
+    Physical warnings and errors do not block a save (a half-built scene may be saved), but the
+    structure must be valid.
+    """
+    scene_json = _structurally_valid(scene_data)
+    report = scene_check(scene_json)
+    metadata = {
+        "object_count": len(scene_json["objects"]),
+        "findings": [f.as_json() for f in report.findings[:50]],
+    }
+    if scene is None:
+        return Scene.objects.create(
+            owner=user,
+            prompt=(prompt or "")[:MAX_PROMPT_LENGTH],
+            name=(name or prompt or "Untitled scene")[:200],
+            scene_data=scene_json,
+            model="manual",
+            metadata=metadata,
+        )
+    scene.scene_data = scene_json
+    if prompt:
+        scene.prompt = prompt[:MAX_PROMPT_LENGTH]
+    if name:
+        scene.name = name[:200]
+    scene.metadata = {**scene.metadata, **metadata}
+    scene.save()
+    return scene
+
+
+def scene_delete(*, scene: Scene) -> None:
+    scene.delete()
+
+
+# --- Renders --------------------------------------------------------------------------------------------
+
+
+def _render_limits(
+    *, object_count: int, duration: float, fps: int, width: int, height: int, quality: str
+) -> None:
+    problems = []
+    if object_count > settings.RENDER_MAX_OBJECTS:
+        problems.append(f"at most {settings.RENDER_MAX_OBJECTS} objects (this scene has {object_count})")
+    if not 0 < duration <= settings.RENDER_MAX_DURATION:
+        problems.append(
+            f"a duration above 0 and at most {settings.RENDER_MAX_DURATION} s (asked {duration:g} s)"
+        )
+    if not 1 <= fps <= settings.RENDER_MAX_FPS:
+        problems.append(f"1 to {settings.RENDER_MAX_FPS} frames per second (asked {fps})")
+    if not (
+        MIN_RENDER_SIZE <= width <= settings.RENDER_MAX_WIDTH
+        and MIN_RENDER_SIZE <= height <= settings.RENDER_MAX_HEIGHT
+    ):
+        problems.append(
+            f"a resolution from {MIN_RENDER_SIZE}x{MIN_RENDER_SIZE} to "
+            f"{settings.RENDER_MAX_WIDTH}x{settings.RENDER_MAX_HEIGHT} (asked {width}x{height})"
+        )
+    elif width % 2 or height % 2:
+        problems.append(f"an even width and height for H.264 (asked {width}x{height})")
+    if quality not in QUALITIES:
+        problems.append(f"a quality of {', '.join(QUALITIES)} (asked {quality!r})")
+    if problems:
+        raise ServiceError("Renders allow " + "; ".join(problems) + ".", status_code=422)
+
+
+def render_request(
+    *,
+    user: AbstractBaseUser,
+    scene_data: Any,
+    duration: float = 5.0,
+    fps: int = 30,
+    resolution: tuple[int, int] = (1280, 720),
+    quality: str = "draft",
+    camera_config: dict[str, Any] | None = None,
+    scene_context: str = "",
+) -> Render:
+    """Check everything, then queue a render. Nothing is queued when any check refuses."""
+    width, height = resolution
+    scene_json = _structurally_valid(scene_data)
+    _render_limits(
+        object_count=len(scene_json["objects"]),
+        duration=duration,
+        fps=fps,
+        width=width,
+        height=height,
+        quality=quality,
+    )
+    if camera_config is not None:
+        try:
+            Camera.model_validate(camera_config)
+        except ValueError as exc:
+            raise ServiceError(f"camera_config is not a valid camera: {exc}", status_code=422) from exc
+    scene_json = _valid_scene_json(scene_json)
+    if not scene_json["objects"]:
+        raise ServiceError("The scene is empty: add an object before rendering.", status_code=422)
+    with transaction.atomic():
+        in_flight = renders_in_flight(user=user)
+        if in_flight >= settings.RENDER_MAX_IN_FLIGHT:
+            raise ServiceError(
+                f"You already have {in_flight} render(s) in progress (the limit is "
+                f"{settings.RENDER_MAX_IN_FLIGHT}); wait for one to finish or cancel it.",
+                status_code=429,
+            )
+        render = Render.objects.create(
+            owner=user,
+            scene_data=scene_json,
+            quality=quality,
+            duration=duration,
+            fps=fps,
+            width=width,
+            height=height,
+            camera_config=camera_config,
+            scene_context=(scene_context or "")[:2000],
+            renderer=DEFAULT_RENDERER,
+            frames_total=max(round(duration * fps), 1),
+        )
+    async_task("simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}")
+    render.refresh_from_db()
+    return render
+
+
+def _progress_recorder(render_id: int):
+    def record(done: int, total: int) -> bool:
+        updated = Render.objects.filter(pk=render_id, cancel_requested=False).update(
+            frames_done=done, updated_at=timezone.now()
+        )
+        return updated == 1  # 0: canceled or deleted meanwhile
+
+    return record
+
+
+def render_run(*, render_id: int) -> Render | None:
+    """The render job: physics, frames, MP4, stored as a gallery asset. Safe to run twice."""
+    claimed = Render.objects.filter(pk=render_id, status__in=Render.IN_FLIGHT, cancel_requested=False).update(
+        status=Render.Status.RENDERING, started_at=timezone.now(), frames_done=0, error=""
+    )
+    render = Render.objects.filter(pk=render_id).first()
+    if not claimed or render is None:
+        if render is not None and render.cancel_requested and render.status in Render.IN_FLIGHT:
+            _render_finish(render, status=Render.Status.CANCELED)
+        return render
+    # Loaded here, in the worker: the renderer brings OpenGL, which web processes never need.
+    from simulation.render.pipeline import RenderCanceled, render_scene_to_mp4
+
+    camera = Camera.model_validate(render.camera_config) if render.camera_config else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="simpoc-render-") as folder:
+            path = Path(folder) / f"render-{render.pk}.mp4"
+            output = render_scene_to_mp4(
+                scene=scene_parse(render.scene_data),
+                path=path,
+                duration=render.duration,
+                fps=render.fps,
+                width=render.width,
+                height=render.height,
+                quality=render.quality,
+                camera=camera,
+                renderer_name=render.renderer,
+                progress=_progress_recorder(render.pk),
+            )
+            if not Render.objects.filter(pk=render.pk, cancel_requested=False).exists():
+                raise RenderCanceled()
+            with path.open("rb") as stream:
+                asset = asset_store(
+                    owner=render.owner,
+                    stream=stream,
+                    kind="render",
+                    filename=f"render-{render.pk}.mp4",
+                    expected_types={"video/mp4"},
+                )
+    except RenderCanceled:
+        return _render_finish(render, status=Render.Status.CANCELED)
+    except ServiceError as exc:
+        return _render_finish(
+            render, status=Render.Status.FAILED, error=f"Storing the video failed: {exc.message}"
+        )
+    except Exception as exc:
+        logger.exception("Render %s failed", render.pk)
+        return _render_finish(
+            render, status=Render.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+    render.asset = asset
+    render.status = Render.Status.COMPLETED
+    render.frames_done = render.frames_total
+    render.finished_at = timezone.now()
+    render.metadata = {
+        **render.metadata,
+        "renderer": output.renderer,
+        "frames": output.frames,
+        "physics_steps": output.steps,
+        "seconds": output.seconds,
+        "final_positions": output.final_positions,
+    }
+    if not Render.objects.filter(pk=render.pk).exists():
+        asset_delete(asset=asset)  # the render was deleted while it was being stored
+        return None
+    render.save()
+    return render
+
+
+def _render_finish(render: Render, *, status: str, error: str = "") -> Render:
+    Render.objects.filter(pk=render.pk).update(
+        status=status, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    render.refresh_from_db()
+    return render
+
+
+def render_cancel(*, render: Render) -> Render:
+    """Cancel a queued or running render; a finished one is answered with 409."""
+    if render.status in Render.FINAL:
+        raise ServiceError(f"This render is already {render.status}.", status_code=409)
+    Render.objects.filter(pk=render.pk).update(cancel_requested=True, updated_at=timezone.now())
+    # Queued renders stop now; a running one stops at its next progress check.
+    Render.objects.filter(pk=render.pk, status=Render.Status.QUEUED).update(
+        status=Render.Status.CANCELED, finished_at=timezone.now()
+    )
+    render.refresh_from_db()
+    return render
+
+
+def render_delete(*, render: Render) -> None:
+    """Delete the render and its video (a running one is canceled first)."""
+    with transaction.atomic():
+        if render.status in Render.IN_FLIGHT:
+            Render.objects.filter(pk=render.pk).update(cancel_requested=True)
+        if render.asset_id:
+            asset_delete(asset=render.asset)  # cascades to the render
+        Render.objects.filter(pk=render.pk).delete()
+
+
+def render_prune_before(*, cutoff: datetime) -> int:
+    """Retention hook: delete finished renders without a video (failed, canceled) older than cutoff."""
+    deleted, _ = Render.objects.filter(
+        created_at__lt=cutoff, asset__isnull=True, status__in=[Render.Status.FAILED, Render.Status.CANCELED]
+    ).delete()
+    return deleted

@@ -1,1 +1,8 @@
 """django-q2 task functions of this app: thin, calling services."""
+
+from simulation import services
+
+
+def render_task(render_id: int) -> str:
+    render = services.render_run(render_id=render_id)
+    return render.status if render is not None else "deleted"

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulation.render.encoder import Mp4Encoder
+from simulation.render.options import DEFAULT_RENDERER, QUALITIES
 from simulation.render.physics import SceneWorld, frame_step_counts, steps_for_duration
-from simulation.render.renderers import DEFAULT_RENDERER, QUALITIES, renderer_open
+from simulation.render.renderers import renderer_open
 from simulation.scene_schema import Camera, Scene
 
 # Called with (frames done, frames total); returns False to stop (the render was canceled).

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import Protocol
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
+from simulation.render.options import DEFAULT_RENDERER, QUALITIES, RenderQuality
 from simulation.render.physics import Pose, Quat, Vec
 from simulation.scene_schema import Camera, Scene
 
@@ -31,22 +31,6 @@ SQRT_HALF = math.sqrt(0.5)
 # +90 degrees about X maps the scene's Y-up frame onto MuJoCo's Z-up frame: (x, y, z) -> (x, -z, y).
 Y_UP_TO_Z_UP: Quat = (SQRT_HALF, 0.0, 0.0, SQRT_HALF)
 SUN_DIRECTION = tuple(float(v) for v in np.array([-0.3, -0.4, -1.0]) / np.linalg.norm([-0.3, -0.4, -1.0]))
-
-
-@dataclass(frozen=True)
-class RenderQuality:
-    name: str
-    shadow_size: int
-    samples: int  # multisample anti-aliasing; 0 is off
-    crf: int  # x264 constant rate factor
-    preset: str  # x264 preset
-
-
-QUALITIES = {
-    "draft": RenderQuality("draft", shadow_size=2048, samples=0, crf=23, preset="veryfast"),
-    "standard": RenderQuality("standard", shadow_size=4096, samples=0, crf=20, preset="fast"),
-    "high": RenderQuality("high", shadow_size=4096, samples=4, crf=18, preset="medium"),
-}
 
 
 class Renderer(Protocol):
@@ -172,7 +156,7 @@ def _free_camera(camera: Camera) -> mujoco.MjvCamera:
 
 
 class MujocoRenderer:
-    name = "mujoco-cpu"
+    name = DEFAULT_RENDERER
 
     def __init__(
         self, scene: Scene, *, width: int, height: int, quality: str = "draft", camera: Camera | None
@@ -204,7 +188,6 @@ class MujocoRenderer:
 
 
 RENDERERS = {MujocoRenderer.name: MujocoRenderer}
-DEFAULT_RENDERER = MujocoRenderer.name
 
 
 def renderer_open(
