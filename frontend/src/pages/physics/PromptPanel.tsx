@@ -1,0 +1,95 @@
+/** Generate a scene from a description, and refine the current one with an instruction. */
+import type { Model, Msg, Request } from "./editor";
+
+function RequestStatus({ request, busyText }: { request: Request; busyText: string }) {
+  if (request.kind === "busy") {
+    return (
+      <p className="hint" role="status">
+        <span className="spinner small" aria-hidden="true" /> {busyText}
+      </p>
+    );
+  }
+  if (request.kind === "failed") {
+    return (
+      <p className="error" role="alert">
+        {request.message}
+      </p>
+    );
+  }
+  if (request.kind === "done" && request.message) {
+    return (
+      <p className="hint" role="status">
+        {request.message}
+      </p>
+    );
+  }
+  return null;
+}
+
+export function PromptPanel({
+  model,
+  dispatch,
+  onGenerate,
+  onRefine,
+}: {
+  model: Model;
+  dispatch: (msg: Msg) => void;
+  onGenerate: (prompt: string) => Promise<void>;
+  onRefine: () => void;
+}) {
+  const generating = model.generate.kind === "busy";
+  const refining = model.refine.kind === "busy";
+  const hasObjects = Object.keys(model.history.present.objects).length > 0;
+  return (
+    <section className="panel-section" aria-labelledby="prompt-title">
+      <h2 id="prompt-title">Describe a scene</h2>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const prompt = model.generatePrompt.trim();
+          if (prompt === "" || generating) return;
+          dispatch({ type: "GenerateSubmitted" });
+          void onGenerate(prompt);
+        }}
+      >
+        <label className="field">
+          <span>Scene description</span>
+          <textarea
+            rows={3}
+            maxLength={2000}
+            placeholder="e.g. three red balls falling onto a blue box"
+            value={model.generatePrompt}
+            onChange={(e) => dispatch({ type: "GeneratePromptChanged", value: e.target.value })}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={generating || model.generatePrompt.trim() === ""}>
+          {generating ? "Generating…" : "Generate scene"}
+        </button>
+      </form>
+      <RequestStatus request={model.generate} busyText="Composing the scene…" />
+      {hasObjects ? (
+        <form
+          className="refine-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            onRefine();
+          }}
+        >
+          <label className="field">
+            <span>Change the scene</span>
+            <input
+              maxLength={2000}
+              placeholder="e.g. make the ball bouncier"
+              value={model.refinePrompt}
+              onChange={(e) => dispatch({ type: "RefinePromptChanged", value: e.target.value })}
+            />
+          </label>
+          <button type="submit" disabled={refining || model.refinePrompt.trim() === ""}>
+            {refining ? "Refining…" : "Refine"}
+          </button>
+        </form>
+      ) : null}
+      <RequestStatus request={model.refine} busyText="Applying the change…" />
+    </section>
+  );
+}

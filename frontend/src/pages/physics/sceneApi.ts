@@ -1,0 +1,210 @@
+/**
+ * The simulation endpoints of API.md ("Scenes", "Simulation renders") for the physics pages. Every
+ * scene coming back from the server goes through `parseScene`, so the editor only ever holds scenes
+ * of the format it understands, whatever the server adds.
+ */
+import { api, unwrap } from "../../api/client";
+import { ApiError } from "../../api/errors";
+import { parseScene } from "../../scene/parse";
+import type { Scene } from "../../scene/types";
+import type { Finding, Quality, ValidationReport } from "./editor";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function sceneFrom(data: unknown, what: string): Scene {
+  const parsed = parseScene(data);
+  if (!parsed.ok) throw new ApiError(0, `The server sent ${what} the editor cannot read: ${parsed.errors.slice(0, 3).join("; ")}`);
+  return parsed.scene;
+}
+
+function notesOf(data: unknown): string {
+  if (!isRecord(data)) return "";
+  for (const key of ["_notes", "notes"]) {
+    const value = data[key];
+    if (Array.isArray(value)) return value.filter((n): n is string => typeof n === "string").join(" ");
+    if (typeof value === "string") return value;
+  }
+  return "";
+}
+
+export async function generateScene(prompt: string): Promise<{ scene: Scene; id: number | null; note: string }> {
+  const data: unknown = await unwrap(api.POST("/api/generate", { body: { prompt } }));
+  const id = isRecord(data) && typeof data._id === "number" ? data._id : null;
+  return { scene: sceneFrom(data, "a generated scene"), id, note: notesOf(data) };
+}
+
+export async function refineScene(scene: Scene, prompt: string): Promise<{ scene: Scene; note: string }> {
+  const data: unknown = await unwrap(api.POST("/api/refine", { body: { scene, prompt } }));
+  return { scene: sceneFrom(data, "a refined scene"), note: notesOf(data) };
+}
+
+function findings(value: unknown, severity: Finding["severity"]): Finding[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item): Finding[] => {
+    if (typeof item === "string") return [{ severity, message: item, objects: [] }];
+    if (!isRecord(item) || typeof item.message !== "string") return [];
+    const objects = Array.isArray(item.objects) ? item.objects.filter((o): o is string => typeof o === "string") : [];
+    return [{ severity, message: item.message, objects }];
+  });
+}
+
+export async function validateScene(scene: Scene): Promise<ValidationReport> {
+  const data = await unwrap(api.POST("/api/validate", { body: scene }));
+  const details: unknown = data.details;
+  return {
+    valid: data.valid,
+    message: data.message,
+    errors: isRecord(details) ? findings(details.errors, "error") : [],
+    warnings: isRecord(details) ? findings(details.warnings, "warning") : [],
+  };
+}
+
+export type SavedScene = {
+  id: number;
+  name: string;
+  prompt: string;
+  model: string;
+  createdAt: string;
+  scene: Scene | null;
+  /** Why `scene` is null: the stored document is not one the editor can read. */
+  problem: string | null;
+};
+
+function savedSceneFrom(record: {
+  id: number;
+  name?: string | null;
+  prompt?: string | null;
+  model?: string | null;
+  created_at: string;
+  scene_data: unknown;
+}): SavedScene {
+  const parsed = parseScene(record.scene_data);
+  return {
+    id: record.id,
+    name: record.name || record.prompt || `Scene ${record.id}`,
+    prompt: record.prompt ?? "",
+    model: record.model ?? "",
+    createdAt: record.created_at,
+    scene: parsed.ok ? parsed.scene : null,
+    problem: parsed.ok ? null : parsed.errors.slice(0, 3).join("; "),
+  };
+}
+
+export async function listScenes(limit: number, offset: number): Promise<{ scenes: SavedScene[]; total: number }> {
+  const data = await unwrap(api.GET("/api/scenes", { params: { query: { limit, offset } } }));
+  return { scenes: data.scenes.map(savedSceneFrom), total: data.total };
+}
+
+export async function getScene(id: number): Promise<SavedScene> {
+  return savedSceneFrom(await unwrap(api.GET("/api/scenes/{scene_id}", { params: { path: { scene_id: id } } })));
+}
+
+export async function saveScene(args: { id: number | null; scene: Scene; name: string; prompt: string }): Promise<number> {
+  const body = { scene: args.scene, name: args.name, prompt: args.prompt };
+  const saved =
+    args.id === null
+      ? await unwrap(api.POST("/api/scenes", { body }))
+      : await unwrap(api.PUT("/api/scenes/{scene_id}", { params: { path: { scene_id: args.id } }, body }));
+  return saved.id;
+}
+
+export async function renameScene(id: number, name: string, scene: Scene, prompt: string): Promise<void> {
+  await unwrap(api.PUT("/api/scenes/{scene_id}", { params: { path: { scene_id: id } }, body: { scene, name, prompt } }));
+}
+
+export async function deleteScene(id: number): Promise<void> {
+  await unwrap(api.DELETE("/api/scenes/{scene_id}", { params: { path: { scene_id: id } } }));
+}
+
+export type RenderStatus = "queued" | "rendering" | "completed" | "failed" | "canceled";
+export type Render = {
+  id: number;
+  status: RenderStatus;
+  progress: number;
+  error: string | null;
+  videoUrl: string | null;
+  thumbnailUrl: string | null;
+  duration: number;
+  fps: number;
+  resolution: string;
+  quality: string;
+  createdAt: string;
+  objectCount: number;
+};
+
+export function isFinal(status: RenderStatus): boolean {
+  return status === "completed" || status === "failed" || status === "canceled";
+}
+
+const STATUSES: readonly RenderStatus[] = ["queued", "rendering", "completed", "failed", "canceled"];
+
+function renderFrom(record: {
+  id: number;
+  status: string;
+  progress?: number | null;
+  error?: string | null;
+  video_url?: string | null;
+  thumbnail_url?: string | null;
+  duration: number;
+  fps: number;
+  resolution: string;
+  quality: string;
+  created_at: string;
+  scene_data?: unknown;
+}): Render {
+  const status = (STATUSES as readonly string[]).includes(record.status) ? (record.status as RenderStatus) : "rendering";
+  const sceneData = record.scene_data;
+  const objects = isRecord(sceneData) && isRecord(sceneData.objects) ? Object.keys(sceneData.objects).length : 0;
+  return {
+    id: record.id,
+    status,
+    progress: Math.min(Math.max(record.progress ?? 0, 0), 1),
+    error: record.error ?? null,
+    videoUrl: record.video_url || null,
+    thumbnailUrl: record.thumbnail_url || null,
+    duration: record.duration,
+    fps: record.fps,
+    resolution: record.resolution,
+    quality: record.quality,
+    createdAt: record.created_at,
+    objectCount: objects,
+  };
+}
+
+export async function startRender(args: {
+  scene: Scene;
+  duration: number;
+  fps: number;
+  resolution: string;
+  quality: Quality;
+}): Promise<number> {
+  const [width, height] = args.resolution.split("x").map(Number);
+  const answer = await unwrap(
+    api.POST("/api/genesis/render", {
+      body: {
+        scene: args.scene,
+        duration: args.duration,
+        fps: args.fps,
+        resolution: [width ?? 1280, height ?? 720],
+        quality: args.quality,
+      },
+    }),
+  );
+  return answer.video_id;
+}
+
+export async function getRender(id: number): Promise<Render> {
+  const data = await unwrap(api.GET("/api/genesis/videos/{render_id}", { params: { path: { render_id: id } } }));
+  return renderFrom(data.video);
+}
+
+export async function listRenders(limit: number, offset: number): Promise<{ renders: Render[]; total: number }> {
+  const data = await unwrap(api.GET("/api/genesis/videos", { params: { query: { limit, offset } } }));
+  return { renders: data.videos.map(renderFrom), total: data.total };
+}
+
+export async function deleteRender(id: number): Promise<void> {
+  await unwrap(api.DELETE("/api/genesis/videos/{render_id}", { params: { path: { render_id: id } } }));
+}
