@@ -1,5 +1,349 @@
-"""Thin ninja router of this app; mounted on the one NinjaAPI in simpoc/api.py."""
+"""Thin ninja router of media generation; mounted at the API root (full paths of API.md)."""
 
-from ninja import Router
+from typing import Any
 
-router = Router()
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from gallery.models import Asset
+from gallery.selectors import asset_is_visible_to
+from gallery.streaming import asset_response
+from media_gen import catalogue, selectors, services, uploads
+from media_gen.inputs import InputsInvalid
+from media_gen.models import Generation
+from media_gen.schemas import (
+    CatalogueModelsOut,
+    DeletedOut,
+    FavoriteIn,
+    ImageListOut,
+    ImageRecord,
+    InvalidInputOut,
+    ModelSchemaOut,
+    ReplicateModelsOut,
+    RunImageOut,
+    RunIn,
+    RunVideoOut,
+    UploadOut,
+    VideoListOut,
+    VideoRecord,
+    WebhookOut,
+)
+from media_gen.webhooks import WebhookInvalid
+from simpoc.schemas import DetailOut
+from simpoc.services import ServiceError
+
+router = Router(tags=["media generation"])
+ERRORS = {
+    400: DetailOut,
+    401: DetailOut,
+    403: DetailOut,
+    404: DetailOut,
+    409: DetailOut,
+    422: InvalidInputOut,
+    429: DetailOut,
+    502: DetailOut,
+    503: DetailOut,
+}
+
+
+# --- Catalogue (public) ---------------------------------------------------------------------------
+
+
+@router.get("/video-models", auth=None, response={200: CatalogueModelsOut, **ERRORS}, summary="Video models")
+def video_models(request: HttpRequest, collection: str | None = None) -> dict:
+    return catalogue.catalogue_models(kind="video", collection=collection)
+
+
+@router.get("/image-models", auth=None, response={200: CatalogueModelsOut, **ERRORS}, summary="Image models")
+def image_models(request: HttpRequest, collection: str | None = None) -> dict:
+    return catalogue.catalogue_models(kind="image", collection=collection)
+
+
+@router.get(
+    "/video-models/{owner}/{name}/schema",
+    auth=None,
+    response={200: ModelSchemaOut, **ERRORS},
+    summary="A video model's input schema",
+)
+def video_model_schema(request: HttpRequest, owner: str, name: str) -> dict:
+    return catalogue.catalogue_schema(owner=owner, name=name)
+
+
+@router.get(
+    "/image-models/{owner}/{name}/schema",
+    auth=None,
+    response={200: ModelSchemaOut, **ERRORS},
+    summary="An image model's input schema",
+)
+def image_model_schema(request: HttpRequest, owner: str, name: str) -> dict:
+    return catalogue.catalogue_schema(owner=owner, name=name)
+
+
+@router.get(
+    "/replicate-models",
+    auth=None,
+    response={200: ReplicateModelsOut, **ERRORS},
+    summary="Search or page through Replicate's public models",
+)
+def replicate_models(request: HttpRequest, query: str = "", cursor: str | None = None) -> dict:
+    return catalogue.catalogue_search(query=query, cursor=cursor)
+
+
+# --- Records ----------------------------------------------------------------------------------------
+
+
+def _record(generation: Generation) -> dict[str, Any]:
+    plural = f"{generation.kind}s"
+    asset = generation.asset
+    metadata: dict[str, Any] = {
+        "prediction_id": generation.prediction_id or None,
+        "version": generation.version or None,
+        "upstream_status": generation.upstream_status or None,
+        "stage": generation.status,
+        "download_tries": generation.download_tries,
+        "webhook_requested": generation.webhook_requested,
+        "completed_at": generation.completed_at.isoformat() if generation.completed_at else None,
+    }
+    if generation.error:
+        metadata["error"] = generation.error
+    data_url = f"/api/{plural}/{generation.pk}/data" if asset else None
+    return {
+        "id": generation.pk,
+        "prompt": generation.prompt,
+        f"{generation.kind}_url": data_url,
+        "model_id": generation.model_id,
+        "parameters": generation.inputs,
+        "status": generation.public_status,
+        "created_at": generation.created_at,
+        "collection": generation.collection,
+        "metadata": metadata,
+        "thumbnail_url": f"/api/{plural}/{generation.pk}/thumbnail" if asset and asset.thumbnail_id else None,
+        "error": generation.error or None,
+        "content_type": asset.content_type if asset else None,
+        "size_bytes": asset.size_bytes if asset else None,
+        "width": asset.width if asset else None,
+        "height": asset.height if asset else None,
+        "duration": asset.duration if asset else None,
+        "updated_at": generation.updated_at,
+        "favorite": generation.favorite,
+    }
+
+
+class ListQuery(Schema):
+    limit: int = 50
+    offset: int = 0
+    model_id: str | None = None
+    collection: str | None = None
+    status: str | None = None
+    q: str | None = None
+    favorite: bool | None = None
+    before: str | None = None
+
+
+def _get(request: HttpRequest, kind: str, generation_id: int) -> Generation:
+    generation = selectors.generation_get(user=request.auth, kind=kind, generation_id=generation_id)
+    if generation is None:
+        raise ServiceError(f"{kind.capitalize()} not found.", status_code=404)
+    return generation
+
+
+def _stored(request: HttpRequest, kind: str, generation_id: int) -> tuple[Generation, Asset]:
+    generation = _get(request, kind, generation_id)
+    asset = generation.asset
+    if asset is None or not asset_is_visible_to(asset=asset, user=request.auth):
+        raise ServiceError(f"This {kind} has no stored output yet.", status_code=404)
+    return generation, asset
+
+
+def _register(kind: str, record: type[Schema], page: type[Schema]) -> None:
+    plural = f"{kind}s"
+    label = kind.capitalize()
+
+    @router.get(
+        f"/{plural}", response={200: page, **ERRORS}, operation_id=f"{plural}_list", summary=f"{label}s"
+    )
+    def list_view(request: HttpRequest, query: Query[ListQuery]) -> dict:
+        filters = selectors.GenerationFilters(
+            model_id=query.model_id,
+            collection=query.collection,
+            status=query.status,
+            q=query.q,
+            favorite=query.favorite,
+        )
+        result = selectors.generation_page(
+            user=request.auth,
+            kind=kind,
+            filters=filters,
+            before=query.before,
+            limit=query.limit,
+            offset=query.offset,
+        )
+        return {plural: [_record(g) for g in result.items], "total": result.total, "next": result.next}
+
+    @router.get(
+        f"/{plural}/{{generation_id}}",
+        response={200: record, **ERRORS},
+        operation_id=f"{kind}_get",
+        summary=f"One {kind}",
+    )
+    def get_view(request: HttpRequest, generation_id: int) -> dict:
+        return _record(_get(request, kind, generation_id))
+
+    @router.get(
+        f"/{plural}/{{generation_id}}/data",
+        response={200: None, **ERRORS},
+        operation_id=f"{kind}_data",
+        summary=f"The {kind}'s bytes (ranges; ?download=1 for an attachment)",
+    )
+    def data_view(request: HttpRequest, generation_id: int) -> HttpResponse:
+        generation, asset = _stored(request, kind, generation_id)
+        stem = slugify(generation.prompt)[:60] or f"{kind}-{generation.pk}"
+        return asset_response(request, asset, filename_stem=stem)
+
+    @router.get(
+        f"/{plural}/{{generation_id}}/thumbnail",
+        response={200: None, **ERRORS},
+        operation_id=f"{kind}_thumbnail",
+        summary=f"A small image of the {kind}",
+    )
+    def thumbnail_view(request: HttpRequest, generation_id: int) -> HttpResponse:
+        generation, asset = _stored(request, kind, generation_id)
+        return asset_response(request, asset, thumbnail=True, filename_stem=f"{kind}-{generation.pk}")
+
+    @router.patch(
+        f"/{plural}/{{generation_id}}",
+        response={200: record, **ERRORS},
+        operation_id=f"{kind}_update",
+        summary=f"Mark the {kind} as a favourite (owner)",
+    )
+    def update_view(request: HttpRequest, generation_id: int, payload: FavoriteIn) -> dict:
+        generation = _get(request, kind, generation_id)
+        if payload.favorite is not None:
+            generation = services.generation_set_favorite(
+                generation=generation, user=request.auth, favorite=payload.favorite
+            )
+        return _record(_get(request, kind, generation.pk))
+
+    @router.delete(
+        f"/{plural}/{{generation_id}}",
+        response={200: DeletedOut, **ERRORS},
+        operation_id=f"{kind}_delete",
+        summary=f"Delete the {kind} and its stored file (owner or staff)",
+    )
+    def delete_view(request: HttpRequest, generation_id: int) -> dict:
+        services.generation_delete(generation=_get(request, kind, generation_id), user=request.auth)
+        return {"success": True, "message": f"{label} {generation_id} deleted."}
+
+    @router.post(
+        f"/{plural}/{{generation_id}}/cancel",
+        response={200: record, **ERRORS},
+        operation_id=f"{kind}_cancel",
+        summary=f"Cancel the {kind} (upstream too)",
+    )
+    def cancel_view(request: HttpRequest, generation_id: int) -> dict:
+        generation = services.generation_cancel(
+            generation=_get(request, kind, generation_id), user=request.auth
+        )
+        return _record(_get(request, kind, generation.pk))
+
+    @router.post(
+        f"/{plural}/{{generation_id}}/retry",
+        response={200: record, **ERRORS},
+        operation_id=f"{kind}_retry",
+        summary="Download again while the output is fetchable, else run the same inputs again",
+    )
+    def retry_view(request: HttpRequest, generation_id: int) -> dict:
+        generation = services.generation_retry(
+            generation=_get(request, kind, generation_id), user=request.auth
+        )
+        return _record(_get(request, kind, generation.pk))
+
+
+_register("video", VideoRecord, VideoListOut)
+_register("image", ImageRecord, ImageListOut)
+
+
+# --- Runs ---------------------------------------------------------------------------------------------
+
+
+def _run(request: HttpRequest, kind: str, payload: RunIn) -> tuple[int, dict]:
+    try:
+        generation = services.generation_start(
+            user=request.auth,
+            kind=kind,
+            model_id=payload.model_id,
+            inputs=payload.input,
+            collection=payload.collection or "",
+            version=payload.version,
+        )
+    except InputsInvalid as exc:
+        return 422, {"detail": exc.message, "errors": exc.errors}
+    return 200, {
+        f"{kind}_id": generation.pk,
+        "status": generation.public_status,
+        "demo_mode": settings.REPLICATE_DEMO_MODE,
+    }
+
+
+@router.post("/run-video-model", response={200: RunVideoOut, **ERRORS}, summary="Start a video generation")
+def run_video_model(request: HttpRequest, payload: RunIn) -> tuple[int, dict]:
+    return _run(request, "video", payload)
+
+
+@router.post("/run-image-model", response={200: RunImageOut, **ERRORS}, summary="Start an image generation")
+def run_image_model(request: HttpRequest, payload: RunIn) -> tuple[int, dict]:
+    return _run(request, "image", payload)
+
+
+# --- Uploads ------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/upload-image",
+    response={200: UploadOut, **ERRORS, 413: DetailOut, 415: DetailOut},
+    summary="Upload an input image (JPEG, PNG, GIF or WebP, at most UPLOAD_MAX_BYTES)",
+)
+def upload_image(request: HttpRequest, file: File[UploadedFile]) -> dict:
+    stored = services.upload_image_store(
+        user=request.auth, stream=file, filename=file.name or "", size=file.size
+    )
+    return {"success": True, "url": stored.url, "filename": stored.filename, "id": stored.asset.pk}
+
+
+@router.get(
+    "/upload-image/{token}",
+    auth=None,
+    response={200: None, 404: DetailOut},
+    summary="An uploaded input image behind a signed, expiring link (what Replicate fetches)",
+)
+def upload_image_fetch(request: HttpRequest, token: str) -> HttpResponse:
+    asset_id = uploads.upload_token_asset_id(token=token)
+    if asset_id is None:
+        raise ServiceError("This link is not valid or has expired.", status_code=404)
+    asset = get_object_or_404(Asset.objects.filter(hidden_at__isnull=True), pk=asset_id)
+    return asset_response(request, asset)
+
+
+# --- Webhook --------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/webhooks/replicate",
+    auth=None,
+    response={200: WebhookOut, 400: DetailOut, 401: DetailOut, 503: DetailOut},
+    summary="Replicate's signed prediction webhook",
+)
+def replicate_webhook(request: HttpRequest, generation: int | None = None) -> tuple[int, dict]:
+    headers = {
+        name: request.headers.get(name, "")
+        for name in ("webhook-id", "webhook-timestamp", "webhook-signature")
+    }
+    try:
+        outcome = services.webhook_receive(generation_id=generation, headers=headers, body=request.body)
+    except WebhookInvalid as exc:
+        return exc.status_code, {"detail": exc.message}
+    return 200, {"ok": outcome.accepted, "message": outcome.message}

@@ -66,7 +66,8 @@ def _boolean(value: Any) -> bool:
 def _uri(value: str) -> str:
     if len(value) > URI_MAX_CHARS:
         raise _Bad("is too long")
-    if not (value.startswith(("http://", "https://")) or value.startswith("data:")):
+    # "/api/images/{id}/data" is one of our own images; the run turns it into a URL Replicate can fetch.
+    if not value.startswith(("http://", "https://", "data:", "/api/images/", "/api/videos/")):
         raise _Bad("must be an http(s) URL or a data: URL")
     return value
 

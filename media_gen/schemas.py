@@ -1,1 +1,141 @@
-"""Ninja schemas of this app."""
+"""Ninja schemas of media generation; field names follow API.md (only additions, never renames)."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class CatalogueModelOut(Schema):
+    id: str
+    name: str
+    owner: str
+    description: str
+    cover_image_url: str | None
+    latest_version: str | None
+    run_count: int
+    input_schema: dict[str, Any] | None = None
+
+
+class CatalogueModelsOut(Schema):
+    models: list[CatalogueModelOut]
+    collection: str
+    demo_mode: bool = Field(description="True when answers come from the built-in Replicate emulator")
+    stale: bool = Field(description="True when Replicate failed and this is the last good cached copy")
+
+
+class ModelSchemaOut(Schema):
+    input_schema: dict[str, Any]
+    required: list[str]
+    version: str | None
+    model_id: str
+    demo_mode: bool
+    stale: bool
+
+
+class ReplicateModelOut(Schema):
+    owner: str
+    name: str
+    description: str
+    url: str
+    cover_image_url: str | None
+    latest_version: str | None
+    run_count: int
+
+
+class ReplicateModelsOut(Schema):
+    results: list[ReplicateModelOut]
+    next: str | None
+    demo_mode: bool
+    stale: bool
+
+
+class RunIn(Schema):
+    model_id: str = Field(max_length=201, description="owner/name")
+    input: dict[str, Any] = Field(default_factory=dict)
+    collection: str | None = Field(default=None, max_length=64)
+    version: str | None = Field(default=None, max_length=100)
+
+
+class RunVideoOut(Schema):
+    video_id: int
+    status: str
+    demo_mode: bool
+
+
+class RunImageOut(Schema):
+    image_id: int
+    status: str
+    demo_mode: bool
+
+
+class _RecordBase(Schema):
+    id: int
+    prompt: str
+    model_id: str
+    parameters: dict[str, Any]
+    status: str = Field(description="processing, completed, failed or canceled")
+    created_at: datetime
+    collection: str
+    metadata: dict[str, Any]
+    thumbnail_url: str | None
+    error: str | None
+    content_type: str | None
+    size_bytes: int | None
+    width: int | None
+    height: int | None
+    duration: float | None
+    updated_at: datetime
+    favorite: bool
+
+
+class VideoRecord(_RecordBase):
+    video_url: str | None = Field(description="Our permanent /api/videos/{id}/data path once stored")
+
+
+class ImageRecord(_RecordBase):
+    image_url: str | None = Field(description="Our permanent /api/images/{id}/data path once stored")
+
+
+class VideoListOut(Schema):
+    videos: list[VideoRecord]
+    total: int
+    next: str | None = Field(description="The 'before' cursor of the next page")
+
+
+class ImageListOut(Schema):
+    images: list[ImageRecord]
+    total: int
+    next: str | None = Field(description="The 'before' cursor of the next page")
+
+
+class FavoriteIn(Schema):
+    favorite: bool | None = None
+
+
+class UploadOut(Schema):
+    success: bool
+    url: str
+    filename: str
+    id: int
+
+
+class WebhookOut(Schema):
+    ok: bool
+    message: str
+
+
+class DeletedOut(Schema):
+    success: bool
+    message: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class InvalidInputOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut] = Field(default_factory=list)

@@ -1,1 +1,105 @@
-"""Reads and query shaping of this app."""
+"""Reads of media generation: permission-filtered querysets that never load a BLOB."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from gallery.pagination import cursor_for, keyset_filter
+from media_gen.models import Generation
+from simpoc.services import ServiceError
+
+# The asset columns a record shows; never ``data``.
+ASSET_FIELDS = (
+    "asset__id",
+    "asset__content_type",
+    "asset__size_bytes",
+    "asset__width",
+    "asset__height",
+    "asset__duration",
+    "asset__thumbnail_id",
+    "asset__hidden_at",
+    "asset__owner_id",
+    "asset__kind",
+    "asset__favorite",
+    "asset__created_at",
+    "asset__storage_key",
+)
+PUBLIC_STATUSES = {
+    "processing": Generation.IN_FLIGHT,
+    "completed": (Generation.Status.COMPLETED,),
+    "failed": (Generation.Status.FAILED,),
+    "canceled": (Generation.Status.CANCELED,),
+}
+
+
+@dataclass(frozen=True)
+class GenerationFilters:
+    model_id: str | None = None
+    collection: str | None = None
+    status: str | None = None
+    q: str | None = None
+    favorite: bool | None = None
+
+
+def _visible(*, user: AbstractBaseUser) -> QuerySet[Generation]:
+    """Owner sees their own, staff everything; a generation whose output is hidden only staff."""
+    generations = Generation.objects.select_related("asset").only(
+        *(field.name for field in Generation._meta.concrete_fields), *ASSET_FIELDS
+    )
+    if user.is_staff:
+        return generations
+    return generations.filter(owner=user).filter(Q(asset__isnull=True) | Q(asset__hidden_at__isnull=True))
+
+
+def generation_get(*, user: AbstractBaseUser, kind: str, generation_id: int) -> Generation | None:
+    return _visible(user=user).filter(kind=kind, pk=generation_id).first()
+
+
+def generation_list(
+    *, user: AbstractBaseUser, kind: str, filters: GenerationFilters, before: str | None = None
+) -> QuerySet[Generation]:
+    generations = _visible(user=user).filter(kind=kind)
+    if filters.model_id:
+        generations = generations.filter(model_id=filters.model_id)
+    if filters.collection:
+        generations = generations.filter(collection=filters.collection)
+    if filters.status:
+        if filters.status not in PUBLIC_STATUSES:
+            raise ServiceError(f"status must be one of: {', '.join(PUBLIC_STATUSES)}.", status_code=422)
+        generations = generations.filter(status__in=PUBLIC_STATUSES[filters.status])
+    if filters.q:
+        generations = generations.filter(prompt__icontains=filters.q.strip()[:200])
+    if filters.favorite is not None:
+        generations = generations.filter(favorite=filters.favorite)
+    return keyset_filter(generations, before=before)
+
+
+@dataclass(frozen=True)
+class GenerationPage:
+    items: list[Generation]
+    total: int
+    next: str | None
+
+
+def generation_page(
+    *,
+    user: AbstractBaseUser,
+    kind: str,
+    filters: GenerationFilters,
+    before: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> GenerationPage:
+    """One page (two queries: the count and the rows); ``next`` is the cursor of the following page."""
+    if not 1 <= limit <= 100:
+        raise ServiceError("limit must be between 1 and 100.", status_code=422)
+    if offset < 0:
+        raise ServiceError("offset must not be negative.", status_code=422)
+    generations = generation_list(user=user, kind=kind, filters=filters, before=before)
+    total = generation_list(user=user, kind=kind, filters=filters).count()
+    rows: list[Any] = list(generations[offset : offset + limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return GenerationPage(items=rows, total=total, next=cursor_for(rows[-1]) if has_more and rows else None)

@@ -1,1 +1,18 @@
-"""django-q2 task functions of this app: thin, calling services."""
+"""django-q2 task functions of media generation: thin, calling services."""
+
+import json
+
+from media_gen import services
+
+
+def generation_download(generation_id: int) -> None:
+    services.generation_download(generation_id=generation_id)
+
+
+def generation_webhook_process(generation_id: int, body: str) -> None:
+    services.generation_webhook_process(generation_id=generation_id, payload=json.loads(body))
+
+
+def generation_poll_loop() -> None:
+    """What the persisted schedule runs every minute (and a run without a webhook, at once)."""
+    services.generation_poll_loop()

@@ -1,0 +1,93 @@
+"""Verifying Replicate's webhook signatures (Standard Webhooks: HMAC-SHA256, base64, v1)."""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from media_gen import replicate_client
+from media_gen.replicate_client import UpstreamError
+
+TOLERANCE_SECONDS = 5 * 60
+SECRET_CACHE_SECONDS = 24 * 3600
+# After a signature mismatch the secret is fetched again (it may have been rotated), but at most
+# this often, so forged requests cannot make us hammer Replicate.
+SECRET_REFRESH_SECONDS = 5 * 60
+
+
+class WebhookInvalid(Exception):
+    def __init__(self, message: str, *, status_code: int):
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+def _secret(*, refresh: bool = False) -> str:
+    if settings.REPLICATE_WEBHOOK_SECRET:
+        return settings.REPLICATE_WEBHOOK_SECRET
+    key = f"media_gen:webhook-secret:{replicate_client.base_url()}"
+    secret = None if refresh else cache.get(key)
+    if secret is None:
+        try:
+            secret = replicate_client.webhook_secret()
+        except UpstreamError as exc:
+            raise WebhookInvalid(f"Cannot verify the webhook now: {exc}", status_code=503) from exc
+        cache.set(key, secret, SECRET_CACHE_SECONDS)
+    return secret
+
+
+def _expected(secret: str, webhook_id: str, timestamp: str, body: bytes) -> bytes:
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise WebhookInvalid("The configured webhook secret is not valid base64.", status_code=503) from exc
+    return hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+
+
+def _matches(expected: bytes, signature_header: str) -> bool:
+    for candidate in signature_header.split():
+        version, _, encoded = candidate.partition(",")
+        if version != "v1":
+            continue
+        try:
+            given = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if hmac.compare_digest(given, expected):
+            return True
+    return False
+
+
+def webhook_verify(
+    *, webhook_id: str, timestamp: str, signature: str, body: bytes, now: float | None = None
+) -> None:
+    """Raise WebhookInvalid (400 malformed or stale, 401 bad signature) unless Replicate signed it."""
+    if not (webhook_id and timestamp and signature):
+        raise WebhookInvalid(
+            "Missing webhook-id, webhook-timestamp or webhook-signature header.", status_code=400
+        )
+    if len(webhook_id) > 200:
+        raise WebhookInvalid("The webhook-id is too long.", status_code=400)
+    if not timestamp.isdigit():
+        raise WebhookInvalid("The webhook-timestamp is not a Unix time.", status_code=400)
+    current = time.time() if now is None else now
+    if abs(current - int(timestamp)) > TOLERANCE_SECONDS:
+        raise WebhookInvalid(
+            "The webhook timestamp is more than 5 minutes off; refusing a stale or replayed call.",
+            status_code=400,
+        )
+    if _matches(_expected(_secret(), webhook_id, timestamp, body), signature):
+        return
+    if (
+        not settings.REPLICATE_WEBHOOK_SECRET
+        and cache.add(
+            f"media_gen:webhook-secret-refresh:{replicate_client.base_url()}", 1, SECRET_REFRESH_SECONDS
+        )
+        and _matches(_expected(_secret(refresh=True), webhook_id, timestamp, body), signature)
+    ):
+        return
+    raise WebhookInvalid("The webhook signature does not match.", status_code=401)
