@@ -6,6 +6,7 @@ they all return ``gallery.streaming.asset_response``.
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.errors import HttpError
 
 from gallery import selectors, services
 from gallery.schemas import AssetDeletedOut, StorageStatsOut
@@ -30,10 +31,10 @@ def storage_stats(request: HttpRequest) -> dict:
     response={200: AssetDeletedOut, 401: DetailOut, 403: DetailOut, 404: DetailOut},
     summary="Delete a stored asset and its thumbnail (staff)",
 )
-def storage_asset_delete(request: HttpRequest, asset_id: int) -> tuple[int, dict]:
+def storage_asset_delete(request: HttpRequest, asset_id: int) -> dict:
     staff_required(request)
     asset = selectors.asset_get(user=request.auth, asset_id=asset_id)
     if asset is None:
-        return 404, {"detail": f"Asset {asset_id} not found."}
+        raise HttpError(404, f"Asset {asset_id} not found.")
     services.asset_delete(asset=asset)
-    return 200, {"success": True, "deleted": True, "id": asset_id, "message": f"Asset {asset_id} deleted."}
+    return {"success": True, "deleted": True, "id": asset_id, "message": f"Asset {asset_id} deleted."}

@@ -76,6 +76,8 @@ def blob_write(*, asset_id: int, fileobj: IO[bytes], size: int) -> None:
     if _vendor() == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS gallery_asset_incoming (data bytea)")
+            # Uncompressed here too: a compressed value would be copied compressed into gallery_asset.
+            cursor.execute("ALTER TABLE gallery_asset_incoming ALTER COLUMN data SET STORAGE EXTERNAL")
             cursor.execute("TRUNCATE gallery_asset_incoming")
             # Text COPY with bytea in hex: the value streams to the server chunk by chunk.
             with cursor.cursor.copy("COPY gallery_asset_incoming (data) FROM STDIN") as copy:
