@@ -38,7 +38,8 @@ interface MediaRecordBase {
   prompt?: string | null;
   model_id: string;
   parameters?: Record<string, unknown> | null;
-  status: GenerationStatus;
+  /** processing, completed, failed or canceled */
+  status: string;
   created_at: string;
   updated_at?: string | null;
   collection?: string | null;
@@ -75,7 +76,7 @@ type Json<T> = { headers: { [name: string]: unknown }; content: { "application/j
 type Answers<T> = { 200: Json<T>; 400: Json<Detail>; 401: Json<Detail>; 404: Json<Detail>; 422: Json<Detail> };
 type Body<T> = { content: { "application/json": T } };
 type NoParams = { query?: never; header?: never; path?: never; cookie?: never };
-type IdPath = { query?: never; header?: never; path: { id: number }; cookie?: never };
+type IdPath = { query?: never; header?: never; path: { generation_id: number }; cookie?: never };
 type ModelPath = { query?: never; header?: never; path: { owner: string; name: string }; cookie?: never };
 
 interface Get<P, R> {
@@ -124,12 +125,12 @@ export interface PendingPaths {
   "/api/run-video-model": { post: Send<NoParams, RunIn, { video_id: number; status: string }> };
   "/api/run-image-model": { post: Send<NoParams, RunIn, { image_id: number; status: string }> };
   "/api/videos": Videos["list"];
-  "/api/videos/{id}": Videos["item"];
-  "/api/videos/{id}/cancel": Videos["action"];
-  "/api/videos/{id}/retry": Videos["action"];
+  "/api/videos/{generation_id}": Videos["item"];
+  "/api/videos/{generation_id}/cancel": Videos["action"];
+  "/api/videos/{generation_id}/retry": Videos["action"];
   "/api/images": Images["list"];
-  "/api/images/{id}": Images["item"];
-  "/api/images/{id}/cancel": Images["action"];
-  "/api/images/{id}/retry": Images["action"];
+  "/api/images/{generation_id}": Images["item"];
+  "/api/images/{generation_id}/cancel": Images["action"];
+  "/api/images/{generation_id}/retry": Images["action"];
   "/api/upload-image": { post: Get<NoParams, UploadOut> };
 }

@@ -30,9 +30,13 @@ describe("helpers", () => {
     expect(splitModelId("a/b/c")).toBeNull();
   });
   it("finds the error text at the top or in metadata", () => {
-    const base = { id: 1, kind: "image", media_url: null, model_id: "a/b", status: "failed", created_at: "" } as const;
-    expect(errorText({ ...base, error: "NSFW" } satisfies MediaItem)).toBe("NSFW");
-    expect(errorText({ ...base, metadata: { error: "Download failed" } } satisfies MediaItem)).toBe("Download failed");
-    expect(errorText(base satisfies MediaItem)).toBeNull();
+    const base: MediaItem = {
+      id: 1, kind: "image", media_url: null, model_id: "a/b", status: "failed", created_at: "", prompt: "",
+      parameters: {}, collection: "text-to-image", metadata: {}, thumbnail_url: null, error: null, content_type: null,
+      size_bytes: null, width: null, height: null, duration: null, updated_at: "", favorite: false,
+    };
+    expect(errorText({ ...base, error: "NSFW" })).toBe("NSFW");
+    expect(errorText({ ...base, metadata: { error: "Download failed" } })).toBe("Download failed");
+    expect(errorText(base)).toBeNull();
   });
 });

@@ -21,8 +21,19 @@ export function isCollection(kind: MediaKind, value: string | null): value is Co
   return COLLECTIONS[kind].some((c) => c.slug === value);
 }
 
-/** A video or an image record with its media URL under one name. */
-export type MediaItem = Omit<VideoRecord, "video_url"> & { kind: MediaKind; media_url: string | null };
+/** A video or an image record with its media URL under one name and its status checked. */
+export type MediaItem = Omit<VideoRecord, "video_url" | "status"> & {
+  kind: MediaKind;
+  media_url: string | null;
+  status: GenerationStatus;
+};
+
+const STATUSES: readonly GenerationStatus[] = ["processing", "completed", "failed", "canceled"];
+
+/** An unknown status is treated as still running, so the page keeps asking rather than freezing. */
+export function toStatus(value: string): GenerationStatus {
+  return STATUSES.find((s) => s === value) ?? "processing";
+}
 
 export const FINAL_STATUSES: ReadonlySet<GenerationStatus> = new Set(["completed", "failed", "canceled"]);
 
@@ -31,13 +42,13 @@ export function isFinal(status: GenerationStatus): boolean {
 }
 
 function fromVideo(record: VideoRecord): MediaItem {
-  const { video_url, ...rest } = record;
-  return { ...rest, kind: "video", media_url: video_url ?? null };
+  const { video_url, status, ...rest } = record;
+  return { ...rest, kind: "video", media_url: video_url ?? null, status: toStatus(status) };
 }
 
 function fromImage(record: ImageRecord): MediaItem {
-  const { image_url, ...rest } = record;
-  return { ...rest, kind: "image", media_url: image_url ?? null };
+  const { image_url, status, ...rest } = record;
+  return { ...rest, kind: "image", media_url: image_url ?? null, status: toStatus(status) };
 }
 
 /** The error text of a failed generation (top-level `error`, else `metadata.error`). */
@@ -54,10 +65,10 @@ export const mediaKeys = {
 };
 
 export async function getItem(kind: MediaKind, id: number): Promise<MediaItem> {
-  const params = { params: { path: { id } } };
+  const params = { params: { path: { generation_id: id } } };
   return kind === "video"
-    ? fromVideo(await unwrap(api.GET("/api/videos/{id}", params)))
-    : fromImage(await unwrap(api.GET("/api/images/{id}", params)));
+    ? fromVideo(await unwrap(api.GET("/api/videos/{generation_id}", params)))
+    : fromImage(await unwrap(api.GET("/api/images/{generation_id}", params)));
 }
 
 export async function listItems(kind: MediaKind, query: ListQuery): Promise<{ items: MediaItem[]; total: number }> {
@@ -70,27 +81,27 @@ export async function listItems(kind: MediaKind, query: ListQuery): Promise<{ it
 }
 
 export async function setFavorite(kind: MediaKind, id: number, favorite: boolean): Promise<void> {
-  const options = { params: { path: { id } }, body: { favorite } };
-  await (kind === "video" ? unwrap(api.PATCH("/api/videos/{id}", options)) : unwrap(api.PATCH("/api/images/{id}", options)));
+  const options = { params: { path: { generation_id: id } }, body: { favorite } };
+  await (kind === "video" ? unwrap(api.PATCH("/api/videos/{generation_id}", options)) : unwrap(api.PATCH("/api/images/{generation_id}", options)));
 }
 
 export async function deleteItem(kind: MediaKind, id: number): Promise<void> {
-  const params = { params: { path: { id } } };
-  await (kind === "video" ? unwrap(api.DELETE("/api/videos/{id}", params)) : unwrap(api.DELETE("/api/images/{id}", params)));
+  const params = { params: { path: { generation_id: id } } };
+  await (kind === "video" ? unwrap(api.DELETE("/api/videos/{generation_id}", params)) : unwrap(api.DELETE("/api/images/{generation_id}", params)));
 }
 
 export async function cancelItem(kind: MediaKind, id: number): Promise<void> {
-  const params = { params: { path: { id } } };
+  const params = { params: { path: { generation_id: id } } };
   await (kind === "video"
-    ? unwrap(api.POST("/api/videos/{id}/cancel", params))
-    : unwrap(api.POST("/api/images/{id}/cancel", params)));
+    ? unwrap(api.POST("/api/videos/{generation_id}/cancel", params))
+    : unwrap(api.POST("/api/images/{generation_id}/cancel", params)));
 }
 
 export async function retryItem(kind: MediaKind, id: number): Promise<void> {
-  const params = { params: { path: { id } } };
+  const params = { params: { path: { generation_id: id } } };
   await (kind === "video"
-    ? unwrap(api.POST("/api/videos/{id}/retry", params))
-    : unwrap(api.POST("/api/images/{id}/retry", params)));
+    ? unwrap(api.POST("/api/videos/{generation_id}/retry", params))
+    : unwrap(api.POST("/api/images/{generation_id}/retry", params)));
 }
 
 export function kindOfCollection(collection: Collection): MediaKind {

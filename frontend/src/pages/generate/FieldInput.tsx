@@ -37,16 +37,18 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
     "aria-required": field.required || undefined,
   };
 
+  // The mark sits outside the <label> so the input's name stays exactly the schema's title.
   const label = (
-    <label htmlFor={id} className="field-label">
-      {field.title}
+    <div className="field-label-row">
+      <label htmlFor={id} className="field-label">
+        {field.title}
+      </label>
       {field.required ? (
         <span className="required-mark" aria-hidden="true" title="required">
-          {" "}
           *
         </span>
       ) : null}
-    </label>
+    </div>
   );
   const hint =
     field.description || rangeHint(field) ? (

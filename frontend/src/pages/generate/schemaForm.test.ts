@@ -45,6 +45,7 @@ describe("fieldsFromSchema", () => {
     expect(byName("first_frame_image")).toMatchObject({ kind: "uri", accept: "image" });
     expect(byName("audio")).toMatchObject({ kind: "uri", accept: "audio" });
     expect(byName("untitled_extra")).toMatchObject({ kind: "text", title: "Untitled extra" });
+    expect(byName("aspect_ratio").title).toBe("Aspect ratio");
   });
 
   it("reads nullable types written as anyOf", () => {

@@ -104,9 +104,11 @@ export function fieldsFromSchema(schema: Json, required: readonly string[]): Fie
   const fields: Field[] = [];
   for (const [name, raw] of Object.entries(schema)) {
     if (!isRecord(raw)) continue;
+    // Enums resolved from `$ref` carry the enum's title, which is the bare field name.
+    const rawTitle = str(raw.title);
     const base: FieldBase = {
       name,
-      title: str(raw.title) ?? titleCase(name),
+      title: rawTitle && rawTitle !== name ? rawTitle : titleCase(name),
       description: str(raw.description) ?? "",
       required: required.includes(name),
       order: num(raw["x-order"]) ?? Number.MAX_SAFE_INTEGER,
