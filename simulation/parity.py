@@ -92,14 +92,14 @@ VECTORS: dict[str, tuple[str, dict[str, Any]]] = {
                 rotation=(0, 0, SLOPE),
                 scale=(6, 0.2, 2),
                 color="#8d6e63",
-            ),  # fmt: skip
+            ),
             _box(
                 "box",
                 (_BOX_ON_SLOPE[0], _BOX_ON_SLOPE[1], 0),
                 friction=0.1,
                 rotation=(0, 0, SLOPE),
                 scale=(0.5, 0.5, 0.5),
-            ),  # fmt: skip
+            ),
         ),
     ),
     "stack_of_three": (

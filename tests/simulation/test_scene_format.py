@@ -1,0 +1,86 @@
+"""The scene format: one schema, its exported JSON Schema, the examples, and structural validation."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulation.scene_schema import SCHEMA_PATH, SceneInvalid, scene_json_schema_text, scene_parse
+from simulation.validation import scene_check
+from tests.simulation.factories import body, scene_json
+
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "scenes").glob("*.json"))
+
+
+def test_exported_json_schema_is_current():
+    assert SCHEMA_PATH.read_text() == scene_json_schema_text(), "run manage.py export_scene_schema"
+
+
+def test_there_are_example_scenes():
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_scene_is_valid_without_findings(path):
+    report = scene_check(json.loads(path.read_text()))
+    assert report.valid, report.message
+    assert report.warnings == []
+
+
+def test_defaults_fill_optional_fields():
+    scene = scene_parse(scene_json(body("box", mass=0)))
+    assert scene.gravity_vector == (0.0, -9.81, 0.0)
+    assert scene.has_ground
+    assert scene.objects["box"].body_type == "static"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda o: o["transform"]["scale"].update(x=0), "object 'box' field transform.scale.x"),
+        (lambda o: o["transform"]["scale"].update(y=101), "object 'box' field transform.scale.y"),
+        (lambda o: o["transform"]["position"].update(z=1001), "object 'box' field transform.position.z"),
+        (lambda o: o["physicsProperties"].update(mass=-1), "object 'box' field physicsProperties.mass"),
+        (lambda o: o["physicsProperties"].update(mass=2e6), "object 'box' field physicsProperties.mass"),
+        (
+            lambda o: o["physicsProperties"].update(friction=11),
+            "object 'box' field physicsProperties.friction",
+        ),
+        (lambda o: o["physicsProperties"].update(restitution=1.5), "physicsProperties.restitution"),
+        (lambda o: o["visualProperties"].update(color="red"), "object 'box' field visualProperties.color"),
+        (lambda o: o["visualProperties"].update(shape="Cone"), "object 'box' field visualProperties.shape"),
+        (lambda o: o.update(id="x" * 65), "field id: String should have at most 64 characters"),
+        (
+            lambda o: o.update(bodyType="dynamic", physicsProperties={"mass": 0}),
+            "a dynamic body needs a mass",
+        ),
+        (lambda o: o["transform"]["position"].update(x=float("nan")), "transform.position.x"),
+    ],
+)
+def test_structural_errors_name_the_object_and_field(change, expected):
+    obj = body("box")
+    change(obj)
+    with pytest.raises(SceneInvalid) as caught:
+        scene_parse(scene_json(obj))
+    assert expected in str(caught.value)
+
+
+def test_object_key_must_equal_its_id():
+    with pytest.raises(SceneInvalid, match="object key 'a' differs from its id 'b'"):
+        scene_parse({"objects": {"a": body("b")}})
+
+
+def test_at_most_500_objects():
+    objects = [body(f"b{i}", position=(i * 2, 0.5, 0)) for i in range(501)]
+    with pytest.raises(SceneInvalid, match="at most 500 objects"):
+        scene_parse(scene_json(*objects))
+
+
+def test_not_an_object_is_refused():
+    with pytest.raises(SceneInvalid, match="expected a JSON object"):
+        scene_parse([1, 2])
+
+
+def test_extra_keys_such_as_the_saved_id_are_ignored():
+    scene = scene_parse({**scene_json(body("box")), "_id": 7})
+    assert "_id" not in scene.to_json()
