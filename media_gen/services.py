@@ -533,8 +533,8 @@ def generation_prune_before(*, cutoff: datetime) -> int:
     stale = Generation.objects.filter(
         created_at__lt=cutoff, asset__isnull=True, favorite=False, status__in=Generation.FINAL
     )
-    deleted, _ = stale.delete()
-    return deleted
+    _, per_model = stale.delete()
+    return per_model.get(Generation._meta.label, 0)
 
 
 @dataclass(frozen=True)
