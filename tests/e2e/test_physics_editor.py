@@ -124,7 +124,7 @@ def test_save_open_and_delete_a_scene(signed_in_page):
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved “Two shapes”.")).to_be_visible()
 
-    page.get_by_role("link", name="Scenes", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Scenes").click()
     card = page.get_by_role("article", name="Two shapes")
     expect(card).to_be_visible()
     card.get_by_role("button", name="Rename").click()
@@ -136,7 +136,31 @@ def test_save_open_and_delete_a_scene(signed_in_page):
     expect(page.get_by_role("list", name="Objects in the scene").get_by_role("listitem")).to_have_count(2)
     expect(page.get_by_label("Name", exact=True)).to_have_value("Box and ball")
 
-    page.get_by_role("link", name="Scenes", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Scenes").click()
     page.get_by_role("article", name="Box and ball").get_by_role("button", name="Delete").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_text("No saved scenes yet")).to_be_visible()
+
+
+def test_rendered_videos_play_in_simulations(signed_in_page):
+    page = signed_in_page
+    page.goto("/simulations")
+    expect(page.get_by_text("No rendered videos yet")).to_be_visible()
+
+    page.goto("/physics")
+    page.get_by_role("button", name="+ Sphere").click()
+    page.get_by_label("Duration (s)").fill("0.5")
+    page.get_by_label("Frames per second").fill("10")
+    page.get_by_label("Resolution").select_option("320x180")
+    page.get_by_role("button", name="Render", exact=True).click()
+    expect(page.get_by_test_id("render-status")).to_contain_text("Finished", timeout=60_000)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Simulations").click()
+    card = page.get_by_role("article").first
+    expect(card).to_contain_text("Finished")
+    expect(card).to_contain_text("1 objects")
+    video = card.locator("video")
+    page.wait_for_function("(v) => v.readyState >= 1 && v.videoHeight === 180", arg=video.element_handle())
+    card.get_by_role("button", name="Delete render").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("No rendered videos yet")).to_be_visible()

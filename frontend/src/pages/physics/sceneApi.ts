@@ -208,3 +208,8 @@ export async function listRenders(limit: number, offset: number): Promise<{ rend
 export async function deleteRender(id: number): Promise<void> {
   await unwrap(api.DELETE("/api/genesis/videos/{render_id}", { params: { path: { render_id: id } } }));
 }
+
+export async function cancelRender(id: number): Promise<Render> {
+  const data = await unwrap(api.POST("/api/genesis/videos/{render_id}/cancel", { params: { path: { render_id: id } } }));
+  return renderFrom(data.video);
+}

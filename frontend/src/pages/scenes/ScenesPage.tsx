@@ -1,13 +1,196 @@
-import { Placeholder } from "../../components/Placeholder";
+/** `/scenes`: the user's saved scenes: open in the editor, rename, delete. */
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useReducer } from "react";
+import { Link } from "react-router";
+import { describeError } from "../../api/errors";
+import { formatDate } from "../../app/format";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
+import { usePageTitle } from "../../components/usePageTitle";
+import { type SavedScene, deleteScene, listScenes, renameScene } from "../physics/sceneApi";
+import "../physics/physics.css";
+import { PAGE_SIZE, init, renameProblem, update } from "./scenes";
+
+const scenesKey = ["simulation-scenes"] as const;
 
 export default function ScenesPage() {
+  usePageTitle("Scenes");
+  const [model, dispatch] = useReducer(update, init);
+  const queryClient = useQueryClient();
+  const scenes = useQuery({
+    queryKey: [...scenesKey, model.offset],
+    queryFn: () => listScenes(PAGE_SIZE, model.offset),
+    placeholderData: keepPreviousData,
+  });
+
+  async function rename(scene: SavedScene) {
+    const rename = model.rename;
+    dispatch({ type: "RenameSubmitted" });
+    if (!rename || rename.busy || renameProblem(rename.name) !== null || !scene.scene) return;
+    try {
+      await renameScene(scene.id, rename.name.trim(), scene.scene, scene.prompt);
+      await queryClient.invalidateQueries({ queryKey: scenesKey });
+      dispatch({ type: "RenameSucceeded" });
+    } catch (error) {
+      dispatch({ type: "RenameFailed", message: describeError(error) });
+    }
+  }
+
+  async function remove() {
+    const target = model.remove;
+    if (!target) return;
+    dispatch({ type: "DeleteConfirmed" });
+    try {
+      await deleteScene(target.scene.id);
+      await queryClient.invalidateQueries({ queryKey: scenesKey });
+      dispatch({ type: "DeleteSucceeded" });
+    } catch (error) {
+      dispatch({ type: "DeleteFailed", message: describeError(error) });
+    }
+  }
+
+  const data = scenes.data;
   return (
-    <Placeholder title="Scenes">
-      <p>
-        <strong>Your saved scenes arrive here:</strong> every scene you generate or save in the editor, with its
-        prompt and date, to open in the editor, rename or delete.
-      </p>
-      <p>The scene editor is not built yet, so there is nothing to list today.</p>
-    </Placeholder>
+    <div className="page scenes-page">
+      <div className="page-head">
+        <h1>Scenes</h1>
+        <Link className="button-link" to="/physics">
+          New scene in the editor
+        </Link>
+      </div>
+      {scenes.isPending ? <Loading label="Loading your scenes…" /> : null}
+      {scenes.isError ? (
+        <ErrorBox
+          error={scenes.error}
+          action={
+            <button type="button" onClick={() => void scenes.refetch()}>
+              Try again
+            </button>
+          }
+        />
+      ) : null}
+      {data && data.total === 0 ? (
+        <EmptyState title="No saved scenes yet">
+          <p>
+            Generate a scene from a description in the <Link to="/physics">editor</Link> and save it: it will be
+            listed here.
+          </p>
+        </EmptyState>
+      ) : null}
+      {data && data.total > 0 && data.scenes.length === 0 ? (
+        <p>
+          This page is empty now.{" "}
+          <button type="button" onClick={() => dispatch({ type: "PageChanged", offset: 0 })}>
+            Back to the newest scenes
+          </button>
+        </p>
+      ) : null}
+      {data && data.scenes.length > 0 ? (
+        <div className="card-grid">
+          {data.scenes.map((scene) => {
+            const renaming = model.rename?.id === scene.id ? model.rename : null;
+            const titleId = `scene-${scene.id}-title`;
+            return (
+              <article key={scene.id} className="card item-card" aria-labelledby={titleId}>
+                <h2 id={titleId}>{scene.name}</h2>
+                <p className="meta">
+                  {scene.scene ? `${Object.keys(scene.scene.objects).length} objects` : "unreadable"} · saved{" "}
+                  {formatDate(scene.createdAt)}
+                  {scene.model ? ` · ${scene.model}` : ""}
+                </p>
+                {scene.prompt && scene.prompt !== scene.name ? <p className="meta">“{scene.prompt}”</p> : null}
+                {scene.problem ? (
+                  <p className="error">This scene cannot be opened: {scene.problem}</p>
+                ) : null}
+                {renaming ? (
+                  <form
+                    className="rename-form"
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      void rename(scene);
+                    }}
+                  >
+                    <label className="visually-hidden" htmlFor={`rename-${scene.id}`}>
+                      New name
+                    </label>
+                    <input
+                      id={`rename-${scene.id}`}
+                      value={renaming.name}
+                      maxLength={200}
+                      autoFocus
+                      onChange={(e) => dispatch({ type: "RenameChanged", name: e.target.value })}
+                      onKeyDown={(e) => {
+                        if (e.key === "Escape") dispatch({ type: "RenameCancelled" });
+                      }}
+                    />
+                    <button type="submit" className="primary" disabled={renaming.busy}>
+                      {renaming.busy ? "Saving…" : "Save name"}
+                    </button>
+                    <button type="button" disabled={renaming.busy} onClick={() => dispatch({ type: "RenameCancelled" })}>
+                      Cancel
+                    </button>
+                  </form>
+                ) : null}
+                {renaming?.error ? (
+                  <p className="error" role="alert">
+                    {renaming.error}
+                  </p>
+                ) : null}
+                <div className="actions">
+                  {scene.scene ? (
+                    <Link className="button-link" to={`/physics?scene=${scene.id}`}>
+                      Open in the editor
+                    </Link>
+                  ) : null}
+                  {!renaming && scene.scene ? (
+                    <button type="button" onClick={() => dispatch({ type: "RenameStarted", scene })}>
+                      Rename
+                    </button>
+                  ) : null}
+                  <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteAsked", scene })}>
+                    Delete
+                  </button>
+                </div>
+              </article>
+            );
+          })}
+        </div>
+      ) : null}
+      {data && data.total > PAGE_SIZE ? (
+        <nav className="pager" aria-label="Pages of scenes">
+          <button
+            type="button"
+            disabled={model.offset === 0}
+            onClick={() => dispatch({ type: "PageChanged", offset: model.offset - PAGE_SIZE })}
+          >
+            Newer
+          </button>
+          <span>
+            {model.offset + 1}–{Math.min(model.offset + PAGE_SIZE, data.total)} of {data.total}
+          </span>
+          <button
+            type="button"
+            disabled={model.offset + PAGE_SIZE >= data.total}
+            onClick={() => dispatch({ type: "PageChanged", offset: model.offset + PAGE_SIZE })}
+          >
+            Older
+          </button>
+        </nav>
+      ) : null}
+      <ConfirmDialog
+        open={model.remove !== null}
+        title="Delete this scene?"
+        confirmLabel="Delete"
+        busy={model.remove?.busy ?? false}
+        busyLabel="Deleting…"
+        error={model.remove?.error ?? null}
+        onConfirm={() => void remove()}
+        onCancel={() => dispatch({ type: "DeleteCancelled" })}
+      >
+        <p>
+          “{model.remove?.scene.name}” will be deleted. Videos already rendered from it stay in Simulations.
+        </p>
+      </ConfirmDialog>
+    </div>
   );
 }

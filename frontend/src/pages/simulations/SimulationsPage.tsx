@@ -1,13 +1,170 @@
-import { Placeholder } from "../../components/Placeholder";
+/** `/simulations`: the rendered simulation videos, playing in the page, with live progress. */
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useReducer } from "react";
+import { Link } from "react-router";
+import { describeError } from "../../api/errors";
+import { formatDate } from "../../app/format";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
+import { usePageTitle } from "../../components/usePageTitle";
+import { RenderProgress, RenderVideo } from "../physics/RenderView";
+import { cancelRender, deleteRender, isFinal, listRenders } from "../physics/sceneApi";
+import "../physics/physics.css";
+import { PAGE_SIZE, init, listPollInterval, update } from "./simulations";
+
+const rendersKey = ["simulation-renders"] as const;
 
 export default function SimulationsPage() {
+  usePageTitle("Simulations");
+  const [model, dispatch] = useReducer(update, init);
+  const queryClient = useQueryClient();
+  const renders = useQuery({
+    queryKey: [...rendersKey, model.offset],
+    queryFn: () => listRenders(PAGE_SIZE, model.offset),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => listPollInterval(query.state.data?.renders, document.visibilityState === "hidden"),
+    refetchIntervalInBackground: true,
+  });
+
+  async function remove() {
+    const target = model.remove;
+    if (!target) return;
+    dispatch({ type: "DeleteConfirmed" });
+    try {
+      await deleteRender(target.render.id);
+      await queryClient.invalidateQueries({ queryKey: rendersKey });
+      dispatch({ type: "DeleteSucceeded" });
+    } catch (error) {
+      dispatch({ type: "DeleteFailed", message: describeError(error) });
+    }
+  }
+
+  async function cancel(id: number) {
+    if (model.canceling !== null) return;
+    dispatch({ type: "CancelSubmitted", id });
+    try {
+      await cancelRender(id);
+      await queryClient.invalidateQueries({ queryKey: rendersKey });
+      dispatch({ type: "CancelFinished", error: null });
+    } catch (error) {
+      dispatch({ type: "CancelFinished", error: `Could not cancel render ${id}: ${describeError(error)}` });
+    }
+  }
+
+  const data = renders.data;
   return (
-    <Placeholder title="Simulations">
-      <p>
-        <strong>Rendered simulation videos arrive here:</strong> each render of a scene with its progress while it
-        runs, then the video to play, seek and download.
-      </p>
-      <p>Rendering is not built yet, so there is nothing to list today.</p>
-    </Placeholder>
+    <div className="page simulations-page">
+      <div className="page-head">
+        <h1>Simulations</h1>
+        <Link className="button-link" to="/physics">
+          Open the scene editor
+        </Link>
+      </div>
+      {model.error ? (
+        <div className="notice-bar error" role="alert">
+          <span>{model.error}</span>
+          <button type="button" aria-label="Dismiss the message" onClick={() => dispatch({ type: "ErrorDismissed" })}>
+            ✕
+          </button>
+        </div>
+      ) : null}
+      {renders.isPending ? <Loading label="Loading your rendered videos…" /> : null}
+      {renders.isError ? (
+        <ErrorBox
+          error={renders.error}
+          action={
+            <button type="button" onClick={() => void renders.refetch()}>
+              Try again
+            </button>
+          }
+        />
+      ) : null}
+      {data && data.total === 0 ? (
+        <EmptyState title="No rendered videos yet">
+          <p>
+            Build a scene in the <Link to="/physics">editor</Link> and press Render: the video will play here.
+          </p>
+        </EmptyState>
+      ) : null}
+      {data && data.total > 0 && data.renders.length === 0 ? (
+        <p>
+          This page is empty now.{" "}
+          <button type="button" onClick={() => dispatch({ type: "PageChanged", offset: 0 })}>
+            Back to the newest videos
+          </button>
+        </p>
+      ) : null}
+      {data && data.renders.length > 0 ? (
+        <div className="card-grid">
+          {data.renders.map((render) => {
+            const titleId = `render-${render.id}-title`;
+            return (
+              <article key={render.id} className="card item-card" aria-labelledby={titleId}>
+                <h2 id={titleId}>Render {render.id}</h2>
+                <RenderProgress render={render} />
+                <RenderVideo render={render} label={`Simulation video ${render.id}`} />
+                <p className="meta">
+                  {render.objectCount} objects · {render.duration} s at {render.fps} fps · {render.resolution.replace("x", " × ")} ·{" "}
+                  {render.quality} · {formatDate(render.createdAt)}
+                </p>
+                <div className="actions">
+                  {!isFinal(render.status) ? (
+                    <button type="button" disabled={model.canceling !== null} onClick={() => void cancel(render.id)}>
+                      {model.canceling === render.id ? "Canceling…" : "Cancel"}
+                    </button>
+                  ) : null}
+                  {render.status === "completed" && render.videoUrl ? (
+                    <a className="button-link" href={render.videoUrl} download>
+                      Download
+                    </a>
+                  ) : null}
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Delete render ${render.id}`}
+                    onClick={() => dispatch({ type: "DeleteAsked", render })}
+                  >
+                    Delete
+                  </button>
+                </div>
+              </article>
+            );
+          })}
+        </div>
+      ) : null}
+      {data && data.total > PAGE_SIZE ? (
+        <nav className="pager" aria-label="Pages of videos">
+          <button
+            type="button"
+            disabled={model.offset === 0}
+            onClick={() => dispatch({ type: "PageChanged", offset: model.offset - PAGE_SIZE })}
+          >
+            Newer
+          </button>
+          <span>
+            {model.offset + 1}–{Math.min(model.offset + PAGE_SIZE, data.total)} of {data.total}
+          </span>
+          <button
+            type="button"
+            disabled={model.offset + PAGE_SIZE >= data.total}
+            onClick={() => dispatch({ type: "PageChanged", offset: model.offset + PAGE_SIZE })}
+          >
+            Older
+          </button>
+        </nav>
+      ) : null}
+      <ConfirmDialog
+        open={model.remove !== null}
+        title="Delete this video?"
+        confirmLabel="Delete"
+        busy={model.remove?.busy ?? false}
+        busyLabel="Deleting…"
+        error={model.remove?.error ?? null}
+        onConfirm={() => void remove()}
+        onCancel={() => dispatch({ type: "DeleteCancelled" })}
+      >
+        <p>Render {model.remove?.render.id} and its video will be deleted for good.</p>
+      </ConfirmDialog>
+    </div>
   );
 }
