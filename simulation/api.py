@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from gallery.selectors import asset_is_visible_to
@@ -115,18 +116,18 @@ def _own_scene(request: HttpRequest, scene_id: int) -> Scene | None:
 
 
 @router.get("/scenes/{scene_id}", response={200: SceneRecordOut, **ERRORS}, summary="One saved scene")
-def scene_get(request: HttpRequest, scene_id: int) -> tuple[int, dict]:
+def scene_get(request: HttpRequest, scene_id: int) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return 404, {"detail": f"Scene {scene_id} not found."}
-    return 200, _scene_record(scene)
+        return Status(404, {"detail": f"Scene {scene_id} not found."})
+    return Status(200, _scene_record(scene))
 
 
 @router.put("/scenes/{scene_id}", response={200: SceneRecordOut, **ERRORS}, summary="Save over a scene")
-def scene_update(request: HttpRequest, scene_id: int, payload: SceneSaveIn) -> tuple[int, dict]:
+def scene_update(request: HttpRequest, scene_id: int, payload: SceneSaveIn) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return 404, {"detail": f"Scene {scene_id} not found."}
+        return Status(404, {"detail": f"Scene {scene_id} not found."})
     scene = services.scene_save(
         user=request.auth,
         scene_data=payload.scene,
@@ -134,16 +135,16 @@ def scene_update(request: HttpRequest, scene_id: int, payload: SceneSaveIn) -> t
         name=payload.name or "",
         scene=scene,
     )
-    return 200, _scene_record(scene)
+    return Status(200, _scene_record(scene))
 
 
 @router.delete("/scenes/{scene_id}", response={200: SuccessOut, **ERRORS}, summary="Delete a saved scene")
-def scene_delete(request: HttpRequest, scene_id: int) -> tuple[int, dict]:
+def scene_delete(request: HttpRequest, scene_id: int) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return 404, {"detail": f"Scene {scene_id} not found."}
+        return Status(404, {"detail": f"Scene {scene_id} not found."})
     services.scene_delete(scene=scene)
-    return 200, {"success": True, "message": f"Scene {scene_id} deleted."}
+    return Status(200, {"success": True, "message": f"Scene {scene_id} deleted."})
 
 
 @router.get("/models", response={200: ModelsOut, 401: DetailOut}, summary="Scene generators used so far")
@@ -193,7 +194,7 @@ def _render_record(render: Render) -> dict:
     response={202: RenderQueuedOut, 401: DetailOut, 422: DetailOut, 429: DetailOut},
     summary="Queue a server render of a scene",
 )
-def render_create(request: HttpRequest, payload: RenderIn) -> tuple[int, dict]:
+def render_create(request: HttpRequest, payload: RenderIn) -> Status:
     render = services.render_request(
         user=request.auth,
         scene_data=payload.scene,
@@ -204,7 +205,7 @@ def render_create(request: HttpRequest, payload: RenderIn) -> tuple[int, dict]:
         camera_config=payload.camera_config.model_dump() if payload.camera_config else None,
         scene_context=payload.scene_context or "",
     )
-    return 202, {"success": True, "video_id": render.pk, "status": render.status}
+    return Status(202, {"success": True, "video_id": render.pk, "status": render.status})
 
 
 class RenderListQuery(PageQuery):
@@ -229,33 +230,31 @@ def _own_render(request: HttpRequest, render_id: int) -> Render | None:
 
 
 @router.get("/genesis/videos/{render_id}", response={200: RenderOneOut, **ERRORS}, summary="One render")
-def render_get(request: HttpRequest, render_id: int) -> tuple[int, dict]:
+def render_get(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return 404, {"detail": f"Render {render_id} not found."}
-    return 200, {"success": True, "video": _render_record(render)}
+        return Status(404, {"detail": f"Render {render_id} not found."})
+    return Status(200, {"success": True, "video": _render_record(render)})
 
 
-def _render_media(
-    request: HttpRequest, render_id: int, *, thumbnail: bool
-) -> HttpResponse | tuple[int, dict]:
+def _render_media(request: HttpRequest, render_id: int, *, thumbnail: bool) -> HttpResponse | Status:
     render = _own_render(request, render_id)
     if (
         render is None
         or render.asset is None
         or not asset_is_visible_to(asset=render.asset, user=request.auth)
     ):
-        return 404, {"detail": f"Render {render_id} has no video (yet)."}
+        return Status(404, {"detail": f"Render {render_id} has no video (yet)."})
     return asset_response(request, render.asset, thumbnail=thumbnail, filename_stem=f"simulation-{render_id}")
 
 
 @router.get("/genesis/videos/{render_id}/data", response={200: None, **ERRORS}, summary="The rendered MP4")
-def render_data(request: HttpRequest, render_id: int) -> HttpResponse | tuple[int, dict]:
+def render_data(request: HttpRequest, render_id: int) -> HttpResponse | Status:
     return _render_media(request, render_id, thumbnail=False)
 
 
 @router.get("/genesis/videos/{render_id}/thumbnail", response={200: None, **ERRORS}, summary="Poster frame")
-def render_thumbnail(request: HttpRequest, render_id: int) -> HttpResponse | tuple[int, dict]:
+def render_thumbnail(request: HttpRequest, render_id: int) -> HttpResponse | Status:
     return _render_media(request, render_id, thumbnail=True)
 
 
@@ -264,20 +263,20 @@ def render_thumbnail(request: HttpRequest, render_id: int) -> HttpResponse | tup
     response={200: RenderOneOut, 409: DetailOut, **ERRORS},
     summary="Cancel",
 )
-def render_cancel(request: HttpRequest, render_id: int) -> tuple[int, dict]:
+def render_cancel(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return 404, {"detail": f"Render {render_id} not found."}
+        return Status(404, {"detail": f"Render {render_id} not found."})
     render = services.render_cancel(render=render)
-    return 200, {"success": True, "video": _render_record(render)}
+    return Status(200, {"success": True, "video": _render_record(render)})
 
 
 @router.delete(
     "/genesis/videos/{render_id}", response={200: RenderDeletedOut, **ERRORS}, summary="Delete a render"
 )
-def render_delete(request: HttpRequest, render_id: int) -> tuple[int, dict]:
+def render_delete(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return 404, {"detail": f"Render {render_id} not found."}
+        return Status(404, {"detail": f"Render {render_id} not found."})
     services.render_delete(render=render)
-    return 200, {"success": True, "deleted": True}
+    return Status(200, {"success": True, "deleted": True})

@@ -54,7 +54,7 @@ def _handler(fake: FakeLlm):
                                 "finish_reason": "stop",
                             }
                         ],
-                    }  # fmt: skip
+                    }
                 ).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -69,7 +69,7 @@ def _handler(fake: FakeLlm):
 def fake_llm(settings) -> Iterator[FakeLlm]:
     fake = FakeLlm()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     settings.SCENE_PROVIDER = "llm"
