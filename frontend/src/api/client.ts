@@ -5,10 +5,9 @@
 import createClient, { type Client } from "openapi-fetch";
 import { withCsrf } from "./csrf";
 import { ApiError, errorMessage, fieldErrorsOf } from "./errors";
-import type { PendingPaths } from "./pending";
 import type { paths } from "./schema";
 
-export type ApiPaths = paths & PendingPaths;
+export type ApiPaths = paths;
 
 export interface ClientOptions {
   baseUrl: string;

@@ -1,5 +1,5 @@
 /** Names for the API's shapes, so pages never spell out the generated paths' nesting. */
-import type { components } from "./schema";
+import type { components, paths } from "./schema";
 
 type Schemas = components["schemas"];
 
@@ -8,12 +8,12 @@ export type ApiRoot = Schemas["ApiRootOut"];
 export type ApiKey = Schemas["ApiKeyOut"];
 export type ApiKeyCreated = Schemas["ApiKeyCreatedOut"];
 
-export type {
-  CatalogueModel,
-  GenerationStatus,
-  ImageRecord,
-  ListQuery,
-  ModelSchemaOut,
-  UploadOut,
-  VideoRecord,
-} from "./pending";
+export type CatalogueModel = Schemas["CatalogueModelOut"];
+export type ModelSchemaOut = Schemas["ModelSchemaOut"];
+export type UploadOut = Schemas["UploadOut"];
+export type VideoRecord = Schemas["VideoRecord"];
+export type ImageRecord = Schemas["ImageRecord"];
+export type ListQuery = NonNullable<paths["/api/videos"]["get"]["parameters"]["query"]>;
+
+/** The API types `status` as a string; these are the values it documents. */
+export type GenerationStatus = "processing" | "completed" | "failed" | "canceled";
