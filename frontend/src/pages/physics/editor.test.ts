@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { addObject } from "../../scene/edit";
+import { emptyScene, type Scene } from "../../scene/types";
+import { type Model, type Msg, hasUnsavedChanges, init, renderProblem, scene, update } from "./editor";
+import { isTyping, shortcut } from "./shortcuts";
+
+function run(model: Model, ...msgs: Msg[]): Model {
+  return msgs.reduce(update, model);
+}
+
+function twoObjects(): Scene {
+  return addObject(addObject(emptyScene(), "Box").scene, "Sphere").scene;
+}
+
+const box = (model: Model) => {
+  const object = scene(model).objects.box;
+  if (!object) throw new Error("no box");
+  return object;
+};
+
+describe("editing", () => {
+  it("adds, selects, duplicates and deletes, each one undo step", () => {
+    let m = run(init(), { type: "ObjectAdded", shape: "Box" }, { type: "ObjectAdded", shape: "Cylinder" });
+    expect(m.selection).toBe("cylinder");
+    m = run(m, { type: "ObjectDuplicated", id: "box" });
+    expect(m.selection).toBe("box-2");
+    m = run(m, { type: "ObjectDeleted", id: "box-2" });
+    expect(m.selection).toBeNull();
+    expect(Object.keys(scene(m).objects)).toEqual(["box", "cylinder"]);
+    m = run(m, { type: "Undo" }, { type: "Undo" }, { type: "Undo" });
+    expect(Object.keys(scene(m).objects)).toEqual(["box"]);
+    m = run(m, { type: "Undo" });
+    expect(scene(m).objects).toEqual({});
+    m = run(m, { type: "Redo" });
+    expect(Object.keys(scene(m).objects)).toEqual(["box"]);
+  });
+
+  it("records a whole gizmo drag as one step", () => {
+    let m = init(twoObjects());
+    const start = box(m).transform;
+    for (let i = 1; i <= 10; i += 1) {
+      m = update(m, {
+        type: "TransformEdited",
+        id: "box",
+        transform: { ...start, position: { x: i / 10, y: 0.5, z: 0 } },
+        burst: "gizmo:1",
+      });
+    }
+    m = update(m, { type: "EditSettled" });
+    expect(box(m).transform.position.x).toBe(1);
+    expect(m.history.past).toHaveLength(1);
+    m = update(m, { type: "Undo" });
+    expect(box(m).transform).toEqual(start);
+  });
+
+  it("keeps typing in one field one step, and separates two settled edits", () => {
+    let m = init(twoObjects());
+    m = run(
+      m,
+      { type: "PhysicsEdited", id: "box", physics: { mass: 2 }, burst: "box:mass" },
+      { type: "PhysicsEdited", id: "box", physics: { mass: 25 }, burst: "box:mass" },
+      { type: "EditSettled" },
+      { type: "PhysicsEdited", id: "box", physics: { mass: 3 }, burst: "box:mass" },
+    );
+    expect(m.history.past).toHaveLength(2);
+    expect(box(run(m, { type: "Undo" })).physicsProperties.mass).toBe(25);
+  });
+
+  it("ignores a selection of an unknown object and drops a selection that an undo removed", () => {
+    let m = run(init(), { type: "ObjectAdded", shape: "Box" }, { type: "Selected", id: "ghost" });
+    expect(m.selection).toBeNull();
+    m = run(m, { type: "Selected", id: "box" }, { type: "Undo" });
+    expect(m.selection).toBeNull();
+  });
+});
+
+describe("simulation state", () => {
+  it("plays, pauses, steps and resets; an edit returns to editing", () => {
+    let m = init(twoObjects());
+    m = update(m, { type: "Played" });
+    expect(m.sim).toEqual({ kind: "simulating", playing: true, steps: 0, stepRequests: 0 });
+    m = run(m, { type: "StepsTaken", steps: 30 }, { type: "Paused" }, { type: "Stepped" });
+    expect(m.sim).toEqual({ kind: "simulating", playing: false, steps: 30, stepRequests: 1 });
+    m = update(m, { type: "Reset" });
+    expect(m.sim).toEqual({ kind: "editing" });
+    m = run(m, { type: "Stepped" });
+    expect(m.sim).toEqual({ kind: "simulating", playing: false, steps: 0, stepRequests: 1 });
+    m = update(m, { type: "PhysicsEdited", id: "box", physics: { friction: 1 }, burst: null });
+    expect(m.sim).toEqual({ kind: "editing" });
+    // Playing never changes the scene or its history.
+    expect(m.history.past).toHaveLength(1);
+  });
+
+  it("does not play an empty scene", () => {
+    expect(update(init(), { type: "Played" }).sim.kind).toBe("editing");
+    expect(update(init(), { type: "Stepped" }).sim.kind).toBe("editing");
+  });
+});
+
+describe("server round trips", () => {
+  it("replaces the document on generate, and a refinement is an undoable edit", () => {
+    const generated = twoObjects();
+    let m = run(
+      init(),
+      { type: "ObjectAdded", shape: "Box" },
+      { type: "GeneratePromptChanged", value: "two things" },
+      { type: "GenerateSubmitted" },
+    );
+    expect(m.generate.kind).toBe("busy");
+    m = update(m, { type: "GenerateSucceeded", scene: generated, id: 7, prompt: "two things", note: "Read as: two." });
+    expect(m.history.past).toHaveLength(0);
+    expect(m.document).toEqual({ id: 7, name: "two things", prompt: "two things" });
+    expect(hasUnsavedChanges(m)).toBe(false);
+    const refined = addObject(generated, "Cylinder").scene;
+    m = run(m, { type: "RefinePromptChanged", value: "add a cylinder" }, { type: "RefineSubmitted" });
+    m = update(m, { type: "RefineSucceeded", scene: refined, note: "Added a cylinder." });
+    expect(scene(m)).toBe(refined);
+    expect(m.refinePrompt).toBe("");
+    expect(hasUnsavedChanges(m)).toBe(true);
+    expect(scene(update(m, { type: "Undo" }))).toBe(generated);
+  });
+
+  it("does not submit empty prompts, and reports failures", () => {
+    expect(update(init(), { type: "GenerateSubmitted" }).generate.kind).toBe("idle");
+    const failed = update(init(), { type: "GenerateFailed", message: "The server failed (HTTP 500)." });
+    expect(failed.generate).toEqual({ kind: "failed", message: "The server failed (HTTP 500)." });
+  });
+
+  it("keeps only the validation answer about the scene on screen", () => {
+    const m = init(twoObjects());
+    const old = scene(m);
+    const report = { valid: true, message: "The scene is valid.", errors: [], warnings: [] };
+    const edited = update(m, { type: "ObjectAdded", shape: "Box" });
+    expect(update(edited, { type: "ValidationFinished", scene: old, report }).validation.kind).toBe("idle");
+    const current = update(edited, { type: "ValidationFinished", scene: scene(edited), report });
+    expect(current.validation.kind).toBe("checked");
+  });
+
+  it("needs a name to save, then remembers what was saved", () => {
+    let m = init(twoObjects());
+    m = update(m, { type: "SaveSubmitted" });
+    expect(m.save).toEqual({ kind: "failed", message: "Give the scene a name before saving it." });
+    m = run(m, { type: "NameChanged", value: "Pair" }, { type: "SaveSubmitted" });
+    expect(m.save.kind).toBe("busy");
+    m = update(m, { type: "SaveSucceeded", id: 3, scene: scene(m) });
+    expect(m.document.id).toBe(3);
+    expect(hasUnsavedChanges(m)).toBe(false);
+    m = update(m, { type: "ObjectAdded", shape: "Box" });
+    expect(hasUnsavedChanges(m)).toBe(true);
+  });
+
+  it("checks the render settings before sending", () => {
+    expect(renderProblem(init())).toMatch(/Add objects/);
+    const m = init(twoObjects());
+    expect(renderProblem(m)).toBeNull();
+    expect(renderProblem(update(m, { type: "RenderSettingsChanged", settings: { duration: 60 } }))).toMatch(/Duration/);
+    expect(renderProblem(update(m, { type: "RenderSettingsChanged", settings: { fps: 2.5 } }))).toMatch(/Frames/);
+    expect(update(init(), { type: "RenderSubmitted" }).renderJob.kind).toBe("idle");
+    const queued = run(m, { type: "RenderSubmitted" }, { type: "RenderQueued", videoId: 9 });
+    expect(queued.renderJob).toEqual({ kind: "queued", videoId: 9 });
+  });
+
+  it("opens and imports scenes as new documents", () => {
+    const opened = update(init(), {
+      type: "SceneOpened",
+      document: { id: 4, name: "Saved", prompt: "" },
+      scene: { ...twoObjects(), selectedObject: "sphere" },
+    });
+    expect(opened.selection).toBe("sphere");
+    expect(opened.notice?.text).toContain("Saved");
+    const imported = update(opened, { type: "SceneImported", scene: twoObjects(), fileName: "mine.json" });
+    expect(imported.document).toEqual({ id: null, name: "mine", prompt: "" });
+    expect(imported.history.past).toHaveLength(0);
+  });
+});
+
+describe("shortcuts", () => {
+  const press = (key: string, extra: Partial<Parameters<typeof shortcut>[0]> = {}) =>
+    shortcut({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, target: { tagName: "BODY" }, ...extra }, "box");
+
+  it("map keys to messages", () => {
+    expect(press("g")).toEqual({ type: "GizmoModeChanged", mode: "translate" });
+    expect(press("R")).toEqual({ type: "GizmoModeChanged", mode: "rotate" });
+    expect(press("s")).toEqual({ type: "GizmoModeChanged", mode: "scale" });
+    expect(press("z", { ctrlKey: true })).toEqual({ type: "Undo" });
+    expect(press("z", { metaKey: true })).toEqual({ type: "Undo" });
+    expect(press("Z", { ctrlKey: true, shiftKey: true })).toEqual({ type: "Redo" });
+    expect(press("y", { ctrlKey: true })).toEqual({ type: "Redo" });
+    expect(press("Delete")).toEqual({ type: "ObjectDeleted", id: "box" });
+    expect(press("Escape")).toEqual({ type: "Selected", id: null });
+    expect(press("s", { ctrlKey: true })).toBeNull();
+  });
+
+  it("never fire while typing", () => {
+    for (const target of [
+      { tagName: "INPUT", type: "text" },
+      { tagName: "INPUT", type: "number" },
+      { tagName: "TEXTAREA" },
+      { tagName: "SELECT" },
+      { tagName: "DIV", isContentEditable: true },
+    ]) {
+      expect(isTyping(target)).toBe(true);
+      expect(press("g", { target })).toBeNull();
+      expect(press("z", { ctrlKey: true, target })).toBeNull();
+    }
+    expect(isTyping({ tagName: "INPUT", type: "checkbox" })).toBe(false);
+    expect(isTyping({ tagName: "BUTTON" })).toBe(false);
+  });
+});
