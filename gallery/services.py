@@ -62,7 +62,8 @@ class _Received:
 
 def _receive(stream: IO[bytes], *, max_bytes: int) -> _Received:
     """Copy the stream to a scratch file in chunks, hashing and counting, stopping at the cap."""
-    scratch = tempfile.NamedTemporaryFile(prefix="simpoc-asset-")  # noqa: SIM115 - closed by the caller
+    # On the data volume, not /tmp: that may be a RAM disk, and a 1 GB video must not land in RAM.
+    scratch = tempfile.NamedTemporaryFile(prefix="asset-", dir=scratch_dir())  # noqa: SIM115 - closed by the caller
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -86,6 +87,12 @@ def _receive(stream: IO[bytes], *, max_bytes: int) -> _Received:
     return _Received(
         file=scratch, size=size, sha256=digest.hexdigest(), content_type=_TYPE_ALIASES.get(sniffed, sniffed)
     )
+
+
+def scratch_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _check_quota(*, owner: AbstractBaseUser, incoming: int) -> None:
@@ -260,6 +267,10 @@ def asset_unhide(*, asset: Asset) -> Asset:
 RETENTION_BATCH = 200
 
 
+class RetentionHookFailed(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class RetentionResult:
     cutoff: datetime | None
@@ -284,9 +295,17 @@ def retention_run(*, now: datetime | None = None) -> RetentionResult:
                 Asset.objects.filter(pk__in=ids).exclude(favorite=True).delete()[1].get("gallery.Asset", 0)
             )
     hooks: dict[str, int] = {}
+    failed: list[str] = []
     for dotted in settings.RETENTION_HOOKS:
-        hooks[dotted] = import_string(dotted)(cutoff=cutoff)
+        try:
+            hooks[dotted] = import_string(dotted)(cutoff=cutoff)
+        except Exception:  # one app's failure must not keep the others from pruning
+            logger.exception("Retention hook %s failed", dotted)
+            failed.append(dotted)
     logger.info("Retention before %s: %s assets deleted, hooks %s", cutoff, deleted, hooks)
+    if failed:
+        # Raised after every hook ran, so the task queue records the run as failed.
+        raise RetentionHookFailed(f"Retention hooks failed: {', '.join(failed)} (the rest ran; see the log).")
     return RetentionResult(cutoff=cutoff, assets_deleted=deleted, hooks=hooks)
 
 
@@ -308,7 +327,7 @@ def object_storage_check() -> None:
 
 
 def _spool(chunks: Iterable[bytes], *, expected_sha256: str, where: str) -> IO[bytes]:
-    scratch = tempfile.TemporaryFile(prefix="simpoc-move-")  # noqa: SIM115 - returned to the caller
+    scratch = tempfile.TemporaryFile(prefix="move-", dir=scratch_dir())  # noqa: SIM115 - returned to the caller
     digest = hashlib.sha256()
     try:
         for chunk in chunks:

@@ -22,9 +22,7 @@ from functools import lru_cache
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import connection
-from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -180,18 +178,32 @@ def blob_sha256(*, asset_id: int, size: int) -> str:
 # --- Object storage -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def object_storage() -> Any:
-    """The S3 storage (django-storages), configured from the AWS_* settings."""
+    """The S3 storage (django-storages) for the current AWS_* settings, one client per configuration."""
+    return _storage_for(
+        settings.AWS_STORAGE_BUCKET_NAME,
+        settings.AWS_S3_ENDPOINT_URL,
+        settings.AWS_S3_REGION_NAME,
+        settings.AWS_ACCESS_KEY_ID,
+        settings.AWS_SECRET_ACCESS_KEY,
+        settings.AWS_QUERYSTRING_EXPIRE,
+    )
+
+
+@lru_cache(maxsize=4)
+def _storage_for(
+    bucket: str, endpoint: str | None, region: str, key_id: str | None, secret: str | None, expire: int
+) -> Any:
     from storages.backends.s3 import S3Storage
 
-    return S3Storage()
-
-
-@receiver(setting_changed)
-def _forget_object_storage(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("AWS_") or setting == "MEDIA_STORAGE":
-        object_storage.cache_clear()
+    return S3Storage(
+        bucket_name=bucket,
+        endpoint_url=endpoint,
+        region_name=region,
+        access_key=key_id,
+        secret_key=secret,
+        querystring_expire=expire,
+    )
 
 
 def object_key_new() -> str:

@@ -52,31 +52,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+S3_SETTINGS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_S3_REGION_NAME": "us-east-1",
+    "AWS_STORAGE_BUCKET_NAME": "simpoc-test",
+}
+
+
 @pytest.fixture(scope="session")
 def s3_server():
+    """moto's S3 on a free loopback port, with one bucket, for the whole session."""
+    import boto3
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{port}"
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.resource(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    ).Bucket(S3_SETTINGS["AWS_STORAGE_BUCKET_NAME"]).create()
+    yield endpoint
     server.stop()
 
 
 @pytest.fixture
 def s3(s3_server, settings):
-    """MEDIA_STORAGE=s3 against moto, with a fresh bucket per test; yields the boto3 bucket."""
+    """MEDIA_STORAGE=s3 against moto, the bucket emptied after each test; yields the boto3 bucket."""
     settings.MEDIA_STORAGE = "s3"
     settings.AWS_S3_ENDPOINT_URL = s3_server
-    settings.AWS_ACCESS_KEY_ID = "testing"
-    settings.AWS_SECRET_ACCESS_KEY = "testing"
-    settings.AWS_S3_REGION_NAME = "us-east-1"
-    settings.AWS_STORAGE_BUCKET_NAME = f"simpoc-test-{_free_port()}"
+    for name, value in S3_SETTINGS.items():
+        setattr(settings, name, value)
     bucket = storage_backends.object_storage().bucket
-    bucket.create()
     yield bucket
     bucket.objects.all().delete()
-    bucket.delete()
 
 
 def object_keys(bucket) -> set[str]:

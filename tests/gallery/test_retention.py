@@ -68,6 +68,25 @@ def test_hooks_get_the_cutoff_and_their_counts_are_reported(settings, aged):
     assert result["assets_deleted"] == 1
 
 
+def failing_hook(*, cutoff):
+    raise RuntimeError("boom")
+
+
+def test_a_failing_hook_does_not_stop_the_others_but_fails_the_run(settings, aged):
+    settings.RETENTION_DAYS = 30
+    settings.RETENTION_HOOKS = [
+        "tests.gallery.test_retention.failing_hook",
+        "tests.gallery.test_retention.recording_hook",
+    ]
+    HOOK_CALLS.clear()
+
+    with pytest.raises(services.RetentionHookFailed, match="failing_hook"):
+        services.retention_run()
+
+    assert len(HOOK_CALLS) == 1
+    assert not Asset.objects.filter(pk=aged["expired"].pk).exists()
+
+
 def test_batches_cover_a_backlog(settings, user, monkeypatch):
     settings.RETENTION_DAYS = 1
     monkeypatch.setattr(services, "RETENTION_BATCH", 2)
