@@ -184,7 +184,7 @@ def asset_store(
                 small = thumbnails.video_thumbnail(path=path, duration=info.duration)
         except thumbnails.MediaUnreadable as exc:
             raise AssetRejected(str(exc), status_code=400) from exc
-        small_received = None
+        small_received: _Received | None = None
         if small is not None:
             small_received = _Received(
                 file=io.BytesIO(small.data),
@@ -192,6 +192,7 @@ def asset_store(
                 sha256=hashlib.sha256(small.data).hexdigest(),
                 content_type=thumbnails.THUMBNAIL_CONTENT_TYPE,
             )
+            small_info = thumbnails.MediaInfo(width=small.width, height=small.height)
         incoming = received.size + (small_received.size if small_received else 0)
         _check_quota(owner=owner, incoming=incoming)  # early, before any upload
         keys = {"main": "", "thumbnail": ""}
@@ -206,12 +207,12 @@ def asset_store(
                     get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
                 _check_quota(owner=owner, incoming=incoming)
                 thumbnail = None
-                if small is not None and small_received is not None:
+                if small_received is not None:
                     thumbnail = _insert(
                         owner=owner,
                         kind=Asset.Kind.THUMBNAIL,
                         received=small_received,
-                        info=thumbnails.MediaInfo(width=small.width, height=small.height),
+                        info=small_info,
                         filename="",
                         thumbnail=None,
                         storage_key=keys["thumbnail"],
