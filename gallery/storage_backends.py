@@ -137,7 +137,10 @@ def _sqlite_chunks(asset_id: int, start: int, length: int, chunk_bytes: int) -> 
                 if len(blob) < end:
                     raise BlobMissing(f"Asset {asset_id} is shorter than {end} bytes.")
                 blob.seek(offset)
-            chunk = blob.read(min(chunk_bytes, end - offset))
+            try:
+                chunk = blob.read(min(chunk_bytes, end - offset))
+            except sqlite3.OperationalError as exc:  # the row changed under an open handle
+                raise BlobMissing(f"Asset {asset_id} changed while it was read.") from exc
             if not chunk:
                 raise BlobMissing(f"Asset {asset_id} ended early at byte {offset}.")
             offset += len(chunk)

@@ -4,7 +4,7 @@ import hashlib
 import io
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.http import http_date
 
 from gallery import storage_backends
@@ -234,3 +234,27 @@ def test_visibility(request, user, staff_user, video, client_name, hidden, expec
     client = request.getfixturevalue(client_name)
 
     assert client.get(url(video)).status_code == expected
+
+
+def test_a_long_sqlite_read_reopens_its_snapshot_and_still_sends_every_byte(user_client, blob, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's incremental BLOB reads")
+    monkeypatch.setattr(storage_backends, "SQLITE_SNAPSHOT_SECONDS", -1)  # reopen after every chunk
+    monkeypatch.setattr(storage_backends.blob_chunks, "__kwdefaults__", {"start": 0, "chunk_bytes": 1000})
+
+    response = user_client.get(url(blob), HTTP_RANGE="bytes=123-")
+
+    assert body(response) == BODY[123:]
+
+
+def test_an_asset_deleted_mid_stream_ends_the_body_early_without_an_error(user_client, blob, monkeypatch):
+    monkeypatch.setattr(storage_backends.blob_chunks, "__kwdefaults__", {"start": 0, "chunk_bytes": 1000})
+    response = user_client.get(url(blob))
+    chunks = iter(response.streaming_content)
+
+    first = next(chunks)
+    Asset.objects.filter(pk=blob.pk).delete()
+    rest = b"".join(chunks)
+
+    assert first == BODY[:1000]
+    assert len(first + rest) < len(BODY)
