@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -180,6 +181,9 @@ def render_request(
     if not scene_json["objects"]:
         raise ServiceError("The scene is empty: add an object before rendering.", status_code=422)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Serialises one user's requests so two cannot both slip under the in-flight cap.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         in_flight = renders_in_flight(user=user)
         if in_flight >= settings.RENDER_MAX_IN_FLIGHT:
             raise ServiceError(
