@@ -69,7 +69,8 @@ def test_generate_an_image_and_see_it_complete(demo_emulator, poller, signed_in_
     image = page.get_by_role("img", name="a lighthouse on a cliff at dusk")
     expect(image).to_be_visible(timeout=30_000)
     expect(page.locator(".detail-head [data-status]")).to_have_attribute("data-status", "completed")
-    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
+    # The bytes come from our own /data endpoint and decode in the browser.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     download = page.get_by_role("link", name="Download")
     expect(download).to_have_attribute("href", re.compile(r"/api/images/\d+/data\?download=1$"))
     expect(page.get_by_role("region", name="Result")).to_be_visible()
