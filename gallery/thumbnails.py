@@ -14,8 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
-THUMBNAIL_MAX_SIDE = 320
-THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+THUMBNAIL_MAX_SIDE = 512
+THUMBNAIL_CONTENT_TYPE = "image/webp"
 FFMPEG_TIMEOUT_SECONDS = 60
 
 
@@ -65,22 +65,20 @@ class Thumbnail:
 
 
 def image_thumbnail(*, source: Path | io.BytesIO) -> Thumbnail:
-    """A JPEG at most THUMBNAIL_MAX_SIDE on its longer side (first frame of an animation)."""
+    """A WebP at most THUMBNAIL_MAX_SIDE on its longer side (first frame of an animation)."""
     with _open_image(source) as image:
         image.draft("RGB", (THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))  # JPEG: decode at a reduced scale
         try:
             image.seek(0)
             image = ImageOps.exif_transpose(image)
             image.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
-            if image.mode in ("RGBA", "LA", "P"):
-                rgba = image.convert("RGBA")
-                flattened = Image.new("RGB", rgba.size, (255, 255, 255))
-                flattened.paste(rgba, mask=rgba.getchannel("A"))
-                image = flattened
+            # WebP keeps transparency, so only palette and odd modes need converting.
+            if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+                image = image.convert("RGBA")
             elif image.mode != "RGB":
                 image = image.convert("RGB")
             out = io.BytesIO()
-            image.save(out, format="JPEG", quality=82, optimize=True)
+            image.save(out, format="WEBP", quality=80, method=4)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             raise MediaUnreadable(f"The image cannot be decoded: {exc}") from exc
         return Thumbnail(data=out.getvalue(), width=image.size[0], height=image.size[1])
@@ -121,7 +119,7 @@ def video_probe(*, path: Path) -> MediaInfo:
 
 
 def video_thumbnail(*, path: Path, duration: float | None) -> Thumbnail | None:
-    """A JPEG poster frame (a little way in, where the first frame is often black), or None."""
+    """A WebP poster frame (a little way in, where the first frame is often black), or None."""
     moments = [min(1.0, duration / 3)] if duration else []
     for at in [*moments, 0.0]:
         try:

@@ -43,7 +43,7 @@ def test_image_is_stored_with_sniffed_type_size_hash_and_thumbnail(user, png):
     assert asset.original_filename == "red.png"
     assert stored_bytes(asset) == png
     assert asset.thumbnail.kind == Asset.Kind.THUMBNAIL
-    assert asset.thumbnail.content_type == "image/jpeg"
+    assert asset.thumbnail.content_type == "image/webp"
     assert asset.thumbnail.owner == user
 
 
@@ -51,8 +51,8 @@ def test_large_image_thumbnail_is_bounded(user):
     asset = services.asset_store(owner=user, stream=io.BytesIO(png_bytes(1200, 600)), kind="image")
 
     thumb = Image.open(io.BytesIO(stored_bytes(asset.thumbnail)))
-    assert thumb.size == (320, 160)
-    assert (asset.thumbnail.width, asset.thumbnail.height) == (320, 160)
+    assert thumb.size == (512, 256)
+    assert (asset.thumbnail.width, asset.thumbnail.height) == (512, 256)
 
 
 def test_stream_is_read_in_chunks_never_whole(user):
@@ -72,7 +72,7 @@ def test_video_gets_dimensions_duration_and_a_poster_frame(user, mp4):
     assert (asset.width, asset.height) == (64, 48)
     assert asset.duration == pytest.approx(1.0, abs=0.15)
     poster = Image.open(io.BytesIO(stored_bytes(asset.thumbnail)))
-    assert poster.format == "JPEG"
+    assert poster.format == "WEBP"
     assert poster.size == (64, 48)
 
 

@@ -189,13 +189,14 @@ def test_if_match_failure_gives_412(user_client, blob):
     assert user_client.get(url(blob), HTTP_IF_MATCH=f'"{blob.sha256[:40]}"').status_code == 200
 
 
-def test_thumbnail_is_a_jpeg_named_after_the_item(user_client, video):
+def test_thumbnail_is_a_webp_named_after_the_item(user_client, video):
     response = user_client.get(url(video, "thumbnail"))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/jpeg"
-    assert body(response)[:3] == b"\xff\xd8\xff"
-    assert response["Content-Disposition"] == 'inline; filename="My-clip-thumbnail.jpg"'
+    assert response["Content-Type"] == "image/webp"
+    content = body(response)
+    assert content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    assert response["Content-Disposition"] == 'inline; filename="My-clip-thumbnail.webp"'
     assert "max-age" in response["Cache-Control"]
 
 
