@@ -76,3 +76,12 @@ describe("SceneWorld", () => {
     world.free();
   });
 });
+
+describe("median step cost", () => {
+  it("ignores the odd slow frame", async () => {
+    const { median } = await import("./player");
+    expect(median([])).toBe(0);
+    expect(median([1, 50, 2])).toBe(2);
+    expect(median([1, 2, 3, 40])).toBe(2.5);
+  });
+});

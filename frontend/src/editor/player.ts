@@ -7,17 +7,29 @@ import type { Scene } from "../scene/types";
 import { type Rapier, SceneWorld } from "./physics";
 import type { Viewport } from "./viewport";
 
+const COST_SAMPLES = 600;
+
+/** The median resists the odd slow frame (garbage collection, another busy process) that a mean would not. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 export class Player {
   private readonly world: SceneWorld;
   private clock: Clock = { accumulator: 0 };
   private playing = false;
+  /** Milliseconds per step of the latest advances; their median is the cost shown to the user. */
+  private readonly stepCosts: number[] = [];
 
   constructor(
     rapier: Rapier,
     scene: Scene,
     private readonly viewport: Viewport,
-    /** Told the number of steps taken whenever it changes. */
-    private readonly onSteps: (steps: number) => void,
+    /** Told the number of steps taken whenever it changes, and the typical (median) milliseconds one step costs lately. */
+    private readonly onSteps: (steps: number, msPerStep: number) => void,
   ) {
     this.world = new SceneWorld(rapier, scene);
     viewport.onFrame((seconds) => this.frame(seconds));
@@ -51,8 +63,11 @@ export class Player {
   }
 
   private advance(steps: number): void {
+    const started = performance.now();
     this.world.step(steps);
+    this.stepCosts.push((performance.now() - started) / steps);
+    if (this.stepCosts.length > COST_SAMPLES) this.stepCosts.shift();
     this.viewport.showPoses(this.world.poses());
-    this.onSteps(this.world.steps);
+    this.onSteps(this.world.steps, median(this.stepCosts));
   }
 }

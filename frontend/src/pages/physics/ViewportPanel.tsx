@@ -74,9 +74,13 @@ export function ViewportPanel({
   useEffect(() => {
     const viewport = viewportRef.current;
     if (!simulating || !rapier || !viewport) return;
-    const player = new Player(rapier, scene, viewport, (steps) => {
+    let reported = 0;
+    const player = new Player(rapier, scene, viewport, (steps, msPerStep) => {
       // The page re-renders ten times a second at most while playing.
-      if (!playingRef.current || steps % 6 === 0) dispatchRef.current({ type: "StepsTaken", steps });
+      const now = performance.now();
+      if (playingRef.current && now - reported < 100) return;
+      reported = now;
+      dispatchRef.current({ type: "StepsTaken", steps, msPerStep });
     });
     playerRef.current = player;
     stepsHandled.current = 0;
@@ -147,6 +151,11 @@ export function ViewportPanel({
           <output className="sim-time" aria-live="off" data-testid="sim-time" aria-label="Simulated time">
             t = {time.toFixed(2)} s
           </output>
+          {sim.kind === "simulating" && sim.msPerStep !== null ? (
+            <output className="sim-time" data-testid="step-cost" title="Typical time Rapier spends on one 1/60 s step (median of the latest frames)">
+              {sim.msPerStep.toFixed(2)} ms/step
+            </output>
+          ) : null}
         </div>
       </div>
       <div className="viewport" ref={containerRef} data-sim={sim.kind === "simulating" ? (playing ? "playing" : "paused") : "editing"}>

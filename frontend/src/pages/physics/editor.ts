@@ -37,7 +37,9 @@ export type Validation =
 export type Request = { kind: "idle" } | { kind: "busy" } | { kind: "failed"; message: string } | { kind: "done"; message: string };
 
 /** `editing`: the view shows the scene. `simulating`: it shows the physics, `steps` steps in. */
-export type Sim = { kind: "editing" } | { kind: "simulating"; playing: boolean; steps: number; stepRequests: number };
+export type Sim =
+  | { kind: "editing" }
+  | { kind: "simulating"; playing: boolean; steps: number; stepRequests: number; msPerStep: number | null };
 
 export const QUALITIES = ["draft", "standard", "high"] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -100,7 +102,7 @@ export type Msg =
   | { type: "Paused" }
   | { type: "Reset" }
   | { type: "Stepped" }
-  | { type: "StepsTaken"; steps: number }
+  | { type: "StepsTaken"; steps: number; msPerStep: number }
   | { type: "ValidationStarted"; scene: Scene }
   | { type: "ValidationFinished"; scene: Scene; report: ValidationReport }
   | { type: "ValidationFailed"; scene: Scene; message: string }
@@ -258,7 +260,7 @@ export function update(model: Model, msg: Msg): Model {
         sim:
           model.sim.kind === "simulating"
             ? { ...model.sim, playing: true }
-            : { kind: "simulating", playing: true, steps: 0, stepRequests: 0 },
+            : { kind: "simulating", playing: true, steps: 0, stepRequests: 0, msPerStep: null },
       };
     case "Paused":
       return model.sim.kind === "simulating" ? { ...model, sim: { ...model.sim, playing: false } } : model;
@@ -271,10 +273,10 @@ export function update(model: Model, msg: Msg): Model {
         sim:
           model.sim.kind === "simulating"
             ? { ...model.sim, playing: false, stepRequests: model.sim.stepRequests + 1 }
-            : { kind: "simulating", playing: false, steps: 0, stepRequests: 1 },
+            : { kind: "simulating", playing: false, steps: 0, stepRequests: 1, msPerStep: null },
       };
     case "StepsTaken":
-      return model.sim.kind === "simulating" ? { ...model, sim: { ...model.sim, steps: msg.steps } } : model;
+      return model.sim.kind === "simulating" ? { ...model, sim: { ...model.sim, steps: msg.steps, msPerStep: msg.msPerStep } } : model;
     case "ValidationStarted":
       return { ...model, validation: { kind: "checking", scene: msg.scene } };
     case "ValidationFinished":

@@ -1,0 +1,56 @@
+"""How long one browser physics step takes with 500 bodies, in headless Chromium (target: < 4 ms).
+
+Run with `-s` to see the number: `.venv/bin/pytest tests/e2e/test_physics_step_benchmark.py -q -s`.
+The editor measures the time Rapier spends in `world.step()` and shows it next to the simulated time.
+"""
+
+import json
+
+from playwright.sync_api import expect
+
+BODIES = 500
+TARGET_MS = 4.0
+
+
+def _five_hundred_bodies() -> dict:
+    """A 10 x 10 grid, five layers high, of boxes and spheres that fall and pile up on the ground."""
+    objects = {}
+    for layer in range(5):
+        for row in range(10):
+            for col in range(10):
+                index = len(objects)
+                object_id = f"body-{index}"
+                sphere = (row + col + layer) % 2 == 1
+                objects[object_id] = {
+                    "id": object_id,
+                    "transform": {
+                        "position": {"x": -5.4 + col * 1.2, "y": 0.5 + layer * 1.2, "z": -5.4 + row * 1.2},
+                        "rotation": {"x": 0, "y": 0.1 * layer, "z": 0},
+                        "scale": {"x": 0.8, "y": 0.8, "z": 0.8},
+                    },
+                    "physicsProperties": {"mass": 1, "friction": 0.5, "restitution": 0.2},
+                    "visualProperties": {"color": "#e4572e" if sphere else "#4f86f7", "shape": "Sphere" if sphere else "Box"},
+                }
+    assert len(objects) == BODIES
+    return {"objects": objects, "selectedObject": None}
+
+
+def test_step_cost_with_500_bodies(signed_in_page):
+    page = signed_in_page
+    page.goto("/physics")
+    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(0, timeout=30_000)
+    page.get_by_label("Import a scene from a JSON file").set_input_files(
+        files=[{"name": "five-hundred.json", "mimeType": "application/json", "buffer": json.dumps(_five_hundred_bodies()).encode()}]
+    )
+    expect(page.get_by_role("list", name="Objects in the scene").get_by_role("listitem")).to_have_count(BODIES)
+
+    page.get_by_role("button", name="Play").click()
+    # Three simulated seconds: free fall first, then the bodies land and pile up (most contacts).
+    page.wait_for_function(
+        "() => parseFloat(document.querySelector('[data-testid=sim-time]').textContent.replace('t = ', '')) >= 3",
+        timeout=180_000,
+    )
+    page.get_by_role("button", name="Pause").click()
+    cost = float(page.get_by_test_id("step-cost").inner_text().split()[0])
+    print(f"\nbrowser physics, {BODIES} bodies, headless Chromium: {cost:.2f} ms per 1/60 s step (target < {TARGET_MS} ms)")
+    assert cost < TARGET_MS, f"{cost:.2f} ms per step with {BODIES} bodies"
