@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 def _me_with_key(base_url: str, key: str) -> tuple[int, dict]:
     request = urllib.request.Request(f"{base_url}/api/auth/me", headers={"X-API-Key": key})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the live server
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())

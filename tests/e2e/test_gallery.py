@@ -76,7 +76,9 @@ def test_filter_the_video_gallery_and_seek_a_video(signed_in_page, videos):
     dialog = page.get_by_role("dialog", name=f"Video #{done_id}")
     video = dialog.locator("video")
     expect(video).to_be_visible()
-    page.wait_for_function("(v) => v.readyState >= 1 && isFinite(v.duration) && v.duration > 0", arg=video.element_handle())
+    page.wait_for_function(
+        "(v) => v.readyState >= 1 && isFinite(v.duration) && v.duration > 0", arg=video.element_handle()
+    )
     position = video.evaluate(
         """(v) => new Promise((resolve) => {
             v.addEventListener("seeked", () => resolve({time: v.currentTime, duration: v.duration}), {once: true});

@@ -13,7 +13,9 @@ from media_gen.emulator import Emulator, EmulatorConfig
 @pytest.fixture
 def demo_emulator(settings) -> Iterator[Emulator]:
     """The built-in Replicate emulator on a free port; Django polls it (no public site, no webhooks)."""
-    config = EmulatorConfig(start_delay=0.2, run_delay=0.5, image_size=(64, 64), video_size=(64, 48), webhook_mode="record")
+    config = EmulatorConfig(
+        start_delay=0.2, run_delay=0.5, image_size=(64, 64), video_size=(64, 48), webhook_mode="record"
+    )
     with Emulator(config) as emulator:
         settings.REPLICATE_API_TOKEN = ""
         settings.REPLICATE_DEMO_MODE = True
@@ -44,7 +46,9 @@ def poller(demo_emulator) -> Iterator[None]:
 
 def test_generate_an_image_and_see_it_complete(demo_emulator, poller, signed_in_page):
     page = signed_in_page
-    expect(page.get_by_text("Demo mode: generations come from the built-in Replicate emulator")).to_be_visible()
+    expect(
+        page.get_by_text("Demo mode: generations come from the built-in Replicate emulator")
+    ).to_be_visible()
     page.get_by_role("link", name="Images", exact=True).click()
     expect(page.get_by_role("heading", name="Generate an image")).to_be_visible()
 
