@@ -61,7 +61,7 @@ export function ObjectList({
                   title="Duplicate"
                   onClick={() => dispatch({ type: "ObjectDuplicated", id: object.id })}
                 >
-                  ⧉
+                  Copy
                 </button>
                 <button
                   type="button"
