@@ -44,7 +44,9 @@ def test_generate_edit_undo_play_and_render_a_scene(signed_in_page):
     page.get_by_role("link", name="Physics").click()
     expect(page.get_by_role("button", name="Generate scene")).to_be_visible()
     # Rapier loads lazily with the page; Play stays disabled until it is ready and there is a scene.
-    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(
+        0, timeout=30_000
+    )
 
     page.get_by_label("Scene description").fill("three red balls falling onto a blue box")
     with page.expect_response(lambda r: r.url.endswith("/api/generate")) as generated:
@@ -63,7 +65,11 @@ def test_generate_edit_undo_play_and_render_a_scene(signed_in_page):
     before = float(position_x.input_value())
     canvas = page.get_by_test_id("scene-canvas")
     box = canvas.bounding_box()
-    camera = scene.get("camera") or {"position": {"x": 6, "y": 5, "z": 8}, "target": {"x": 0, "y": 0, "z": 0}, "fov": 50}
+    camera = scene.get("camera") or {
+        "position": {"x": 6, "y": 5, "z": 8},
+        "target": {"x": 0, "y": 0, "z": 0},
+        "fov": 50,
+    }
     x, y = _screen_point(camera, box, [target["transform"]["position"][k] for k in "xyz"])
     page.mouse.move(x, y)
     page.mouse.down()
@@ -108,7 +114,9 @@ def test_generate_edit_undo_play_and_render_a_scene(signed_in_page):
     video = status.locator("video")
     expect(video).to_be_visible()
     page.wait_for_function(
-        "(v) => v.readyState >= 1 && v.duration > 0.5 && v.videoWidth === 320", arg=video.element_handle(), timeout=30_000
+        "(v) => v.readyState >= 1 && v.duration > 0.5 && v.videoWidth === 320",
+        arg=video.element_handle(),
+        timeout=30_000,
     )
 
 

@@ -29,7 +29,10 @@ def _five_hundred_bodies() -> dict:
                         "scale": {"x": 0.8, "y": 0.8, "z": 0.8},
                     },
                     "physicsProperties": {"mass": 1, "friction": 0.5, "restitution": 0.2},
-                    "visualProperties": {"color": "#e4572e" if sphere else "#4f86f7", "shape": "Sphere" if sphere else "Box"},
+                    "visualProperties": {
+                        "color": "#e4572e" if sphere else "#4f86f7",
+                        "shape": "Sphere" if sphere else "Box",
+                    },
                 }
     assert len(objects) == BODIES
     return {"objects": objects, "selectedObject": None}
@@ -38,11 +41,21 @@ def _five_hundred_bodies() -> dict:
 def test_step_cost_with_500_bodies(signed_in_page):
     page = signed_in_page
     page.goto("/physics")
-    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(0, timeout=30_000)
-    page.get_by_label("Import a scene from a JSON file").set_input_files(
-        files=[{"name": "five-hundred.json", "mimeType": "application/json", "buffer": json.dumps(_five_hundred_bodies()).encode()}]
+    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(
+        0, timeout=30_000
     )
-    expect(page.get_by_role("list", name="Objects in the scene").get_by_role("listitem")).to_have_count(BODIES)
+    page.get_by_label("Import a scene from a JSON file").set_input_files(
+        files=[
+            {
+                "name": "five-hundred.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps(_five_hundred_bodies()).encode(),
+            }
+        ]
+    )
+    expect(page.get_by_role("list", name="Objects in the scene").get_by_role("listitem")).to_have_count(
+        BODIES
+    )
 
     page.get_by_role("button", name="Play").click()
     # Three simulated seconds: free fall first, then the bodies land and pile up (most contacts).
@@ -52,5 +65,7 @@ def test_step_cost_with_500_bodies(signed_in_page):
     )
     page.get_by_role("button", name="Pause").click()
     cost = float(page.get_by_test_id("step-cost").inner_text().split()[0])
-    print(f"\nbrowser physics, {BODIES} bodies, headless Chromium: {cost:.2f} ms per 1/60 s step (target < {TARGET_MS} ms)")
+    print(
+        f"\nbrowser physics, {BODIES} bodies, headless Chromium: {cost:.2f} ms per 1/60 s step (target < {TARGET_MS} ms)"
+    )
     assert cost < TARGET_MS, f"{cost:.2f} ms per step with {BODIES} bodies"
