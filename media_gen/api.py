@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from gallery.models import Asset
 from gallery.selectors import asset_is_visible_to
@@ -270,7 +271,7 @@ _register("image", ImageRecord, ImageListOut)
 # --- Runs ---------------------------------------------------------------------------------------------
 
 
-def _run(request: HttpRequest, kind: str, payload: RunIn) -> tuple[int, dict]:
+def _run(request: HttpRequest, kind: str, payload: RunIn) -> Status:
     try:
         generation = services.generation_start(
             user=request.auth,
@@ -281,21 +282,24 @@ def _run(request: HttpRequest, kind: str, payload: RunIn) -> tuple[int, dict]:
             version=payload.version,
         )
     except InputsInvalid as exc:
-        return 422, {"detail": exc.message, "errors": exc.errors}
-    return 200, {
-        f"{kind}_id": generation.pk,
-        "status": generation.public_status,
-        "demo_mode": settings.REPLICATE_DEMO_MODE,
-    }
+        return Status(422, {"detail": exc.message, "errors": exc.errors})
+    return Status(
+        200,
+        {
+            f"{kind}_id": generation.pk,
+            "status": generation.public_status,
+            "demo_mode": settings.REPLICATE_DEMO_MODE,
+        },
+    )
 
 
 @router.post("/run-video-model", response={200: RunVideoOut, **ERRORS}, summary="Start a video generation")
-def run_video_model(request: HttpRequest, payload: RunIn) -> tuple[int, dict]:
+def run_video_model(request: HttpRequest, payload: RunIn) -> Status:
     return _run(request, "video", payload)
 
 
 @router.post("/run-image-model", response={200: RunImageOut, **ERRORS}, summary="Start an image generation")
-def run_image_model(request: HttpRequest, payload: RunIn) -> tuple[int, dict]:
+def run_image_model(request: HttpRequest, payload: RunIn) -> Status:
     return _run(request, "image", payload)
 
 
@@ -337,7 +341,7 @@ def upload_image_fetch(request: HttpRequest, token: str) -> HttpResponse:
     response={200: WebhookOut, 400: DetailOut, 401: DetailOut, 503: DetailOut},
     summary="Replicate's signed prediction webhook",
 )
-def replicate_webhook(request: HttpRequest, generation: int | None = None) -> tuple[int, dict]:
+def replicate_webhook(request: HttpRequest, generation: int | None = None) -> Status:
     headers = {
         name: request.headers.get(name, "")
         for name in ("webhook-id", "webhook-timestamp", "webhook-signature")
@@ -345,5 +349,5 @@ def replicate_webhook(request: HttpRequest, generation: int | None = None) -> tu
     try:
         outcome = services.webhook_receive(generation_id=generation, headers=headers, body=request.body)
     except WebhookInvalid as exc:
-        return exc.status_code, {"detail": exc.message}
-    return 200, {"ok": outcome.accepted, "message": outcome.message}
+        return Status(exc.status_code, {"detail": exc.message})
+    return Status(200, {"ok": outcome.accepted, "message": outcome.message})
