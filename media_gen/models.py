@@ -6,6 +6,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class DownloadPhase(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DOWNLOADING = "downloading", "Downloading"
+    STORING = "storing", "Storing"
+    DONE = "done", "Done"
+
+
 class Generation(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
@@ -48,6 +55,12 @@ class Generation(models.Model):
     download_tries = models.PositiveIntegerField(default=0)
     download_next_at = models.DateTimeField(null=True, blank=True)
     download_claimed_until = models.DateTimeField(null=True, blank=True)
+    # Progress of the copy into storage while status is "downloading" (empty before any download).
+    download_phase = models.CharField(max_length=16, choices=DownloadPhase.choices, blank=True, default="")
+    download_bytes_received = models.BigIntegerField(default=0)
+    download_bytes_total = models.BigIntegerField(
+        null=True, blank=True, help_text="Content-Length, when sent"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
