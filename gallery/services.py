@@ -4,6 +4,7 @@ import hashlib
 import io
 import logging
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -89,9 +90,37 @@ def _receive(stream: IO[bytes], *, max_bytes: int) -> _Received:
     )
 
 
+# A process killed while storing (SIGKILL, OOM, a lost machine) leaves its named scratch file
+# behind; each process sweeps files older than any live store could be on its first store and then
+# now and then. A store lives at most as long as a task (Q_TIMEOUT) or a web request.
+SCRATCH_SWEEP_SECONDS = 3600
+_scratch_swept_at = 0.0
+
+
+def _scratch_max_age_seconds() -> float:
+    return max(2 * settings.Q_CLUSTER.get("timeout", 900), 3600)
+
+
+def _scratch_sweep(folder: Path) -> None:
+    global _scratch_swept_at
+    now = time.time()
+    if now - _scratch_swept_at < SCRATCH_SWEEP_SECONDS:
+        return
+    _scratch_swept_at = now
+    cutoff = now - _scratch_max_age_seconds()
+    for leftover in folder.glob("asset-*"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                logger.info("Removed scratch file %s left by a process that died", leftover.name)
+        except FileNotFoundError:
+            pass
+
+
 def scratch_dir() -> Path:
     folder = Path(settings.DATA_DIR) / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
+    _scratch_sweep(folder)
     return folder
 
 
