@@ -1,0 +1,87 @@
+"""Fixtures of the reliability suite: the Replicate emulator (shared with tests/media_gen), and a
+helper that runs a piece of the app in a separate process that the test can kill like a crash."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from tests.media_gen.conftest import _emulator_server, emulator, public_site, webhook_client  # noqa: F401
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Runs in the child before the snippet: the same settings and the same test database as the test.
+_PRELUDE = """
+import os, sys, json
+os.environ["DJANGO_SETTINGS_MODULE"] = "simpoc.settings_test"
+from django.conf import settings
+settings.DATABASES["default"]["NAME"] = os.environ["RELIABILITY_DB_NAME"]
+for name, value in json.loads(os.environ["RELIABILITY_SETTINGS"]).items():
+    setattr(settings, name, value)
+import django
+django.setup()
+"""
+
+
+class Child:
+    """A Python process running ``snippet`` against the test's database, killable with SIGKILL."""
+
+    def __init__(self, snippet: str, overrides: dict):
+        env = {
+            **os.environ,
+            "DATA_DIR": str(django_settings.DATA_DIR),
+            "RELIABILITY_DB_NAME": str(connection.settings_dict["NAME"]),
+            "RELIABILITY_SETTINGS": __import__("json").dumps(overrides),
+            "PYTHONPATH": str(REPO),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _PRELUDE + textwrap.dedent(snippet)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_for_line(self, marker: str, *, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        assert self.process.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if marker in line:
+                return
+            if not line and self.process.poll() is not None:
+                raise AssertionError(f"child exited {self.process.returncode}: {self.process.stderr.read()}")
+        raise AssertionError(f"child never printed {marker!r}")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def finish(self, *, timeout: float = 60.0) -> str:
+        out, err = self.process.communicate(timeout=timeout)
+        assert self.process.returncode == 0, err
+        return out
+
+
+@pytest.fixture
+def child_process(settings):
+    """Start children with ``child_process(snippet, SETTING=value, ...)``; leftovers are killed."""
+    children: list[Child] = []
+
+    def start(snippet: str, **overrides) -> Child:
+        child = Child(snippet, overrides)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.process.poll() is None:
+            child.kill()
