@@ -131,6 +131,15 @@ def _record(generation: Generation) -> dict[str, Any]:
         "duration": asset.duration if asset else None,
         "updated_at": generation.updated_at,
         "favorite": generation.favorite,
+        "download_progress": (
+            {
+                "phase": generation.download_phase,
+                "bytes_received": generation.download_bytes_received,
+                "bytes_total": generation.download_bytes_total,
+            }
+            if generation.download_phase
+            else None
+        ),
     }
 
 

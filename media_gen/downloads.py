@@ -12,6 +12,7 @@ import binascii
 import ipaddress
 import socket
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit, urlunsplit
@@ -27,6 +28,10 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # 404 and 410 mean Replicate deleted the file (about an hour after the prediction); asking again
 # cannot bring it back. Anything 4xx is as final.
 PERMANENT_STATUSES = range(400, 500)
+
+
+# Told (bytes received so far, bytes announced by Content-Length or None) after each chunk.
+ProgressCallback = Callable[[int, int | None], None]
 
 
 class DownloadError(Exception):
@@ -144,10 +149,16 @@ def _fetch_data_url(url: str, *, max_bytes: int) -> Fetched:
     return Fetched(file=scratch, size=len(data), http_status=None)
 
 
-def download_fetch(*, url: str, max_bytes: int) -> Fetched:
-    """The body behind ``url`` in a scratch file, or DownloadError (``permanent`` when retrying is futile)."""
+def download_fetch(*, url: str, max_bytes: int, on_progress: ProgressCallback | None = None) -> Fetched:
+    """The body behind ``url`` in a scratch file, or DownloadError (``permanent`` when retrying is futile).
+
+    ``on_progress`` is called after every chunk; it decides itself how often to record anything.
+    """
     if url.startswith("data:"):
-        return _fetch_data_url(url, max_bytes=max_bytes)
+        fetched = _fetch_data_url(url, max_bytes=max_bytes)
+        if on_progress is not None:
+            on_progress(fetched.size, fetched.size)
+        return fetched
     current = url
     with httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
@@ -168,13 +179,13 @@ def download_fetch(*, url: str, max_bytes: int) -> Fetched:
                         raise DownloadError("A redirect without a Location header.", permanent=True)
                     current = urljoin(current, location)
                     continue
-                return _receive(response, max_bytes=max_bytes)
+                return _receive(response, max_bytes=max_bytes, on_progress=on_progress)
             finally:
                 response.close()
     raise DownloadError(f"More than {MAX_REDIRECTS} redirects.", permanent=True)
 
 
-def _receive(response: httpx.Response, *, max_bytes: int) -> Fetched:
+def _receive(response: httpx.Response, *, max_bytes: int, on_progress: ProgressCallback | None) -> Fetched:
     status = response.status_code
     if status != 200:
         if status in (404, 410):
@@ -189,9 +200,12 @@ def _receive(response: httpx.Response, *, max_bytes: int) -> Fetched:
             permanent=True,
             http_status=status,
         )
+    total = int(declared) if declared.isdigit() else None
     scratch = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
     size = 0
     try:
+        if on_progress is not None:
+            on_progress(0, total)
         for chunk in response.iter_bytes(CHUNK_BYTES):
             size += len(chunk)
             if size > max_bytes:
@@ -202,6 +216,8 @@ def _receive(response: httpx.Response, *, max_bytes: int) -> Fetched:
                     received=size,
                 )
             scratch.write(chunk)
+            if on_progress is not None:
+                on_progress(size, total)
     except httpx.HTTPError as exc:
         scratch.close()
         raise DownloadError(

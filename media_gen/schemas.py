@@ -70,6 +70,12 @@ class RunImageOut(Schema):
     demo_mode: bool
 
 
+class DownloadProgressOut(Schema):
+    phase: str = Field(description="queued, downloading, storing or done")
+    bytes_received: int
+    bytes_total: int | None = Field(description="The output's size when the server announced it")
+
+
 class _RecordBase(Schema):
     id: int
     prompt: str
@@ -88,6 +94,9 @@ class _RecordBase(Schema):
     duration: float | None
     updated_at: datetime
     favorite: bool
+    download_progress: DownloadProgressOut | None = Field(
+        default=None, description="The copy of the output into our storage; null before any download"
+    )
 
 
 class VideoRecord(_RecordBase):

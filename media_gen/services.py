@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_q.tasks import async_task
@@ -30,7 +31,7 @@ from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen import catalogue, downloads, replicate_client, uploads
 from media_gen.inputs import inputs_validate
-from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
+from media_gen.models import DownloadAttempt, DownloadPhase, Generation, WebhookReceipt
 from media_gen.replicate_client import UpstreamError
 from media_gen.webhooks import WebhookInvalid, webhook_verify
 from simpoc.services import ServiceError
@@ -43,6 +44,14 @@ DOWNLOAD_BACKOFF_SECONDS = (5, 15, 30, 60, 120, 300)
 # Replicate deletes outputs about an hour after completion; stop well before.
 DOWNLOAD_WINDOW = timedelta(minutes=50)
 DOWNLOAD_CLAIM = timedelta(minutes=10)
+# Bytes received are written to the row at most this often while a download runs.
+DOWNLOAD_PROGRESS_SECONDS = 0.25
+# What a generation waiting for (another) download try shows.
+PROGRESS_QUEUED = {
+    "download_phase": DownloadPhase.QUEUED,
+    "download_bytes_received": 0,
+    "download_bytes_total": None,
+}
 # A row left "pending" this long never got an answer from the create call (the process died).
 PENDING_GIVE_UP = timedelta(minutes=10)
 POLL_BATCH = 200
@@ -217,6 +226,7 @@ def generation_apply_prediction(*, generation: Generation, prediction: dict[str,
             upstream_completed_at=completed,
             download_next_at=now,
             updated_at=now,
+            **PROGRESS_QUEUED,
         )
         if started:
             async_task(
@@ -245,10 +255,31 @@ def _download_failed(*, generation: Generation, message: str, permanent: bool, n
     if permanent or next_at > window_end:
         reason = message if permanent else f"{message} (gave up after {generation.download_tries} tries)"
         still.update(
-            status=Status.FAILED, error=reason, completed_at=now, download_claimed_until=None, updated_at=now
+            status=Status.FAILED,
+            error=reason,
+            completed_at=now,
+            download_claimed_until=None,
+            updated_at=now,
+            download_phase="",
         )
     else:
-        still.update(download_next_at=next_at, download_claimed_until=None, updated_at=now)
+        still.update(download_next_at=next_at, download_claimed_until=None, updated_at=now, **PROGRESS_QUEUED)
+
+
+def _progress_recorder(generation_id: int) -> downloads.ProgressCallback:
+    """Writes bytes received to the row, at most every DOWNLOAD_PROGRESS_SECONDS (the first call always)."""
+    last = [0.0]
+
+    def record(received: int, total: int | None) -> None:
+        now = time.monotonic()
+        if last[0] and now - last[0] < DOWNLOAD_PROGRESS_SECONDS:
+            return
+        last[0] = now
+        Generation.objects.filter(
+            pk=generation_id, status=Status.DOWNLOADING, download_phase=DownloadPhase.DOWNLOADING
+        ).update(download_bytes_received=received, download_bytes_total=total)
+
+    return record
 
 
 def generation_download(*, generation_id: int, now: datetime | None = None) -> None:
@@ -261,6 +292,9 @@ def generation_download(*, generation_id: int, now: datetime | None = None) -> N
             download_claimed_until=now + DOWNLOAD_CLAIM,
             download_tries=F("download_tries") + 1,
             updated_at=now,
+            download_phase=DownloadPhase.DOWNLOADING,
+            download_bytes_received=0,
+            download_bytes_total=None,
         )
     )
     if not claimed:
@@ -270,7 +304,16 @@ def generation_download(*, generation_id: int, now: datetime | None = None) -> N
         generation=generation, url=downloads.describe_url(generation.output_url), started_at=now
     )
     try:
-        fetched = downloads.download_fetch(url=generation.output_url, max_bytes=settings.MEDIA_MAX_BYTES)
+        fetched = downloads.download_fetch(
+            url=generation.output_url,
+            max_bytes=settings.MEDIA_MAX_BYTES,
+            on_progress=_progress_recorder(generation_id),
+        )
+        Generation.objects.filter(pk=generation_id, status=Status.DOWNLOADING).update(
+            download_phase=DownloadPhase.STORING,
+            download_bytes_received=fetched.size,
+            download_bytes_total=Coalesce(F("download_bytes_total"), Value(fetched.size)),
+        )
         with fetched.file:
             asset = gallery_services.asset_store(
                 owner=generation.owner,
@@ -306,6 +349,7 @@ def generation_download(*, generation_id: int, now: datetime | None = None) -> N
         completed_at=_now(),
         download_claimed_until=None,
         updated_at=_now(),
+        download_phase=DownloadPhase.DONE,
     )
     if not attached:  # canceled or finished by another worker meanwhile
         gallery_services.asset_delete(asset=asset)
@@ -323,12 +367,7 @@ def generation_poll_in_flight(*, now: datetime | None = None) -> int:
         except UpstreamError as exc:
             if exc.status == 404:
                 generation_apply_prediction(
-                    generation=generation,
-                    prediction={
-                        "id": generation.prediction_id,
-                        "status": "failed",
-                        "error": "Replicate no longer knows this prediction.",
-                    },
+                    generation=generation, prediction=_prediction_vanished(generation)
                 )
                 continue
             logger.warning("polling %s failed: %s", generation.prediction_id, exc)
@@ -432,9 +471,21 @@ def generation_cancel(*, generation: Generation, user: AbstractBaseUser) -> Gene
         completed_at=now,
         download_claimed_until=None,
         updated_at=now,
+        download_phase="",
     )
     generation.refresh_from_db()
     return generation
+
+
+def generation_output_fetchable(*, generation: Generation, now: datetime | None = None) -> bool:
+    """Replicate still keeps the output (inside our download window) and we have no copy of it yet."""
+    now = now or _now()
+    return bool(
+        generation.output_url
+        and generation.asset_id is None
+        and generation.upstream_completed_at is not None
+        and now < generation.upstream_completed_at + DOWNLOAD_WINDOW
+    )
 
 
 def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Generation:
@@ -442,15 +493,24 @@ def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Gener
     _may_change(generation=generation, user=user)
     if generation.status not in (Status.FAILED, Status.CANCELED):
         raise ServiceError("Only a failed or canceled generation can be retried.", status_code=409)
+    if generation_output_fetchable(generation=generation):
+        return generation_download_retry(generation=generation, user=user)
+    return generation_rerun(generation=generation, user=user)
+
+
+def generation_download_retry(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    """Copy the output again now: after a failed download, or instead of waiting out the back-off."""
+    _may_change(generation=generation, user=user)
     now = _now()
-    fetchable = (
-        generation.output_url
-        and generation.asset_id is None
-        and generation.upstream_completed_at is not None
-        and now < generation.upstream_completed_at + DOWNLOAD_WINDOW
-    )
-    if fetchable:
-        reset = Generation.objects.filter(pk=generation.pk, status=generation.status).update(
+    if generation.status == Status.DOWNLOADING and generation.asset_id is None:
+        # Still trying on its own: make the next try due now (a claimed row is left to its worker).
+        nudged = Generation.objects.filter(
+            pk=generation.pk, status=Status.DOWNLOADING, asset__isnull=True
+        ).update(download_next_at=now, updated_at=now)
+    elif generation.status in (Status.FAILED, Status.CANCELED) and generation_output_fetchable(
+        generation=generation, now=now
+    ):
+        nudged = Generation.objects.filter(pk=generation.pk, status=generation.status).update(
             status=Status.DOWNLOADING,
             error="",
             completed_at=None,
@@ -458,13 +518,33 @@ def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Gener
             download_next_at=now,
             download_claimed_until=None,
             updated_at=now,
+            **PROGRESS_QUEUED,
         )
-        if reset:
-            async_task(
-                "media_gen.tasks.generation_download", generation.pk, task_name=f"download {generation.pk}"
-            )
-        generation.refresh_from_db()
-        return generation
+    elif generation.status in (Status.FAILED, Status.CANCELED) and generation.output_url:
+        raise ServiceError(
+            "Replicate no longer keeps this output (it deletes outputs about an hour after a run); "
+            "re-run it instead.",
+            status_code=409,
+        )
+    else:
+        raise ServiceError(
+            f"There is no output to download: this generation is {generation.get_status_display().lower()}.",
+            status_code=409,
+        )
+    if nudged:
+        async_task(
+            "media_gen.tasks.generation_download", generation.pk, task_name=f"download {generation.pk}"
+        )
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    """Run a failed or canceled generation again with the same inputs (a new prediction, same record)."""
+    _may_change(generation=generation, user=user)
+    if generation.status not in (Status.FAILED, Status.CANCELED):
+        raise ServiceError("Only a failed or canceled generation can be run again.", status_code=409)
+    now = _now()
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=generation.owner_id).first()
         in_flight = Generation.objects.filter(
@@ -488,6 +568,7 @@ def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Gener
             download_next_at=None,
             download_claimed_until=None,
             updated_at=now,
+            download_phase="",
         )
     if not reset:
         raise ServiceError("This generation changed meanwhile; reload it.", status_code=409)
@@ -501,6 +582,29 @@ def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Gener
     )
     generation.refresh_from_db()
     return generation
+
+
+def generation_refresh(*, generation: Generation) -> Generation:
+    """Ask Replicate about a running prediction now instead of waiting for the next poll."""
+    if generation.status != Status.PROCESSING or not generation.prediction_id:
+        raise ServiceError("Only a generation running on Replicate can be checked.", status_code=409)
+    try:
+        prediction = replicate_client.prediction_get(prediction_id=generation.prediction_id)
+    except UpstreamError as exc:
+        if exc.status != 404:
+            raise UpstreamRefused(f"Could not reach Replicate: {exc}", status_code=502) from exc
+        prediction = _prediction_vanished(generation)
+    generation_apply_prediction(generation=generation, prediction=prediction)
+    generation.refresh_from_db()
+    return generation
+
+
+def _prediction_vanished(generation: Generation) -> dict[str, Any]:
+    return {
+        "id": generation.prediction_id,
+        "status": "failed",
+        "error": "Replicate no longer knows this prediction.",
+    }
 
 
 def generation_delete(*, generation: Generation, user: AbstractBaseUser) -> None:

@@ -54,6 +54,7 @@ class Faults:
     wrong_type_output: bool = False  # output files hold HTML instead of media
     output_url_override: str = ""  # every output URL is replaced by this one
     redirect_output_to: str = ""  # output downloads answer 302 to this URL
+    file_bytes_per_second: int = 0  # output downloads trickle at this rate (0: as fast as possible)
 
 
 @dataclass
@@ -661,6 +662,7 @@ class _Handler(BaseHTTPRequestHandler):
             if failing:
                 faults.file_failures -= 1
             redirect = faults.redirect_output_to
+            rate = faults.file_bytes_per_second
         if expired:
             return self._problem(404, "This file has been deleted")
         if failing:
@@ -672,8 +674,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media.CONTENT_TYPES[file_format])
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if rate <= 0:
             self.wfile.write(data)
+            return
+        # A slow delivery host: slices every 50 ms, so a client can watch its progress.
+        step = max(1, rate // 20)
+        for start in range(0, len(data), step):
+            self.wfile.write(data[start : start + step])
+            self.wfile.flush()
+            time.sleep(0.05)
 
     def _cover(self, parts: list[str]) -> None:
         model_id = "/".join(parts).removesuffix(".webp")
