@@ -7,7 +7,7 @@ import * as THREE from "three";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import { TransformControls } from "three/addons/controls/TransformControls.js";
 import type { Quat } from "../scene/math";
-import { DEFAULT_CAMERA, type Scene, type SceneObject, type Shape, type Transform } from "../scene/types";
+import { type Camera, DEFAULT_CAMERA, type Scene, type SceneObject, type Shape, type Transform } from "../scene/types";
 import type { Pose } from "./physics";
 
 export type GizmoMode = "translate" | "rotate" | "scale";
@@ -86,6 +86,8 @@ export class Viewport {
     this.camera = new THREE.PerspectiveCamera(DEFAULT_CAMERA.fov, 1, 0.05, 500);
     this.orbit = new OrbitControls(this.camera, this.renderer.domElement);
     this.orbit.enableDamping = true;
+    // Keeps the camera a valid scene camera (positions within ±1000 m) when the view is filmed.
+    this.orbit.maxDistance = 200;
     this.setCamera(DEFAULT_CAMERA);
 
     this.scene3d.add(new THREE.HemisphereLight("#ffffff", "#8d8d8d", 1.6));
@@ -133,12 +135,24 @@ export class Viewport {
     this.frameCallback = callback;
   }
 
-  setCamera(camera: { position: { x: number; y: number; z: number }; target: { x: number; y: number; z: number }; fov: number }): void {
+  setCamera(camera: Camera): void {
     this.camera.position.set(camera.position.x, camera.position.y, camera.position.z);
     this.camera.fov = camera.fov;
     this.camera.updateProjectionMatrix();
     this.orbit.target.set(camera.target.x, camera.target.y, camera.target.z);
     this.orbit.update();
+  }
+
+  /** Where the view looks from now (after any orbiting), as a scene camera. */
+  cameraState(): Camera {
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    const p = this.camera.position;
+    const t = this.orbit.target;
+    return {
+      position: { x: round(p.x), y: round(p.y), z: round(p.z) },
+      target: { x: round(t.x), y: round(t.y), z: round(t.z) },
+      fov: this.camera.fov,
+    };
   }
 
   /** Brings the meshes in line with the scene: new objects appear, removed ones go, edits show. */

@@ -8,6 +8,7 @@ import { useSearchParams } from "react-router";
 import { describeError } from "../../api/errors";
 import { usePageTitle } from "../../components/usePageTitle";
 import { loadRapier } from "../../editor/physics";
+import type { Viewport } from "../../editor/viewport";
 import { sceneForExport } from "../../scene/edit";
 import { parseScene } from "../../scene/parse";
 import { DocumentPanel } from "./DocumentPanel";
@@ -98,6 +99,7 @@ export default function PhysicsPage() {
   usePageTitle("Scene editor");
   const [model, dispatch] = useReducer(update, undefined, () => init());
   const engine = useEngine();
+  const viewportRef = useRef<Viewport | null>(null);
   const [params, setParams] = useSearchParams();
   const scene = model.history.present;
   useValidation(model, dispatch);
@@ -186,7 +188,9 @@ export default function PhysicsPage() {
     if (renderProblem(model) !== null || model.renderJob.kind === "submitting") return;
     dispatch({ type: "RenderSubmitted" });
     try {
-      const videoId = await startRender({ scene: sceneForExport(scene, null), ...model.render });
+      const { fromView, ...settings } = model.render;
+      const camera = fromView ? (viewportRef.current?.cameraState() ?? null) : null;
+      const videoId = await startRender({ scene: sceneForExport(scene, null), ...settings, camera });
       dispatch({ type: "RenderQueued", videoId });
     } catch (error) {
       dispatch({ type: "RenderFailed", message: `The render was refused: ${describeError(error)}` });
@@ -249,7 +253,7 @@ export default function PhysicsPage() {
           <ObjectList scene={scene} selection={model.selection} flagged={flagged} dispatch={dispatch} />
           <ValidationPanel model={model} dispatch={dispatch} />
         </aside>
-        <ViewportPanel model={model} engine={engine} dispatch={dispatch} />
+        <ViewportPanel model={model} engine={engine} dispatch={dispatch} viewportRef={viewportRef} />
         <aside className="editor-right" aria-label="Selected object">
           <section className="panel-section" aria-labelledby="inspector-title">
             <h2 id="inspector-title">Properties</h2>

@@ -69,6 +69,14 @@ export function RenderPanel({ model, dispatch, onRender }: { model: Model; dispa
             ))}
           </select>
         </label>
+        <label className="check-field">
+          <input
+            type="checkbox"
+            checked={model.render.fromView}
+            onChange={(e) => dispatch({ type: "RenderSettingsChanged", settings: { fromView: e.target.checked } })}
+          />
+          <span>Film from the current view</span>
+        </label>
         <button type="submit" className="primary" disabled={problem !== null || busy}>
           {job.kind === "submitting" ? "Sending…" : "Render"}
         </button>

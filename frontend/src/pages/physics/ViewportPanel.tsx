@@ -1,5 +1,5 @@
 /** The centre of the editor: the three.js view, its gizmo modes and the play controls. */
-import { useEffect, useRef, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import type { Rapier } from "../../editor/physics";
 import { Player } from "../../editor/player";
 import { type GizmoMode, Viewport } from "../../editor/viewport";
@@ -20,13 +20,15 @@ export function ViewportPanel({
   model,
   engine,
   dispatch,
+  viewportRef,
 }: {
   model: Model;
   engine: EngineState;
   dispatch: (msg: Msg) => void;
+  /** The page reads the view's camera through this when it renders "from the current view". */
+  viewportRef: RefObject<Viewport | null>;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const viewportRef = useRef<Viewport | null>(null);
   const playerRef = useRef<Player | null>(null);
   const stepsHandled = useRef(0);
   const dispatchRef = useRef(dispatch);

@@ -45,7 +45,8 @@ export const QUALITIES = ["draft", "standard", "high"] as const;
 export type Quality = (typeof QUALITIES)[number];
 export const RESOLUTIONS = ["320x180", "640x360", "854x480", "1280x720", "1920x1080"] as const;
 
-export type RenderSettings = { duration: number; fps: number; resolution: string; quality: Quality };
+/** `fromView`: film from where the editor's view looks now, rather than from the scene's camera. */
+export type RenderSettings = { duration: number; fps: number; resolution: string; quality: Quality; fromView: boolean };
 export type RenderJob =
   | { kind: "idle" }
   | { kind: "submitting" }
@@ -137,7 +138,7 @@ export function init(scene: Scene = emptyScene()): Model {
     validation: { kind: "idle" },
     save: { kind: "idle" },
     notice: null,
-    render: { duration: 3, fps: 30, resolution: "1280x720", quality: "draft" },
+    render: { duration: 3, fps: 30, resolution: "1280x720", quality: "draft", fromView: true },
     renderJob: { kind: "idle" },
   };
 }

@@ -6,7 +6,7 @@
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { parseScene } from "../../scene/parse";
-import type { Scene } from "../../scene/types";
+import type { Camera, Scene } from "../../scene/types";
 import type { Finding, Quality, ValidationReport } from "./editor";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -179,6 +179,7 @@ export async function startRender(args: {
   fps: number;
   resolution: string;
   quality: Quality;
+  camera: Camera | null;
 }): Promise<number> {
   const [width, height] = args.resolution.split("x").map(Number);
   const answer = await unwrap(
@@ -189,6 +190,7 @@ export async function startRender(args: {
         fps: args.fps,
         resolution: [width ?? 1280, height ?? 720],
         quality: args.quality,
+        ...(args.camera ? { camera_config: args.camera } : {}),
       },
     }),
   );
