@@ -88,3 +88,58 @@ class Asset(models.Model):
     @property
     def in_object_storage(self) -> bool:
         return bool(self.storage_key)
+
+
+class AssetFlag(models.Model):
+    """A report that an item needs a moderator's look; it stays in the review queue until resolved.
+
+    Its Meta also carries the back office's own permissions (moderation, the storage dashboard,
+    retention runs), so that the Moderators group can be given moderation and nothing else.
+    """
+
+    class Resolution(models.TextChoices):
+        HIDDEN = "hidden", "Hidden"
+        DISMISSED = "dismissed", "Dismissed (left visible)"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=500)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "flag (review queue)"
+        verbose_name_plural = "flags (review queue)"
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(resolved_at__isnull=True), name="asset_flag_open"
+            ),
+            models.Index(fields=["asset", "-created_at"], name="asset_flag_asset"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolution="")
+                | Q(resolved_at__isnull=False, resolution__in=["hidden", "dismissed"]),
+                name="asset_flag_resolution_set_when_resolved",
+            )
+        ]
+        permissions = [
+            ("moderate", "Can hide, unhide and flag items and work the review queue"),
+            ("view_operations", "Can see the storage dashboard and queue health"),
+            ("run_retention", "Can start a retention run"),
+        ]
+
+    def __str__(self) -> str:
+        state = self.get_resolution_display() if self.resolved_at else "open"
+        return f"Flag #{self.pk} on asset {self.asset_id} ({state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

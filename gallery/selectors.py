@@ -1,9 +1,13 @@
 """Reads of the gallery: permission-filtered querysets that never load the BLOB."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from gallery.models import Asset
 from gallery.pagination import Page, keyset_page
@@ -130,3 +134,27 @@ def storage_stats(*, largest_users: int = 10) -> dict:
             for row in users
         ],
     }
+
+
+def storage_growth_by_day(*, days: int = 30, now: datetime | None = None) -> list[dict]:
+    """Bytes and items stored per day over the last ``days`` days (grouped in the database).
+
+    Every day of the window is present, days without uploads with zeros, oldest first.
+    """
+    today = timezone.localdate(now or timezone.now())
+    first = today - timedelta(days=days - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    rows = (
+        Asset.objects.filter(created_at__gte=since)
+        .order_by()
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(count=Count("id"), bytes=Sum("size_bytes"))
+    )
+    by_day = {row["day"]: row for row in rows}
+    growth = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        row = by_day.get(day, {})
+        growth.append({"day": day, "count": row.get("count", 0), "bytes": row.get("bytes") or 0})
+    return growth
