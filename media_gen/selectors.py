@@ -1,13 +1,16 @@
 """Reads of media generation: permission-filtered querysets that never load a BLOB."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gallery.pagination import cursor_for, keyset_filter
 from media_gen.models import Generation
+from media_gen.services import DOWNLOAD_WINDOW
 from simpoc.services import ServiceError
 
 # The asset columns a record shows; never ``data``.
@@ -103,3 +106,40 @@ def generation_page(
     has_more = len(rows) > limit
     rows = rows[:limit]
     return GenerationPage(items=rows, total=total, next=cursor_for(rows[-1]) if has_more and rows else None)
+
+
+# --- Queue health (staff) -------------------------------------------------------------------------
+
+# A prediction running this long is not just a slow model (Replicate's video models take minutes).
+STUCK_AFTER = timedelta(minutes=30)
+
+
+def generations_stuck(
+    *, now: datetime | None = None, older_than: timedelta = STUCK_AFTER
+) -> QuerySet[Generation]:
+    """Waiting for Replicate (pending or processing) for longer than expected, oldest first."""
+    cutoff = (now or timezone.now()) - older_than
+    return (
+        Generation.objects.filter(status__in=[Generation.Status.PENDING, Generation.Status.PROCESSING])
+        .filter(created_at__lt=cutoff)
+        .select_related("owner")
+        .order_by("created_at", "id")
+    )
+
+
+def generations_download_failing(*, now: datetime | None = None) -> QuerySet[Generation]:
+    """Downloads that failed at least once and can still be fetched: retrying may still save them.
+
+    Both those backing off between tries (status downloading) and those that gave up (failed)
+    while Replicate still keeps the output.
+    """
+    fetchable_since = (now or timezone.now()) - DOWNLOAD_WINDOW
+    backing_off = Q(status=Generation.Status.DOWNLOADING, download_tries__gt=0)
+    gave_up = (
+        Q(status=Generation.Status.FAILED) & ~Q(output_url="") & Q(upstream_completed_at__gt=fetchable_since)
+    )
+    return (
+        Generation.objects.filter(backing_off | gave_up, asset__isnull=True)
+        .select_related("owner")
+        .order_by("upstream_completed_at", "id")
+    )
