@@ -84,15 +84,18 @@ print(json.dumps({{"bytes": render.asset.size_bytes, **render.metadata["seconds"
 
 
 def run_child(code: str, env: dict[str, str]) -> tuple[float, float, dict]:
-    """Wall seconds, peak RSS (MB) and the JSON the child printed."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, peak RSS (MB) and the JSON the child printed, with its CPU seconds (ffmpeg's too)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     completed = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"child failed:\n{completed.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024, json.loads(completed.stdout.strip().splitlines()[-1])
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    answer["cpu"] = usage.ru_utime + usage.ru_stime - cpu_before
+    return wall, max(usage.ru_maxrss, before) / 1024, answer
 
 
 def main() -> None:
@@ -100,6 +103,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append the results to bench/README.md")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     scene = json.dumps(bench_scene())
     frames = round(DURATION * FPS)
     results: dict[str, list[tuple[float, float, dict]]] = {"pipeline": [], "job": []}
@@ -118,20 +122,23 @@ def main() -> None:
         "",
         f"{DURATION:g} s at {FPS} fps ({frames} frames), {WIDTH}x{HEIGHT}, {BODIES} bodies, quality draft, "
         f"median of {args.runs} runs; {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, MUJOCO_GL={os.environ.get('MUJOCO_GL', 'egl')}.",
+        f"{platform.python_version()}, MUJOCO_GL={os.environ.get('MUJOCO_GL', 'egl')}; load average "
+        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work shares these 2 cores).",
         "",
-        "| measurement | wall, process start included (s) | physics (s) | draw + encode (s) | peak RSS (MB) |",
-        "|---|---:|---:|---:|---:|",
+        "| measurement | wall, process start included (s) | CPU, all threads and ffmpeg (s) | physics (s) "
+        "| draw + encode (s) | peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, runs in results.items():
         wall = statistics.median(r[0] for r in runs)
         physics = statistics.median(r[2]["physics"] for r in runs)
         draw = statistics.median(r[2]["draw_and_encode"] for r in runs)
         rss = max(r[1] for r in runs)
+        cpu = statistics.median(r[2]["cpu"] for r in runs)
         label = {"pipeline": "pipeline (physics, frames, MP4)", "job": "job (+ progress rows, asset_store)"}[
             name
         ]
-        lines.append(f"| {label} | {wall:.2f} | {physics:.2f} | {draw:.2f} | {rss:.0f} |")
+        lines.append(f"| {label} | {wall:.2f} | {cpu:.2f} | {physics:.2f} | {draw:.2f} | {rss:.0f} |")
     size = results["job"][0][2]["bytes"]
     lines += ["", f"MP4 size: {size / 1024:.0f} KiB.", ""]
     text = "\n".join(lines)
