@@ -1,7 +1,9 @@
 """The scene editor end to end: generate a scene from text, move an object with the gizmo, undo it,
 play it, render it on the server and watch the video load."""
 
+import json
 import math
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -131,6 +133,29 @@ def test_save_open_and_delete_a_scene(signed_in_page):
     page.get_by_label("Name", exact=True).fill("Two shapes")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved “Two shapes”.")).to_be_visible()
+
+    # Export the scene as JSON, then import it back, and refuse a file that is not a scene.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export JSON").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert sorted(exported["objects"]) == ["box", "sphere"]
+    page.get_by_label("Import a scene from a JSON file").set_input_files(
+        files=[
+            {
+                "name": "broken.json",
+                "mimeType": "application/json",
+                "buffer": b'{"objects": {"a": {"id": "b"}}}',
+            }
+        ]
+    )
+    expect(page.get_by_role("alert")).to_contain_text("broken.json is not a valid scene: object 'a'")
+    page.get_by_label("Import a scene from a JSON file").set_input_files(
+        files=[
+            {"name": "again.json", "mimeType": "application/json", "buffer": json.dumps(exported).encode()}
+        ]
+    )
+    expect(page.get_by_text("Imported again.json")).to_be_visible()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("again")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Scenes").click()
     card = page.get_by_role("article", name="Two shapes")
