@@ -1,378 +1,344 @@
-#!/usr/bin/env python3
-"""Serving benchmark: the gallery's streaming view under gunicorn vs. nginx with sendfile.
+"""Serving: the gallery's streaming view under the deployed server against nginx from disk.
 
-    .venv/bin/python bench/bench_serving.py           # 100 MiB video, 5 runs each
-    .venv/bin/python bench/bench_serving.py --quick   # 16 MiB, 2 runs each
+    .venv/bin/python -m bench.bench_serving [--quick] [--record]
 
-It makes an H.264 MP4 of noise with imageio-ffmpeg's ffmpeg, stores it with
-``gallery.services.asset_store`` in its own SQLite database under ``bench/.cache/`` (kept between
-runs, never committed), starts ``gunicorn simpoc.wsgi`` (one sync worker) and Debian's nginx
-(``sendfile on``, serving the same bytes from a file) on free loopback ports, and measures with
-curl: time to first byte and throughput of whole downloads, time to first byte of a 1 MiB range in
-the middle of the file, and the gunicorn worker's peak RSS growth while it streams. Results are
-printed and appended, dated, to the "Serving" section of ``bench/README.md``.
+Stores H.264 videos of noise (20, 100, 500 MiB; --quick: 20 MiB only), a 100 KB image and 21 videos
+of 20 MiB in one SQLite database under bench/.cache/serving/ (kept between runs), starts the app as
+deployed (``scripts/serve web``: gunicorn gthread 2x8, production settings, the task worker) and
+Debian's nginx (``sendfile on``) serving the same bytes from files, both on loopback, and measures:
+
+- one client, whole downloads with curl: time to the first body byte, throughput, and the TTFB of a
+  1 MiB range in the middle; references: nginx, and a raw SQLite BLOB read of the same row
+  (``sqlite3`` ``blobopen``, 256 KiB reads) in this process;
+- 4 clients downloading the 20 MiB video at once: total throughput, against nginx;
+- each gunicorn worker's peak anonymous RSS growth while it streams each file;
+- the 100 KB image with 8 keep-alive clients (wrk): requests/s, against nginx;
+- the video list (``GET /api/videos``, 21 videos of 20 MiB stored, BLOBs never read), 1 client,
+  against ``GET /health`` on the same server;
+- the same list while 4 clients stream the largest video, against the idle list.
+
+Every request to the app carries an API key (``X-API-Key``), as a script would.
 """
 
-import argparse
-import json
-import os
-import platform
-import shutil
-import socket
+from __future__ import annotations
+
 import sqlite3
-import statistics
 import subprocess
-import sys
-import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"
-README = ROOT / "bench" / "README.md"
-README_INTRO = """# Benchmarks
+from bench import common
+from bench.common import Table, median, ms, percentile, ratio, verdict
 
-Standalone scripts that measure the running application on this machine. Each writes its results
-below, dated, with the machine it ran on; numbers from different machines are not comparable.
-"""
-SECTION = "## Serving"
-SECTION_INTRO = """Run `.venv/bin/python bench/bench_serving.py` (add `--quick` for a 16 MiB file). It serves one video
-through the gallery's streaming view (gunicorn, one sync worker, SQLite BLOB read in 256 KiB chunks)
-and the same bytes from a file through nginx with `sendfile on`, over loopback, with curl as the
-client. TTFB is the median time to the first body byte; throughput is the median of whole
-downloads; "range TTFB" asks for 1 MiB from the middle of the file; RSS growth is the gunicorn
-worker's peak during the whole downloads over its size before them (anonymous memory, and in
-brackets the file-backed pages SQLite's mmap maps, which are the shared page cache, not heap).
-"""
+DATA = common.CACHE / "serving"
+CHUNK = 256 * 1024
+LISTED_VIDEOS = 21
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _noise_image(path: Path) -> Path:
+    """A ~100 KB PNG of noise (PNG cannot compress noise, so the size is predictable)."""
+    if path.exists():
+        return path
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(8)
+    side = 184
+    Image.frombytes("RGB", (side, side), bytes(rng.getrandbits(8) for _ in range(side * side * 3))).save(path)
+    path.chmod(0o644)
+    return path
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise SystemExit(f"nothing listens on port {port} after {timeout}s")
-
-
-def ensure_nginx() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if found:
-        return found
-    print("nginx is missing: apt-get install -y nginx-light", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "nginx-light"], check=True, stdout=subprocess.DEVNULL)
-    return shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def make_video(path: Path, size: int) -> None:
-    import imageio_ffmpeg
-
-    if path.exists() and path.stat().st_size >= size * 0.95:
-        return
-    print(f"making a {size / 2**20:.0f} MiB H.264 video of noise ...", flush=True)
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "nullsrc=s=640x360:r=30,geq=lum='random(1)*255':cb=128:cr=128",
-            "-t",
-            "3600",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-qp",
-            "0",
-            "-pix_fmt",
-            "yuv420p",
-            "-fs",
-            str(size),
-            "-movflags",
-            "+faststart",
-            str(path),
-        ],
-        check=True,
-    )
-
-
-def django_env(data_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "simpoc.settings",
-        "DATA_DIR": str(data_dir),
-        "DATABASE_PATH": str(data_dir / "bench.sqlite3"),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-        "MEDIA_STORAGE": "database",
-        "DEBUG": "0",
-        "SIMPOC_ENV": "development",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def prepare_database(data_dir: Path, video: Path) -> tuple[int, str, int]:
-    """Migrate, store the video once (cached), and sign a staff user in; (asset id, session, size)."""
-    os.environ.update(django_env(data_dir))
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def _prepare(files: dict[str, Path]) -> dict:
+    """Users, an API key, and one Generation per file (stored once, cached); the 21 listed videos."""
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.test import Client
+    from django.db import connection, transaction
 
-    from gallery import services
+    from gallery import services as gallery_services
     from gallery.models import Asset
+    from media_gen.models import Generation
+    from simpoc.models import ApiKey
+    from simpoc.services import api_key_create
 
-    call_command("migrate", verbosity=0)
-    user, created = get_user_model().objects.get_or_create(
-        username="bench", defaults={"is_staff": True, "is_superuser": True}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    size = video.stat().st_size
-    asset = Asset.objects.filter(owner=user, kind="video", size_bytes=size).first()
-    if asset is None:
-        print("storing the video in the bench database ...", flush=True)
-        with video.open("rb") as stream:
-            asset = services.asset_store(owner=user, stream=stream, kind="video", filename=video.name)
-    client = Client()
-    client.force_login(user)
-    return asset.pk, client.cookies["sessionid"].value, size
-
-
-def curl(url: str, *, cookie: str = "", range_header: str = "") -> dict[str, float]:
-    command = ["curl", "-s", "-o", "/dev/null", "-w", "%{json}", url]
-    if cookie:
-        command += ["-b", f"sessionid={cookie}"]
-    if range_header:
-        command += ["-H", f"Range: {range_header}"]
-    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    if result["http_code"] not in (200, 206):
-        raise SystemExit(f"{url} answered {result['http_code']}")
+    users = get_user_model().objects
+    owner, _ = users.get_or_create(username="bench-serving")
+    lister, _ = users.get_or_create(username="bench-lister")
+    generations = {}
+    for name, path in files.items():
+        size = path.stat().st_size
+        generation = Generation.objects.filter(owner=owner, prompt=name, asset__size_bytes=size).first()
+        if generation is None:
+            print(f"storing {name} ({size / 2**20:.1f} MiB) ...", flush=True)
+            kind = "image" if path.suffix == ".png" else "video"
+            with path.open("rb") as stream:
+                asset = gallery_services.asset_store(
+                    owner=owner, stream=stream, kind=kind, filename=path.name
+                )
+            generation = Generation.objects.create(
+                owner=owner, kind=kind, status="completed", model_id="bench/serving", prompt=name, asset=asset
+            )
+        generations[name] = generation
+    listed = Generation.objects.filter(owner=lister, kind="video").count()
+    if listed < LISTED_VIDEOS:
+        source = generations["video-20"].asset
+        columns = [f.column for f in Asset._meta.concrete_fields if f.column != "id"]
+        names = ", ".join(f'"{c}"' for c in columns)
+        selected = ", ".join("%s" if c == "owner_id" else f'"{c}"' for c in columns)
+        with transaction.atomic():
+            for index in range(listed, LISTED_VIDEOS):
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"INSERT INTO gallery_asset ({names}) SELECT {selected} FROM gallery_asset WHERE id = %s",  # noqa: S608
+                        [lister.pk, source.pk],
+                    )
+                    asset_id = cursor.lastrowid
+                Generation.objects.create(
+                    owner=lister,
+                    kind="video",
+                    status="completed",
+                    model_id="bench/serving",
+                    prompt=f"listed video {index}",
+                    asset_id=asset_id,
+                )
+    ApiKey.objects.filter(user__in=[owner, lister]).delete()
     return {
-        "ttfb": result["time_starttransfer"],
-        "total": result["time_total"],
-        "bytes": result["size_download"],
-        "status": result["http_code"],
+        "ids": {name: g.pk for name, g in generations.items()},
+        "asset_ids": {name: g.asset_id for name, g in generations.items()},
+        "key": api_key_create(user=owner, name="bench").raw_key,
+        "lister_key": api_key_create(user=lister, name="bench").raw_key,
     }
 
 
-def worker_pid(master: int) -> int:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.05)
-    raise SystemExit("gunicorn started no worker")
+def _raw_sqlite_read(database: Path, asset_id: int) -> float:
+    """Seconds to read one BLOB whole in 256 KiB pieces with the sqlite3 module (the storage floor)."""
+    with sqlite3.connect(database) as conn:
+        began = time.perf_counter()
+        with conn.blobopen("gallery_asset", "data", asset_id, readonly=True) as blob:
+            while blob.read(CHUNK):
+                pass
+        return time.perf_counter() - began
 
 
-def rss(pid: int) -> dict[str, int]:
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmRSS", "RssAnon", "RssFile"):
-            values[name] = int(rest.split()[0]) * 1024
-    return values
-
-
-class RssSampler(threading.Thread):
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.running = pid, {"RssAnon": 0, "RssFile": 0}, True
-
-    def run(self) -> None:
-        while self.running:
-            now = rss(self.pid)
-            for name in self.peak:
-                self.peak[name] = max(self.peak[name], now[name])
-            time.sleep(0.002)
-
-
-def measure(url: str, *, runs: int, size: int, cookie: str = "", pid: int | None = None) -> dict:
-    curl(url, cookie=cookie)  # warm up: imports, page cache, connection set-up
-    whole = [curl(url, cookie=cookie) for _ in range(runs)]
+def _downloads(url: str, size: int, runs: int, headers: dict) -> dict:
+    common.curl(url, headers=headers)  # warm: imports, page cache
+    whole = [common.curl(url, headers=headers) for _ in range(runs)]
     assert all(r["bytes"] == size for r in whole), whole
     middle = size // 2
     ranged = [
-        curl(url, cookie=cookie, range_header=f"bytes={middle}-{middle + 2**20 - 1}") for _ in range(runs)
+        common.curl(url, headers=headers, range_header=f"bytes={middle}-{middle + 2**20 - 1}")
+        for _ in range(runs)
     ]
     assert all(r["status"] == 206 and r["bytes"] == 2**20 for r in ranged), ranged
-    result = {
-        "ttfb_ms": statistics.median(r["ttfb"] for r in whole) * 1000,
-        "throughput_mib_s": statistics.median(size / r["total"] for r in whole) / 2**20,
-        "range_ttfb_ms": statistics.median(r["ttfb"] for r in ranged) * 1000,
+    return {
+        "ttfb": median([r["ttfb"] for r in whole]) * 1000,
+        "mib_s": median([size / r["total"] for r in whole]) / 2**20,
+        "range_ttfb": median([r["ttfb"] for r in ranged]) * 1000,
     }
-    if pid:
-        # A separate, sampled download: the sampler would otherwise steal CPU from the timed ones.
-        before = rss(pid)
-        sampler = RssSampler(pid)
-        sampler.start()
-        curl(url, cookie=cookie)
-        sampler.running = False
-        sampler.join()
-        result["rss_anon_growth_mib"] = max(sampler.peak["RssAnon"] - before["RssAnon"], 0) / 2**20
-        result["rss_file_growth_mib"] = max(sampler.peak["RssFile"] - before["RssFile"], 0) / 2**20
-    return result
 
 
-def run_nginx(nginx: str, root: Path, runs: int, size: int, name: str) -> dict:
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as prefix:
-        conf = Path(prefix) / "nginx.conf"
-        conf.write_text(
-            f"""daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log stderr warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    sendfile on;
-    tcp_nopush on;
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-    }}
-}}
-"""
+def _parallel(url: str, size: int, clients: int, runs: int, headers: dict) -> float:
+    """Median total MiB/s of ``clients`` simultaneous whole downloads."""
+    rates = []
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(runs):
+            began = time.perf_counter()
+            results = list(pool.map(lambda _: common.curl(url, headers=headers), range(clients)))
+            assert all(r["bytes"] == size for r in results)
+            rates.append(clients * size / (time.perf_counter() - began) / 2**20)
+    return median(rates)
+
+
+def run(quick: bool) -> list[Table]:
+    DATA.mkdir(parents=True, exist_ok=True)
+    DATA.chmod(0o755)
+    common.CACHE.chmod(0o755)  # nginx's worker may run as another user
+    sizes = [20] if quick else [20, 100, 500]
+    files = {f"video-{mib}": common.make_video(DATA / f"video-{mib}.mp4", mib * 2**20) for mib in sizes}
+    files["image"] = _noise_image(DATA / "image.png")
+    env = common.app_env(DATA)
+    common.django_setup(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    prepared = _prepare(files)
+    key = {"X-API-Key": prepared["key"]}
+    runs = 3 if quick else 5
+    big = f"video-{sizes[-1] if quick else 100}"
+    big_size = files[big].stat().st_size
+    stream_big = "video-20" if quick else "video-100"
+    tables = []
+
+    with common.Nginx(DATA) as nginx, common.App(env) as app:
+
+        def app_url(name: str) -> str:
+            plural = "images" if name == "image" else "videos"
+            return f"{app.url}/api/{plural}/{prepared['ids'][name]}/data"
+
+        def nginx_url(name: str) -> str:
+            return f"{nginx.url}/{files[name].name}"
+
+        # 1. One client, whole downloads and a range.
+        ours = _downloads(app_url(big), big_size, runs, key)
+        theirs = _downloads(nginx_url(big), big_size, runs, {})
+        raw = median(
+            [_raw_sqlite_read(DATA / "bench.sqlite3", prepared["asset_ids"][big]) for _ in range(runs)]
         )
-        process = subprocess.Popen([nginx, "-c", str(conf), "-p", prefix, "-e", "stderr"])
-        try:
-            wait_for_port(port, process)
-            return measure(f"http://127.0.0.1:{port}/{name}", runs=runs, size=size)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def run_gunicorn(data_dir: Path, asset_id: int, session: str, runs: int, size: int) -> dict:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "simpoc.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=django_env(data_dir),
-    )
-    try:
-        wait_for_port(port, process)
-        pid = worker_pid(process.pid)
-        url = f"http://127.0.0.1:{port}/admin/gallery/asset/{asset_id}/data/"
-        return measure(url, runs=runs, size=size, cookie=session, pid=pid)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def record(results: dict[str, dict], *, size: int, runs: int, quick: bool) -> str:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {subprocess.run(['nginx', '-v'], capture_output=True, text=True).stderr.strip()}, "
-        f"load average {os.getloadavg()[0]:.1f} when it ended"
-    )
-    lines = [
-        f"### {stamp}{' (--quick)' if quick else ''}",
-        "",
-        f"{size / 2**20:.1f} MiB MP4, {runs} downloads each; {machine}.",
-        "",
-        "| server | TTFB (ms) | throughput (MiB/s) | range TTFB (ms) | worker peak RSS growth (MiB) |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for name, r in results.items():
-        growth = (
-            f"{r['rss_anon_growth_mib']:.1f} (+{r['rss_file_growth_mib']:.0f} mmap)"
-            if "rss_anon_growth_mib" in r
-            else "-"
+        raw_mib_s = big_size / raw / 2**20
+        one = Table(
+            f"Stream a {big_size / 2**20:.0f} MiB video, one client (curl, median of {runs})",
+            ["measurement", "simpoc", "nginx (sendfile)", "simpoc / nginx", "target", "verdict"],
         )
-        lines.append(
-            f"| {name} | {r['ttfb_ms']:.2f} | {r['throughput_mib_s']:.0f} | {r['range_ttfb_ms']:.2f} | {growth} |"
+        one.add(
+            "time to first byte (ms)",
+            ms(ours["ttfb"]),
+            ms(theirs["ttfb"]),
+            ratio(ours["ttfb"], theirs["ttfb"]),
+            "< 5 ms",
+            verdict(ours["ttfb"] < 5),
         )
-    return "\n".join(lines) + "\n"
+        one.add(
+            "throughput (MiB/s)",
+            f"{ours['mib_s']:.0f}",
+            f"{theirs['mib_s']:.0f}",
+            ratio(ours["mib_s"], theirs["mib_s"]),
+            "≥ 0.50x",
+            verdict(ours["mib_s"] >= 0.5 * theirs["mib_s"]),
+        )
+        one.add(
+            "TTFB of 1 MiB from the middle (ms)",
+            ms(ours["range_ttfb"]),
+            ms(theirs["range_ttfb"]),
+            ratio(ours["range_ttfb"], theirs["range_ttfb"]),
+            "-",
+            "-",
+        )
+        one.notes.append(
+            f"Storage reference: the same BLOB read whole with Python's sqlite3 (blobopen, 256 KiB reads) in "
+            f"{raw * 1000:.0f} ms = {raw_mib_s:.0f} MiB/s; simpoc streams at {ratio(ours['mib_s'], raw_mib_s)} of that."
+        )
+        tables.append(one)
 
+        # 2. Four clients on the 20 MiB video.
+        size20 = files["video-20"].stat().st_size
+        parallel_runs = 2 if quick else 3
+        ours4 = _parallel(app_url("video-20"), size20, 4, parallel_runs, key)
+        theirs4 = _parallel(nginx_url("video-20"), size20, 4, parallel_runs, {})
+        four = Table(
+            f"20 MiB video, 4 clients at once: total throughput (median of {parallel_runs})",
+            ["server", "MiB/s", "simpoc / nginx", "target", "verdict"],
+        )
+        four.add("nginx (sendfile)", f"{theirs4:.0f}", "1.00x", "", "")
+        four.add("simpoc", f"{ours4:.0f}", ratio(ours4, theirs4), "≥ 0.50x", verdict(ours4 >= 0.5 * theirs4))
+        tables.append(four)
 
-def append_to_readme(entry: str) -> None:
-    """Add the entry at the end of the Serving section (created if missing), leaving others alone."""
-    lines = (README.read_text() if README.exists() else README_INTRO).splitlines()
-    if SECTION not in lines:
-        lines += ["", SECTION, "", *SECTION_INTRO.splitlines()]
-    start = lines.index(SECTION)
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    section = lines[start:end]
-    while section and not section[-1].strip():
-        section.pop()
-    updated = [*lines[:start], *section, "", *entry.rstrip("\n").splitlines(), "", *lines[end:]]
-    README.write_text("\n".join(updated).rstrip("\n") + "\n")
+        # 3. Peak memory growth of the gunicorn workers while streaming each file once.
+        memory = Table(
+            "Web process peak memory growth while streaming (one download, both gunicorn workers sampled)",
+            [
+                "file",
+                "anonymous RSS growth (MiB)",
+                "file-backed growth (MiB, SQLite mmap = page cache)",
+                "target",
+                "verdict",
+            ],
+        )
+        for mib in sizes:
+            name = f"video-{mib}"
+            sampler = common.RssSampler(app.worker_pids())
+            sampler.start()
+            common.curl(app_url(name), headers=key)
+            anon_file = [sampler.peak[p]["RssFile"] - sampler.before[p]["RssFile"] for p in sampler.pids]
+            anon = sampler.growth_mib("RssAnon")
+            memory.add(
+                f"{mib} MiB", f"{anon:.1f}", f"{max(anon_file) / 2**20:.0f}", "< 16 MiB", verdict(anon < 16)
+            )
+        tables.append(memory)
 
+        # 4. The 100 KB image, 8 clients.
+        seconds = 3 if quick else 8
+        image_size = files["image"].stat().st_size
+        ours_img = common.wrk(app_url("image"), connections=8, seconds=seconds, headers=key)
+        theirs_img = common.wrk(nginx_url("image"), connections=8, seconds=seconds)
+        image = Table(
+            f"{image_size / 1000:.0f} KB image, 8 keep-alive clients (wrk, {seconds} s)",
+            ["server", "requests/s", "p50 ms", "p99 ms", "simpoc / nginx", "target", "verdict"],
+        )
+        image.add(
+            "nginx (sendfile)",
+            f"{theirs_img['rps']:.0f}",
+            ms(theirs_img["p50"]),
+            ms(theirs_img["p99"]),
+            "1.00x",
+            "",
+            "",
+        )
+        image.add(
+            "simpoc",
+            f"{ours_img['rps']:.0f}",
+            ms(ours_img["p50"]),
+            ms(ours_img["p99"]),
+            ratio(ours_img["rps"], theirs_img["rps"]),
+            "≥ 2,000/s",
+            verdict(ours_img["rps"] >= 2000),
+        )
+        tables.append(image)
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="16 MiB and 2 runs instead of 100 MiB and 5")
-    parser.add_argument("--no-record", action="store_true", help="print only; leave bench/README.md alone")
-    args = parser.parse_args()
-    size = (16 if args.quick else 100) * 2**20
-    runs = 2 if args.quick else 5
+        # 5. The video list, idle, and 6. while 4 clients stream.
+        repeat = 100 if quick else 300
+        lister = common.Client(app.url, {"X-API-Key": prepared["lister_key"]})
+        body = lister.get("/api/videos?limit=50")
+        assert body.count(b'"video_url"') == LISTED_VIDEOS, body[:200]
+        health = common.Client(app.url).latencies("/health", repeat)
+        idle = lister.latencies("/api/videos?limit=50", repeat)
+        stream_url = app_url(stream_big)
+        streamed = [0]
 
-    nginx = ensure_nginx()
-    for tool in ("curl",):
-        if not shutil.which(tool):
-            raise SystemExit(f"{tool} is needed")
-    data_dir = CACHE / ("quick" if args.quick else "full")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    video = data_dir / "video.mp4"
-    make_video(video, size)
-    video.chmod(0o644)
-    for folder in (CACHE, data_dir):
-        folder.chmod(0o755)  # nginx's worker may run as another user
-    asset_id, session, actual_size = prepare_database(data_dir, video)
+        def stream_loop(stop: threading.Event) -> None:
+            while not stop.is_set():
+                done = subprocess.run(
+                    ["curl", "-s", "-o", "/dev/null", "-H", f"X-API-Key: {prepared['key']}", stream_url],
+                    check=False,
+                )
+                streamed[0] += done.returncode == 0
 
-    results = {
-        "nginx (sendfile, file on disk)": run_nginx(nginx, data_dir, runs, actual_size, video.name),
-        "simpoc (gunicorn, SQLite BLOB)": run_gunicorn(data_dir, asset_id, session, runs, actual_size),
-    }
-    entry = record(results, size=actual_size, runs=runs, quick=args.quick)
-    print()
-    print(entry)
-    if not args.no_record:
-        append_to_readme(entry)
-        print(f"appended to {README.relative_to(ROOT)}")
+        with common.background(stream_loop, 4):
+            time.sleep(0.5)
+            busy = lister.latencies("/api/videos?limit=50", repeat, warmup=0)
+        listing = Table(
+            f"Video list (GET /api/videos, {LISTED_VIDEOS} videos of 20 MiB stored), 1 client, {repeat} requests",
+            ["case", "p50 ms", "p99 ms", "vs reference (p50)", "target", "verdict"],
+        )
+        listing.add(
+            "reference: GET /health, same server",
+            ms(median(health)),
+            ms(percentile(health, 99)),
+            "1.00x",
+            "",
+            "",
+        )
+        listing.add(
+            "video list, idle",
+            ms(median(idle)),
+            ms(percentile(idle, 99)),
+            ratio(median(idle), median(health)),
+            "< 10 ms",
+            verdict(median(idle) < 10),
+        )
+        listing.add(
+            f"video list while 4 clients stream the {stream_big.split('-')[1]} MiB video",
+            ms(median(busy)),
+            ms(percentile(busy, 99)),
+            f"{ratio(percentile(busy, 99), percentile(idle, 99))} of idle p99",
+            "p99 < 50 ms",
+            verdict(percentile(busy, 99) < 50),
+        )
+        listing.notes.append(f"{streamed[0]} whole downloads completed by the 4 streaming clients meanwhile.")
+        tables.append(listing)
+    return tables
 
 
 if __name__ == "__main__":
-    main()
+    common.main(run, __doc__)
