@@ -1,49 +1,37 @@
-"""How fast is a page of 50 generations at 5,000 and 1,000,000 rows, on SQLite and PostgreSQL?
+"""Listing: a gallery page of 50 (``GET /api/images``, JSON) at 5,000 and 1,000,000 rows, SQLite and
+PostgreSQL, through the app as deployed.
 
-    .venv/bin/python bench/bench_listing.py --db sqlite --rows 5000
-    .venv/bin/python bench/bench_listing.py --db postgres --rows 1000000
-    .venv/bin/python bench/bench_listing.py --all          # the four combinations, a Markdown table
+    .venv/bin/python -m bench.bench_listing [--quick] [--record]      # --quick: SQLite, 5,000 rows
 
-Rows are spread over 100 users (10,000 each at 1M rows); SQLite databases are kept in
-bench/.cache/ and PostgreSQL databases are named bench_listing_<rows>, so a second run skips the
-fill. Each case runs the API's own selector (`generation_page`: the count and the page) REPEAT
-times and reports p50 and p99 in milliseconds.
+``media_gen_generation`` is filled with 5,000 / 1,000,000 rows over 100 users (10,000 each at 1M,
+three in four images; output assets left out, the ``LEFT JOIN`` on ``gallery_asset`` still runs).
+SQLite databases are kept in bench/.cache/listing-<rows>.sqlite3 and PostgreSQL ones are named
+bench_listing_<rows>, so only the first run fills them (1M rows: a few minutes). Per database and
+size it measures, for one user:
+
+- over HTTP, 1 client, keep-alive: the first page of images (p50/p99), against ``GET /health`` on
+  the same server (the floor of a request through gunicorn and Django);
+- in process, the API's own selector ``generation_page`` split into its two queries (the ``total``
+  count and the page of rows), with a raw ``COUNT(*)`` of the same rows through the database driver
+  as the storage reference;
+- at 5,000 rows, 8 keep-alive clients (wrk): requests/s and p99, against ``/health`` with 8 clients.
 """
 
-import argparse
-import os
-import statistics
+from __future__ import annotations
+
+import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"
+from bench import common
+from bench.common import Table, median, ms, percentile, ratio, verdict
+
 USERS = 100
-REPEAT = 200
 BATCH = 20_000
-
-
-def _configure(db: str, rows: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simpoc.settings")
-    os.environ["DATA_DIR"] = str(CACHE)
-    if db == "sqlite":
-        CACHE.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_PATH"] = str(CACHE / f"listing-{rows}.sqlite3")
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        import psycopg
-
-        name = f"bench_listing_{rows}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    import django
-
-    django.setup()
+OWNER = 7  # the user whose page is measured
 
 
 def _fill(rows: int) -> list:
@@ -65,7 +53,7 @@ def _fill(rows: int) -> list:
     statuses = ["completed"] * 8 + ["failed", "canceled"]
     began = time.perf_counter()
     for offset in range(existing, rows, BATCH):
-        batch = [
+        Generation.objects.bulk_create(
             Generation(
                 owner=users[i % USERS],
                 kind="image" if i % 4 else "video",
@@ -79,8 +67,7 @@ def _fill(rows: int) -> list:
                 updated_at=start + timedelta(seconds=i * 30),
             )
             for i in range(offset, min(offset + BATCH, rows))
-        ]
-        Generation.objects.bulk_create(batch)
+        )
     if existing < rows:
         print(f"filled {rows - existing} rows in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         with connection.cursor() as cursor:
@@ -88,66 +75,162 @@ def _fill(rows: int) -> list:
     return users
 
 
-def _measure(label: str, fn) -> tuple[str, float, float]:
-    fn()  # warm the caches once
-    timings = []
-    for _ in range(REPEAT):
-        began = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - began) * 1000)
-    timings.sort()
-    return label, statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+def _env(db: str, rows: int) -> dict[str, str]:
+    data = common.CACHE / "listing"
+    if db == "sqlite":
+        return common.app_env(data, DATABASE_PATH=str(common.CACHE / f"listing-{rows}.sqlite3"))
+    return common.app_env(data, database=common.database_url(f"bench_listing_{rows}"))
 
 
-def run(db: str, rows: int) -> list[tuple[str, float, float]]:
-    _configure(db, rows)
+def case(db: str, rows: int, quick: bool, out: str) -> None:
+    """One database and size, in a process of its own (Django is set up once per process)."""
+    env = _env(db, rows)
+    common.django_setup(env)
     users = _fill(rows)
-    from django.contrib.auth import get_user_model
+    from django.db import connection
 
-    from media_gen.selectors import GenerationFilters, generation_page
+    from media_gen.selectors import GenerationFilters, generation_list, generation_page
+    from simpoc.models import ApiKey
+    from simpoc.services import api_key_create
 
-    owner = users[7]
-    staff, _ = get_user_model().objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
-    plain = GenerationFilters()
-    cursor = None
-    for _ in range(10):  # ten pages deep
-        cursor = generation_page(user=owner, kind="image", filters=plain, before=cursor).next
+    owner = users[OWNER]
+    repeat = 100 if quick else 300
+    filters = GenerationFilters()
+    results: dict = {"db": db, "rows": rows}
 
-    def page(user, filters=plain, before=None):
-        return lambda: generation_page(user=user, kind="image", filters=filters, before=before)
-
-    return [
-        _measure("owner, first page", page(owner)),
-        _measure("owner, page 11 (cursor)", page(owner, before=cursor)),
-        _measure("owner, prompt search", page(owner, GenerationFilters(q="lighthouse"))),
-        _measure("owner, status=failed", page(owner, GenerationFilters(status="failed"))),
-        _measure("staff, first page (all users)", page(staff)),
-    ]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    # In process: the selector and its two queries, and the raw count through the driver.
+    results["selector"] = common.timed(
+        lambda: generation_page(user=owner, kind="image", filters=filters), repeat
     )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--all", action="store_true", help="5k and 1M rows on both databases")
-    args = parser.parse_args()
-    if args.all:
-        print("| database | rows | case | p50 ms | p99 ms |\n|---|---|---|---|---|")
-        for db in ("sqlite", "postgres"):
-            for rows in (5000, 1_000_000):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--db", db, "--rows", str(rows)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                print(out, end="")
-        return
-    for label, p50, p99 in run(args.db, args.rows):
-        print(f"| {args.db} | {args.rows:,} | {label} | {p50:.2f} | {p99:.2f} |")
+    counted = generation_list(user=owner, kind="image", filters=filters)
+    results["count"] = common.timed(counted.count, repeat)
+    results["rows_only"] = common.timed(lambda: list(counted[:51]), repeat)
+    with connection.cursor() as cursor:
+        sql = "SELECT COUNT(*) FROM media_gen_generation WHERE owner_id = %s AND kind = %s"
+
+        def raw_count() -> None:
+            cursor.execute(sql, [owner.pk, "image"])
+            cursor.fetchone()
+
+        results["raw_count"] = common.timed(raw_count, repeat)
+    results["total"] = counted.count()
+    connection.close()
+
+    ApiKey.objects.filter(user=owner).delete()
+    key = api_key_create(user=owner, name="bench").raw_key
+    with common.App(env) as app:
+        client = common.Client(app.url, {"X-API-Key": key})
+        body = json.loads(client.get("/api/images?limit=50"))
+        assert len(body["images"]) == 50 and body["total"] == results["total"], body.get("total")
+        results["health"] = common.Client(app.url).latencies("/health", repeat)
+        results["http"] = client.latencies("/api/images?limit=50", repeat)
+        if rows <= 5000:
+            seconds = 3 if quick else 8
+            results["wrk_health"] = common.wrk(app.url + "/health", connections=8, seconds=seconds)
+            results["wrk"] = common.wrk(
+                app.url + "/api/images?limit=50", connections=8, seconds=seconds, headers={"X-API-Key": key}
+            )
+            results["wrk_seconds"] = seconds
+    Path(out).write_text(json.dumps(results))
+
+
+def run(quick: bool) -> list[Table]:
+    combos = (
+        [("sqlite", 5000)] if quick else [(db, n) for db in ("sqlite", "postgres") for n in (5000, 1_000_000)]
+    )
+    results = []
+    for db, rows in combos:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                [
+                    common.PYTHON,
+                    "-c",
+                    f"from bench.bench_listing import case; case({db!r}, {rows}, {quick}, {out.name!r})",
+                ],
+                cwd=common.ROOT,
+                check=True,
+            )
+            results.append(json.loads(Path(out.name).read_text()))
+
+    page = Table(
+        "Gallery page of 50 images (GET /api/images?limit=50, JSON), 1 client, keep-alive",
+        [
+            "database",
+            "rows",
+            "owner's images",
+            "p50 ms",
+            "p99 ms",
+            "/health p50 ms (reference)",
+            "page / health",
+            "target p50",
+            "verdict",
+        ],
+    )
+    split = Table(
+        "The same page in process: the selector and its two queries (p50 ms)",
+        [
+            "database",
+            "rows",
+            "generation_page",
+            "total: ORM count",
+            "total: raw COUNT(*) (reference)",
+            "the 51 rows",
+            "count / raw count",
+        ],
+    )
+    load = Table(
+        "Gallery page, 8 keep-alive clients (wrk)",
+        [
+            "database",
+            "rows",
+            "page requests/s",
+            "page p99 ms",
+            "/health requests/s (reference)",
+            "page / health",
+            "target",
+            "verdict",
+        ],
+    )
+    for r in results:
+        target = 4 if r["rows"] <= 5000 else 20
+        p50 = median(r["http"])
+        page.add(
+            r["db"],
+            f"{r['rows']:,}",
+            f"{r['total']:,}",
+            ms(p50),
+            ms(percentile(r["http"], 99)),
+            ms(median(r["health"])),
+            ratio(p50, median(r["health"])),
+            f"≤ {target} ms",
+            verdict(p50 <= target),
+        )
+        split.add(
+            r["db"],
+            f"{r['rows']:,}",
+            ms(median(r["selector"])),
+            ms(median(r["count"])),
+            ms(median(r["raw_count"])),
+            ms(median(r["rows_only"])),
+            ratio(median(r["count"]), median(r["raw_count"])),
+        )
+        if "wrk" in r:
+            w, h = r["wrk"], r["wrk_health"]
+            load.add(
+                r["db"],
+                f"{r['rows']:,}",
+                f"{w['rps']:.0f}",
+                ms(w["p99"]),
+                f"{h['rps']:.0f}",
+                ratio(w["rps"], h["rps"]),
+                "≥ 550/s, p99 ≤ 30 ms",
+                verdict(w["rps"] >= 550 and w["p99"] <= 30),
+            )
+    load.notes.append(
+        f"{results[0].get('wrk_seconds', '?')} s per wrk run (2 threads); wrk shares the 2 cores with the server."
+    )
+    return [page, split, load]
 
 
 if __name__ == "__main__":
-    main()
+    common.main(run, __doc__)
