@@ -1,7 +1,10 @@
 """Reads and query shaping of this app: always filtered to what the user may see."""
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from simulation.models import Render, Scene
 
@@ -42,3 +45,34 @@ def render_get(*, user: AbstractBaseUser, render_id: int) -> Render | None:
 
 def renders_in_flight(*, user: AbstractBaseUser) -> int:
     return Render.objects.filter(owner=user, status__in=Render.IN_FLIGHT).count()
+
+
+# --- Queue health (staff) -------------------------------------------------------------------------
+
+# A render reports progress every frame: this long without an update means its worker is gone.
+RENDER_STUCK_AFTER = timedelta(minutes=15)
+RENDER_FAILURES_SHOWN = timedelta(days=7)
+
+
+def renders_stuck(
+    *, now: datetime | None = None, older_than: timedelta = RENDER_STUCK_AFTER
+) -> QuerySet[Render]:
+    """Queued or rendering without any progress for longer than expected, oldest first."""
+    cutoff = (now or timezone.now()) - older_than
+    return (
+        Render.objects.filter(status__in=Render.IN_FLIGHT, updated_at__lt=cutoff)
+        .select_related("owner")
+        .order_by("updated_at", "id")
+    )
+
+
+def renders_failed_recently(
+    *, now: datetime | None = None, within: timedelta = RENDER_FAILURES_SHOWN
+) -> QuerySet[Render]:
+    """Renders that failed in the last ``within``, newest first."""
+    since = (now or timezone.now()) - within
+    return (
+        Render.objects.filter(status=Render.Status.FAILED, updated_at__gte=since)
+        .select_related("owner")
+        .order_by("-updated_at", "-id")
+    )
