@@ -19,7 +19,7 @@ from simulation.providers.vocabulary import DEFAULT_MATERIAL, RAINBOW, Group, Ma
 
 GROUP_COLOURS = ["#1e88e5", "#e53935", "#43a047", "#fdd835", "#8e24aa", "#fb8c00"]
 FALL_HEIGHT = 1.5  # metres above the target that falling things start at
-ROLL_SPEED = 6.0  # m/s for things rolling into something
+ROLL_SPEED = 8.0  # m/s for things rolling into something
 RAMP_ANGLE = math.radians(30)
 
 
@@ -210,6 +210,11 @@ class Composer:
         material = group.material or DEFAULT_MATERIAL
         if group.motion == "bounce" and not group.material:
             material = Material("bouncy", material.color, material.density, material.friction, 0.8)
+        if (group.motion == "roll" or group.relation == "into") and not group.material:
+            # Something sent rolling into others is heavy enough to knock them over (a bowling ball).
+            material = Material(
+                "heavy", material.color, material.density * 8, material.friction, material.restitution
+            )
         offsets = self.layout_offsets(group, scale)
         anchor, lift, velocity = self.anchor_for(number, group, offsets, scale)
         target = self.placed.get(group.target) if group.target is not None else None

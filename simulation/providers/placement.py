@@ -96,7 +96,8 @@ def frame_camera(objects: dict[str, dict[str, Any]], *, fov: float = 50.0) -> di
     low[1] = min(low[1], 0.0)
     centre = (low + high) / 2
     radius = max(float(np.linalg.norm(high - low)) / 2, 1.5)
-    distance = radius / math.sin(math.radians(fov) / 2) * 1.05
+    # Some room around the start: things fall, bounce and roll outwards.
+    distance = radius / math.sin(math.radians(fov) / 2) * 1.35
     direction = np.array([0.45, 0.45, 1.0])
     direction /= np.linalg.norm(direction)
     position = centre + direction * distance

@@ -96,7 +96,7 @@ def _bounds(scene: Scene) -> tuple[Vec, float]:
     centre = (low + high) / 2
     centre[2] = max(centre[2], 0.0)
     extent = float(np.linalg.norm(high - low) / 2 + max(sizes) + 1.0)
-    return tuple(float(v) for v in centre), max(extent, 2.0)
+    return tuple(float(v) for v in centre), max(extent, 12.0)
 
 
 def scene_mjcf(scene: Scene, *, width: int, height: int, quality: RenderQuality, fov: float) -> str:
@@ -125,7 +125,7 @@ def scene_mjcf(scene: Scene, *, width: int, height: int, quality: RenderQuality,
     <global offwidth="{width}" offheight="{height}" fovy="{fov:.6g}"/>
     <quality shadowsize="{quality.shadow_size}" offsamples="{quality.samples}"/>
     <headlight ambient="0.4 0.4 0.4" diffuse="0.1 0.1 0.1" specular="0 0 0"/>
-    <map znear="0.005" shadowclip="3" shadowscale="0.8"/>
+    <map znear="0.005" shadowclip="1.3" shadowscale="0.8"/>
   </visual>
   <statistic center="{_fmt(centre)}" extent="{extent:.6g}"/>
   <asset>
