@@ -136,3 +136,9 @@ def test_other_users_scenes_are_invisible(other_client, user, method, path_templ
     assert Scene.objects.get(pk=scene.pk).scene_data == scene.scene_data
     assert other_client.get("/api/scenes").json()["total"] == 0
     assert other_client.get("/api/models").json() == {"models": []}
+
+
+def test_validate_refuses_a_body_that_is_not_an_object(user_client):
+    response = post(user_client, "/api/validate", [1, 2, 3])
+    assert response.status_code == 422
+    assert "detail" in response.json()

@@ -238,3 +238,21 @@ def test_list_query_count_is_flat(user_client, user, django_assert_max_num_queri
     RenderFactory.create_batch(8, owner=user)
     with django_assert_max_num_queries(6):
         assert user_client.get("/api/genesis/videos").json()["total"] == 8
+
+
+def test_more_than_500_objects_is_refused_before_queueing(user_client):
+    objects = [body(f"b{i}", position=((i % 25) * 1.5, 0.5, (i // 25) * 1.5)) for i in range(501)]
+    response = post(user_client, "/api/genesis/render", render_body(scene=scene_json(*objects)))
+    assert response.status_code == 422
+    assert "at most 500 objects" in response.json()["detail"]
+    assert Render.objects.count() == 0 and OrmQ.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/genesis/render"), ("get", "/api/genesis/videos"), ("get", "/api/genesis/videos/1/data")],
+)
+def test_renders_need_a_user(anon_client, method, path):
+    response = getattr(anon_client, method)(path, render_body(), content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Not authenticated. Login required."}
