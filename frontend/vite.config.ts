@@ -12,7 +12,7 @@ export default defineConfig({
     manifest: true,
     rollupOptions: { input: "index.html" },
     // Rapier's compat build inlines its WASM (about 4 MB) and is loaded lazily by /physics only;
-    // the initial bundle is what the size budget watches (bench/bench_bundle).
+    // the initial bundle is what the size budget in bench/ watches.
     chunkSizeWarningLimit: 5000,
   },
   server: {
