@@ -564,3 +564,19 @@ def background(target: Callable[[threading.Event], None], count: int) -> Iterato
         stop_event.set()
         for thread in threads:
             thread.join(timeout=120)
+
+
+def in_subprocesses(module: str, calls: list[tuple]) -> list:
+    """``module.case(*args)`` for each args in ``calls``, each in a fresh process (Django is set up
+    once per process, with one database); returns what each returned (JSON)."""
+    results = []
+    for args in calls:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            code = (
+                "import json, sys\n"
+                f"from {module} import case\n"
+                f"json.dump(case(*{args!r}), open({out.name!r}, 'w'))\n"
+            )
+            subprocess.run([PYTHON, "-c", code], cwd=ROOT, check=True)
+            results.append(json.loads(Path(out.name).read_text()))
+    return results
