@@ -54,6 +54,9 @@ PROGRESS_QUEUED = {
 }
 # A row left "pending" this long never got an answer from the create call (the process died).
 PENDING_GIVE_UP = timedelta(minutes=10)
+# A prediction still running (or unreachable: 5xx, timeouts) this long after we created it is given
+# up, far beyond any model's run on Replicate, so no item stays "processing" for ever.
+PROCESSING_GIVE_UP = timedelta(hours=3)
 POLL_BATCH = 200
 POLL_LOOP_SECONDS = 55
 WEBHOOK_RECEIPTS_KEPT = timedelta(days=2)
@@ -381,6 +384,15 @@ def generation_poll_in_flight(*, now: datetime | None = None) -> int:
     Generation.objects.filter(status=Status.PENDING, created_at__lt=now - PENDING_GIVE_UP).update(
         status=Status.FAILED,
         error="The request to Replicate never completed (the server restarted or timed out).",
+        completed_at=now,
+        updated_at=now,
+    )
+    Generation.objects.filter(status=Status.PROCESSING, created_at__lt=now - PROCESSING_GIVE_UP).update(
+        status=Status.FAILED,
+        error=(
+            f"Replicate did not finish the prediction within {PROCESSING_GIVE_UP.total_seconds() / 3600:g} "
+            "hours (or could not be reached); gave up."
+        ),
         completed_at=now,
         updated_at=now,
     )
