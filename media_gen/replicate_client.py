@@ -21,6 +21,7 @@ EMULATOR_URL = "http://127.0.0.1:8765"
 # hang for minutes, so reads give up after this many tries and waits.
 READ_MAX_ATTEMPTS = 3
 READ_MAX_WAIT_SECONDS = 5.0
+TIMEOUT = httpx.Timeout(20.0, connect=5.0, pool=10.0)
 
 
 @dataclass
@@ -54,13 +55,23 @@ def _remember_retry_after(response: httpx.Response) -> None:
     _last_response.retry_after = response.headers.get("Retry-After")
 
 
+def _bound_timeout(request: httpx.Request) -> None:
+    # The package sends creates with timeout=None (no limit at all) unless Prefer: wait is asked
+    # for; a create that never answers must not hold a web request or a worker for ever.
+    limits = TIMEOUT.as_dict()
+    timeout = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {
+        name: limits[name] if timeout.get(name) is None else timeout[name] for name in limits
+    }
+
+
 @functools.lru_cache(maxsize=8)
 def _client(token: str, url: str) -> replicate.Client:
     client = replicate.Client(
         api_token=token or "demo-mode",
         base_url=url,
-        timeout=httpx.Timeout(20.0, connect=5.0, pool=10.0),
-        event_hooks={"response": [_remember_retry_after]},
+        timeout=TIMEOUT,
+        event_hooks={"request": [_bound_timeout], "response": [_remember_retry_after]},
     )
     retry = client._client._transport  # the package's RetryTransport around httpx's transport
     retry.max_attempts = READ_MAX_ATTEMPTS
