@@ -211,10 +211,12 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> Status:
 api.add_router("/auth", auth_router)
 
 # Each app's router; they share this API's auth, error format and OpenAPI document.
+from gallery.api import archive_router  # noqa: E402
 from gallery.api import router as gallery_router  # noqa: E402
 from media_gen.api import router as media_gen_router  # noqa: E402
 from simulation.api import router as simulation_router  # noqa: E402
 
 api.add_router("", gallery_router)
+api.add_router("", archive_router)
 api.add_router("", media_gen_router)
 api.add_router("", simulation_router)

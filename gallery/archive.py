@@ -1,0 +1,342 @@
+"""Batch download and export: generations' and renders' media as one streamed ZIP with a metadata.json.
+
+An archive (``FORMAT``, version ``VERSION``) holds:
+
+- ``metadata.json`` first: ``{"format", "version", "created_at", "items": [...]}``, one entry per item
+  (``ArchivedItem``): its id, kind, prompt, model, inputs, status, dates, and for an item with a
+  stored output the file's name in the archive, its sha256, size and type (``file`` is null for an
+  item without one, e.g. a failed generation).
+- ``images/``, ``videos/``, ``renders/``: the media, stored (not deflated: media is compressed
+  already), under ``<id>-<prompt slug>.<ext>``.
+
+The ZIP is written to a non-seekable sink (zipfile then uses data descriptors), and each chunk read
+from storage is handed on at once, so memory stays flat whatever the archive's size and nothing is
+copied to disk first. Entries switch to ZIP64 by themselves when a file or an offset needs it.
+``gallery.importing`` reads such an archive back.
+"""
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from pydantic import BaseModel, Field
+
+from gallery import storage_backends
+from gallery.models import Asset
+from gallery.streaming import EXTENSIONS
+from media_gen.models import Generation
+from media_gen.selectors import GenerationFilters, generation_list
+from simpoc.services import ServiceError
+from simulation.models import Render
+
+FORMAT = "simpoc-archive"
+VERSION = 1
+METADATA_NAME = "metadata.json"
+KINDS = ("image", "video", "render")
+FOLDERS = {"image": "images", "video": "videos", "render": "renders"}
+# A selection is one request's worth of ids; "everything of mine" has no cap.
+SELECTION_MAX_ITEMS = 1000
+BATCH = 100
+
+
+class ArchivedFile(BaseModel):
+    name: str = Field(max_length=300)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size_bytes: int = Field(ge=0)
+    content_type: str = Field(max_length=100)
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+
+
+class ArchivedItem(BaseModel):
+    """One entry of metadata.json; the importer validates every entry against it."""
+
+    id: int
+    kind: str = Field(pattern=r"^(image|video|render)$")
+    prompt: str = ""
+    model: str = Field(default="", max_length=200, description="Replicate model id, or the renderer")
+    version: str = Field(default="", max_length=100)
+    collection: str = Field(default="", max_length=64)
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    status: str
+    favorite: bool = False
+    owner: str = ""
+    created_at: datetime
+    completed_at: datetime | None = None
+    error: str = ""
+    render: dict[str, Any] | None = Field(
+        default=None, description="scene_data, quality, duration, fps, resolution, camera_config …"
+    )
+    file: ArchivedFile | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveItem:
+    kind: str  # image, video or render
+    record: Generation | Render
+    asset: Asset | None
+
+
+# --- Choosing the items ---------------------------------------------------------------------------
+
+
+def parse_ids(text: str, *, name: str) -> list[int]:
+    """``"3,1,2"`` → ``[3, 1, 2]``; a clear 422 for anything else."""
+    ids: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if not part.isdigit() or int(part) <= 0 or len(part) > 18:
+            raise ServiceError(
+                f"{name}: {part!r} is not an id; send ids separated by commas.", status_code=422
+            )
+        ids.append(int(part))
+    return list(dict.fromkeys(ids))
+
+
+def _generations(*, user: AbstractBaseUser, kind: str) -> QuerySet[Generation]:
+    """media_gen's visibility rule, with every asset column an archive needs except the BLOB."""
+    visible = generation_list(user=user, kind=kind, filters=GenerationFilters())
+    return visible.select_related("owner").only(
+        *(field.name for field in Generation._meta.concrete_fields),
+        *(f"asset__{field.name}" for field in Asset._meta.concrete_fields if field.name != "data"),
+        "owner__username",
+    )
+
+
+def _renders(*, user: AbstractBaseUser) -> QuerySet[Render]:
+    """Owner or staff; a render whose video is hidden only for staff (the gallery's rule)."""
+    renders = Render.objects.select_related("asset", "owner").defer("asset__data")
+    if user.is_staff:
+        return renders
+    return renders.filter(owner=user).filter(Q(asset__isnull=True) | Q(asset__hidden_at__isnull=True))
+
+
+def _queryset(*, user: AbstractBaseUser, kind: str) -> QuerySet:
+    return _renders(user=user) if kind == "render" else _generations(user=user, kind=kind)
+
+
+def archive_selection(*, user: AbstractBaseUser, selection: dict[str, list[int]]) -> list[tuple[str, int]]:
+    """The ``(kind, id)`` pairs to archive, every one visible to ``user``; 404 naming any that is not."""
+    wanted = [(kind, pk) for kind in KINDS for pk in selection.get(kind, [])]
+    if not wanted:
+        raise ServiceError("Choose at least one item to download.", status_code=422)
+    if len(wanted) > SELECTION_MAX_ITEMS:
+        raise ServiceError(
+            f"{len(wanted)} items chosen; one archive holds at most {SELECTION_MAX_ITEMS}. "
+            "Download them in parts, or export everything.",
+            status_code=422,
+        )
+    missing: list[str] = []
+    for kind in KINDS:
+        ids = selection.get(kind, [])
+        if ids:
+            found = set(_queryset(user=user, kind=kind).filter(pk__in=ids).values_list("pk", flat=True))
+            missing += [f"{kind} {pk}" for pk in ids if pk not in found]
+    if missing:
+        raise ServiceError(f"Not found: {', '.join(missing[:20])}.", status_code=404)
+    return wanted
+
+
+def archive_everything_of(*, user: AbstractBaseUser) -> list[tuple[str, int]]:
+    """Every image, video and render ``user`` owns and may see, oldest first per kind."""
+    wanted: list[tuple[str, int]] = []
+    for kind in KINDS:
+        ids = _queryset(user=user, kind=kind).filter(owner=user).order_by("created_at", "id")
+        wanted += [(kind, pk) for pk in ids.values_list("pk", flat=True)]
+    return wanted
+
+
+def _items(*, user: AbstractBaseUser, wanted: list[tuple[str, int]]) -> Iterator[ArchiveItem]:
+    """The rows in ``wanted`` order, loaded a batch at a time (an export can be long); vanished ones skipped."""
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start : start + BATCH]
+        rows: dict[tuple[str, int], Any] = {}
+        for kind in KINDS:
+            ids = [pk for k, pk in batch if k == kind]
+            if ids:
+                for row in _queryset(user=user, kind=kind).filter(pk__in=ids):
+                    rows[(kind, row.pk)] = row
+        for key in batch:
+            row = rows.get(key)
+            if row is not None:
+                yield ArchiveItem(kind=key[0], record=row, asset=row.asset)
+
+
+# --- Describing them ------------------------------------------------------------------------------
+
+
+def member_name(item: ArchiveItem) -> str:
+    asset = item.asset
+    assert asset is not None
+    text = item.record.prompt if isinstance(item.record, Generation) else item.record.scene_context
+    stem = f"{item.record.pk}-{slugify(text)[:50]}".rstrip("-")
+    return f"{FOLDERS[item.kind]}/{stem}{EXTENSIONS.get(asset.content_type, '.bin')}"
+
+
+def describe(item: ArchiveItem) -> dict[str, Any]:
+    record, asset = item.record, item.asset
+    described: dict[str, Any]
+    if isinstance(record, Generation):
+        described = {
+            "id": record.pk,
+            "kind": item.kind,
+            "prompt": record.prompt,
+            "model": record.model_id,
+            "version": record.version,
+            "collection": record.collection,
+            "inputs": record.inputs,
+            "status": record.public_status,
+            "favorite": record.favorite,
+            "owner": record.owner.get_username(),
+            "created_at": record.created_at.isoformat(),
+            "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+            "error": record.error,
+            "render": None,
+        }
+    else:
+        described = {
+            "id": record.pk,
+            "kind": "render",
+            "prompt": record.scene_context,
+            "model": record.renderer,
+            "version": "",
+            "collection": "",
+            "inputs": {},
+            "status": record.status,
+            "favorite": bool(asset and asset.favorite),
+            "owner": record.owner.get_username(),
+            "created_at": record.created_at.isoformat(),
+            "completed_at": record.finished_at.isoformat() if record.finished_at else None,
+            "error": record.error,
+            "render": {
+                "scene_data": record.scene_data,
+                "quality": record.quality,
+                "duration": record.duration,
+                "fps": record.fps,
+                "resolution": record.resolution,
+                "camera_config": record.camera_config,
+                "scene_context": record.scene_context,
+                "renderer": record.renderer,
+                "metadata": record.metadata,
+            },
+        }
+    described["file"] = (
+        {
+            "name": member_name(item),
+            "sha256": asset.sha256,
+            "size_bytes": asset.size_bytes,
+            "content_type": asset.content_type,
+            "width": asset.width,
+            "height": asset.height,
+            "duration": asset.duration,
+        }
+        if asset is not None
+        else None
+    )
+    return described
+
+
+# --- Writing the ZIP ------------------------------------------------------------------------------
+
+
+class _Sink(io.RawIOBase):
+    """Where zipfile writes; not seekable, so zipfile streams (data descriptors after each file)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def _date_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return max(local, local.replace(year=1980, month=1, day=1)).timetuple()[:6]
+
+
+def _member(name: str, moment: datetime, size: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_date_time(moment))
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    info.file_size = size  # lets zipfile choose ZIP64 for this entry up front
+    return info
+
+
+def _asset_chunks(asset: Asset) -> Iterator[bytes]:
+    if asset.storage_key:
+        return storage_backends.object_chunks(key=asset.storage_key)
+    return storage_backends.blob_chunks(asset_id=asset.pk, length=asset.size_bytes)
+
+
+def zip_stream(
+    *, user: AbstractBaseUser, wanted: list[tuple[str, int]], now: datetime | None = None
+) -> Iterator[bytes]:
+    """The archive of ``wanted`` as a stream of byte strings (each at most a storage chunk and headers)."""
+    now = now or timezone.now()
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        with archive.open(_member(METADATA_NAME, now, 0), mode="w", force_zip64=True) as entry:
+            entry.write(
+                f'{{"format": "{FORMAT}", "version": {VERSION}, "created_at": "{now.isoformat()}", "items": ['.encode()
+            )
+            for index, item in enumerate(_items(user=user, wanted=wanted)):
+                entry.write(
+                    ((",\n" if index else "\n") + json.dumps(describe(item), ensure_ascii=False)).encode()
+                )
+                yield sink.take()
+            entry.write(b"\n]}\n")
+        yield sink.take()
+        for item in _items(user=user, wanted=wanted):
+            asset = item.asset
+            if asset is None:
+                continue
+            chunks = _asset_chunks(asset)
+            try:
+                head = next(chunks, b"")
+            except storage_backends.BlobMissing:
+                continue  # deleted since the metadata was written; the importer reports it missing
+            with archive.open(
+                _member(member_name(item), asset.created_at, asset.size_bytes), mode="w"
+            ) as entry:
+                entry.write(head)
+                yield sink.take()
+                try:
+                    for chunk in chunks:
+                        entry.write(chunk)
+                        yield sink.take()
+                except storage_backends.BlobMissing:
+                    pass  # deleted mid-file: the entry is short and its sha256 will not match on import
+        yield sink.take()
+    yield sink.take()  # the central directory
+
+
+def archive_filename(*, prefix: str = "simpoc", now: datetime | None = None) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S", timezone.localtime(now or timezone.now()).timetuple())
+    return f"{prefix}-{stamp}.zip"
+
+
+def zip_write(*, user: AbstractBaseUser, wanted: list[tuple[str, int]], out: Any) -> int:
+    """Write the archive to the binary file ``out``; returns its size in bytes."""
+    written = 0
+    for part in zip_stream(user=user, wanted=wanted):
+        out.write(part)
+        written += len(part)
+    return written
