@@ -5,13 +5,25 @@ import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
+
+
+def _database_unavailable(exception: Exception) -> bool:
+    """Errors that mean "try again", not a bug: SQLite's busy lock, a lost PostgreSQL connection."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    # SQLite also raises OperationalError for broken SQL ("no such table"); that stays a 500.
+    return connection.vendor != "sqlite" or "locked" in str(exception)
 
 
 class ApiJsonErrorMiddleware:
@@ -29,6 +41,16 @@ class ApiJsonErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_api_path(request.path):
             return None
+        if _database_unavailable(exception):
+            # SQLite busy past its timeout, or the PostgreSQL connection lost (server restarting):
+            # nothing was written, and trying again shortly will work.
+            logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+            response = JsonResponse(
+                {"detail": "The database is busy or briefly unavailable; try again in a few seconds."},
+                status=503,
+            )
+            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+            return response
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return JsonResponse({"detail": "Internal server error. The failure was logged."}, status=500)
 
