@@ -13,7 +13,9 @@ from tests.media_gen.factories import GenerationFactory
 from tests.simulation.factories import RenderFactory
 
 
-def stored_image(owner, *, prompt: str = "a lighthouse", shade: int = 0, padding: int = 0, **fields) -> Generation:
+def stored_image(
+    owner, *, prompt: str = "a lighthouse", shade: int = 0, padding: int = 0, **fields
+) -> Generation:
     """A completed image generation whose PNG is unique per ``shade`` (and ``padding`` bytes longer)."""
     data = png_bytes(24, 16, (shade % 256, (shade // 256) % 256, 90)) + bytes([shade % 251]) * padding
     asset = services.asset_store(owner=owner, stream=io.BytesIO(data), kind="image", filename="picture.png")
@@ -64,3 +66,7 @@ def collection(user):
         "render": stored_render(user),
         "failed": GenerationFactory(owner=user, status=Generation.Status.FAILED, error="NSFW", prompt="nope"),
     }
+
+
+# The Replicate emulator fixtures of the media_gen tests (a session server, reset around each test).
+from tests.media_gen.conftest import _emulator_server, emulator, public_site, webhook_client  # noqa: E402, F401

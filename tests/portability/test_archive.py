@@ -13,7 +13,7 @@ from django.utils import timezone
 from gallery import archive
 from gallery.models import Asset
 from media_gen.models import Generation
-from tests.portability.conftest import stored_image, stored_render, stored_video
+from tests.portability.conftest import stored_image, stored_render
 
 pytestmark = pytest.mark.django_db
 
