@@ -125,7 +125,7 @@ def case(db: str, rows: int, quick: bool, out: str) -> None:
         results["health"] = common.Client(app.url).latencies("/health", repeat)
         results["http"] = client.latencies("/api/images?limit=50", repeat)
         if rows <= 5000:
-            seconds = 3 if quick else 8
+            seconds = 2 if quick else 8
             results["wrk_health"] = common.wrk(app.url + "/health", connections=8, seconds=seconds)
             results["wrk"] = common.wrk(
                 app.url + "/api/images?limit=50", connections=8, seconds=seconds, headers={"X-API-Key": key}

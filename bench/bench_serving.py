@@ -258,7 +258,7 @@ def run(quick: bool) -> list[Table]:
         tables.append(memory)
 
         # 4. The 100 KB image, 8 clients.
-        seconds = 3 if quick else 8
+        seconds = 2 if quick else 8
         image_size = files["image"].stat().st_size
         ours_img = common.wrk(app_url("image"), connections=8, seconds=seconds, headers=key)
         theirs_img = common.wrk(nginx_url("image"), connections=8, seconds=seconds)
