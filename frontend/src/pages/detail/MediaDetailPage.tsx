@@ -23,6 +23,7 @@ import {
 } from "../../media/api";
 import { useMediaItem } from "../../media/hooks";
 import { MediaView } from "../../components/MediaView";
+import { progressView, type DownloadProgress } from "./progress";
 
 export function MediaDetailPage({ kind }: { kind: MediaKind }) {
   const params = useParams();
@@ -113,6 +114,7 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
               <p>
                 Generating with {record.model_id}… started {formatDate(record.created_at)}. This page updates by itself.
               </p>
+              <DownloadProgressBar progress={record.download_progress} />
             </div>
           ) : null}
           {record.status === "completed" && record.media_url ? <MediaView item={record} /> : null}
@@ -198,6 +200,21 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
         <p>The {kind} and its file are removed for good.</p>
       </ConfirmDialog>
       {makeVideo && record.media_url ? <MakeVideoDialog image={record} onClose={() => setMakeVideo(false)} /> : null}
+    </div>
+  );
+}
+
+function DownloadProgressBar({ progress }: { progress: DownloadProgress | null | undefined }) {
+  const view = progressView(progress);
+  if (!view) return null;
+  return (
+    <div className="download-progress">
+      {view.fraction === null ? (
+        <progress aria-label="Copying the result into your gallery" style={{ width: "100%" }} />
+      ) : (
+        <progress aria-label="Copying the result into your gallery" max={1} value={view.fraction} style={{ width: "100%" }} />
+      )}
+      <p className="hint">{view.label}</p>
     </div>
   );
 }

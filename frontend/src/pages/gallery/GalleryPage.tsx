@@ -23,6 +23,8 @@ import {
   type MediaKind,
 } from "../../media/api";
 import {
+  archiveUrl,
+  exportUrl,
   filtersToParams,
   init,
   isFiltered,
@@ -152,6 +154,18 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
         >
           Delete selected ({model.selected.length})
         </button>
+        {model.selected.length > 0 ? (
+          <a className="button" href={archiveUrl(kind, model.selected)} download>
+            Download selected ({model.selected.length})
+          </a>
+        ) : (
+          <button type="button" disabled title="Select items to download them as one ZIP">
+            Download selected (0)
+          </button>
+        )}
+        <a className="button" href={exportUrl()} download title="Every image, video and render of yours, with their prompts and settings, as one ZIP">
+          Export everything
+        </a>
         <span className="hint" role="status" aria-live="polite">
           {list.data ? `${total} ${kind === "video" ? "video" : "image"}${total === 1 ? "" : "s"}` : ""}
           {list.isFetching && list.data ? " · refreshing…" : ""}

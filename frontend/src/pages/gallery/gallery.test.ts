@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filtersToParams, init, listQuery, noFilters, pageCount, parseFilters, update, withFilter, type Model } from "./gallery";
+import { archiveUrl, exportUrl, filtersToParams, init, listQuery, noFilters, pageCount, parseFilters, update, withFilter, type Model } from "./gallery";
 
 describe("gallery filters in the URL", () => {
   it("round-trips through the query string", () => {
@@ -70,5 +70,16 @@ describe("gallery selection and bulk delete", () => {
 
   it("does not ask about nothing", () => {
     expect(update(init, { type: "DeleteAsked", ids: [] })).toBe(init);
+  });
+});
+
+describe("ZIP downloads", () => {
+  it("asks for the chosen items of this gallery's kind", () => {
+    expect(archiveUrl("image", [3, 1, 2])).toBe("/api/archive?images=3%2C1%2C2");
+    expect(archiveUrl("video", [7])).toBe("/api/archive?videos=7");
+  });
+
+  it("exports everything of mine from one path", () => {
+    expect(exportUrl()).toBe("/api/archive/mine");
   });
 });

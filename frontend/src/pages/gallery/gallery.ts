@@ -1,5 +1,7 @@
 /** The gallery page: its filters live in the URL; selection and deletion in Model/Msg/update. */
+import type { ApiPaths } from "../../api/client";
 import type { GenerationStatus, ListQuery } from "../../api/types";
+import type { MediaKind } from "../../media/api";
 
 export const PAGE_SIZE = 24;
 const STATUSES: readonly GenerationStatus[] = ["processing", "completed", "failed", "canceled"];
@@ -112,4 +114,20 @@ export function update(model: Model, msg: Msg): Model {
       // Selection only ever covers what is on screen.
       return { ...model, selected: model.selected.filter((id) => msg.ids.includes(id)) };
   }
+}
+
+/** The API's ZIP downloads; plain GETs, so a link downloads them with the session cookie. */
+const ARCHIVE_PATH = "/api/archive" satisfies keyof ApiPaths;
+const EXPORT_PATH = "/api/archive/mine" satisfies keyof ApiPaths;
+type ArchiveQuery = NonNullable<ApiPaths["/api/archive"]["get"]["parameters"]["query"]>;
+
+/** A ZIP of the chosen items of this gallery, with their metadata.json. */
+export function archiveUrl(kind: MediaKind, ids: readonly number[]): string {
+  const key: keyof ArchiveQuery = kind === "video" ? "videos" : "images";
+  return `${ARCHIVE_PATH}?${new URLSearchParams([[key, ids.join(",")]]).toString()}`;
+}
+
+/** Everything the signed-in person owns (images, videos, renders) as one ZIP. */
+export function exportUrl(): string {
+  return EXPORT_PATH;
 }
