@@ -1,11 +1,13 @@
 """Writes and workflows of the gallery: storing, deleting, moderating and expiring assets."""
 
+import errno
 import hashlib
 import io
 import logging
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +17,7 @@ import magic
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -47,6 +49,29 @@ class AssetRejected(ServiceError):
 
 class QuotaExceeded(ServiceError):
     status_code = 507
+
+
+class StorageFull(ServiceError):
+    """The server's disk (or the database's) is full: nothing was stored."""
+
+    status_code = 507
+
+
+@contextmanager
+def _storage_full_refused() -> Iterator[None]:
+    """Turn "no space left" while storing into a clear refusal; the caller's transaction rolled back."""
+    message = "The server's storage is full, so the file was not stored. Try again later."
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StorageFull(message) from exc
+    except DatabaseError as exc:
+        # SQLite: "database or disk is full"; PostgreSQL: "could not extend file ...: No space left on device".
+        if "is full" not in str(exc) and "No space left" not in str(exc):
+            raise
+        raise StorageFull(message) from exc
 
 
 def _megabytes(size: int) -> str:
@@ -173,6 +198,7 @@ def _insert(
     return asset
 
 
+@_storage_full_refused()
 def asset_store(
     *,
     owner: AbstractBaseUser,
