@@ -82,6 +82,7 @@ def test_retention_run_when_retention_is_off_says_so(root_client, user, settings
     assert Asset.objects.filter(pk=old.pk).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # a PostgreSQL backup needs its own transaction
 def test_backup_button_takes_a_backup(root_client, settings, tmp_path):
     settings.BACKUP_DIR = tmp_path
     response = root_client.post("/admin/simpoc/backup/run/", follow=True)
