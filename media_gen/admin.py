@@ -43,13 +43,13 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
     list_display = (
         "id",
         "preview",
-        "kind",
         "status",
+        "short_error",
+        "kind",
         "model_id",
         "owner",
         "age",
         "size",
-        "short_error",
         "download_tries",
     )
     list_filter = (
