@@ -68,5 +68,6 @@ def collection(user):
     }
 
 
-# The Replicate emulator fixtures of the media_gen tests (a session server, reset around each test).
+# Fixtures of other apps' tests: moto's S3, and the Replicate emulator (a session server, reset per test).
+from tests.gallery.conftest import s3, s3_server  # noqa: E402, F401
 from tests.media_gen.conftest import _emulator_server, emulator, public_site, webhook_client  # noqa: E402, F401

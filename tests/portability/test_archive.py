@@ -206,3 +206,11 @@ def test_the_archive_lists_are_not_n_plus_one(user_client, user):
     # PostgreSQL reads each BLOB with its own SELECT substring(...); everything else is a few queries.
     rows = [q["sql"] for q in queries.captured_queries if "substring(" not in q["sql"]]
     assert len(rows) <= 10, rows
+
+
+def test_items_in_object_storage_are_archived_from_the_bucket(s3, user, user_client):
+    image = stored_image(user, prompt="in the bucket", shade=8, padding=300_000)
+    assert image.asset.storage_key
+    zipped = as_zip(download(user_client, images=[image.pk]))
+    name = metadata(zipped)["items"][0]["file"]["name"]
+    assert hashlib.sha256(zipped.read(name)).hexdigest() == image.asset.sha256
