@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from gallery.models import Asset
 from gallery.pagination import cursor_for, keyset_filter
 from media_gen.models import Generation
 from media_gen.services import DOWNLOAD_WINDOW
@@ -60,10 +61,7 @@ def generation_get(*, user: AbstractBaseUser, kind: str, generation_id: int) -> 
     return _visible(user=user).filter(kind=kind, pk=generation_id).first()
 
 
-def generation_list(
-    *, user: AbstractBaseUser, kind: str, filters: GenerationFilters, before: str | None = None
-) -> QuerySet[Generation]:
-    generations = _visible(user=user).filter(kind=kind)
+def _filtered(generations: QuerySet[Generation], filters: GenerationFilters) -> QuerySet[Generation]:
     if filters.model_id:
         generations = generations.filter(model_id=filters.model_id)
     if filters.collection:
@@ -76,7 +74,42 @@ def generation_list(
         generations = generations.filter(prompt__icontains=filters.q.strip()[:200])
     if filters.favorite is not None:
         generations = generations.filter(favorite=filters.favorite)
+    return generations
+
+
+def generation_list(
+    *, user: AbstractBaseUser, kind: str, filters: GenerationFilters, before: str | None = None
+) -> QuerySet[Generation]:
+    generations = _filtered(_visible(user=user).filter(kind=kind), filters)
     return keyset_filter(generations, before=before)
+
+
+# Above this many hidden assets site-wide, ``generation_total`` counts through the join instead.
+HIDDEN_INLINE_MAX = 500
+
+
+def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFilters) -> int:
+    """The exact number of rows ``generation_list`` lists, without visiting every row for it.
+
+    Counting ``generation_list`` itself joins every one of the owner's generations to its asset to
+    check ``hidden_at``, which reads each generation row (1M rows: 10,000 random row reads, 15-35 ms on
+    SQLite). Visible = all of the owner's (an index-only count on ``generation_owner_kind_new`` when
+    no filter applies) minus those whose asset is hidden: hidden assets are few site-wide and come
+    from the partial index ``asset_hidden``; the generations pointing at them are found through the
+    ``asset_id`` index. Staff see every row, so their count has no join to avoid.
+    """
+    if user.is_staff:
+        return generation_list(user=user, kind=kind, filters=filters).count()
+    hidden = list(
+        Asset.objects.filter(hidden_at__isnull=False).values_list("id", flat=True)[: HIDDEN_INLINE_MAX + 1]
+    )
+    if len(hidden) > HIDDEN_INLINE_MAX:
+        return generation_list(user=user, kind=kind, filters=filters).count()
+    mine = _filtered(Generation.objects.filter(owner=user, kind=kind), filters)
+    total = mine.count()
+    if hidden:
+        total -= mine.filter(asset_id__in=hidden).count()
+    return total
 
 
 @dataclass(frozen=True)
@@ -95,13 +128,13 @@ def generation_page(
     limit: int = 50,
     offset: int = 0,
 ) -> GenerationPage:
-    """One page (two queries: the count and the rows); ``next`` is the cursor of the following page."""
+    """One page (the count, see ``generation_total``, and the rows); ``next`` is the next page's cursor."""
     if not 1 <= limit <= 100:
         raise ServiceError("limit must be between 1 and 100.", status_code=422)
     if offset < 0:
         raise ServiceError("offset must not be negative.", status_code=422)
     generations = generation_list(user=user, kind=kind, filters=filters, before=before)
-    total = generation_list(user=user, kind=kind, filters=filters).count()
+    total = generation_total(user=user, kind=kind, filters=filters)
     rows: list[Any] = list(generations[offset : offset + limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
