@@ -6,6 +6,7 @@ clients: ``$ref``/``allOf`` enums become plain ``enum`` lists, ``x-order`` stays
 """
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from simpoc.services import ServiceError
 CATALOGUE_FRESH_SECONDS = 600
 CATALOGUE_STALE_SECONDS = 30 * 24 * 3600
 CACHE_PREFIX = "media_gen:catalogue:v1"
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 COLLECTIONS_BY_KIND = {
     "image": ("text-to-image",),
@@ -112,7 +114,9 @@ def catalogue_models(*, kind: str, collection: str | None) -> dict[str, Any]:
 
 
 def _model(owner: str, name: str) -> tuple[dict[str, Any], bool]:
-    if not (owner and name and len(owner) <= 100 and len(name) <= 100):
+    # Replicate's owner and model names are plain URL path segments; anything else would only
+    # reach the HTTP client as an invalid URL.
+    if not (MODEL_NAME.fullmatch(owner) and MODEL_NAME.fullmatch(name)):
         raise ServiceError("Give the model as owner/name.", status_code=422)
     return _cached(f"model:{owner}/{name}", lambda: replicate_client.model_get(owner=owner, name=name))
 
