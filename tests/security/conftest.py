@@ -1,0 +1,3 @@
+"""Fixtures of the security suite: the Replicate emulator (shared with tests/media_gen)."""
+
+from tests.media_gen.conftest import _emulator_server, emulator, public_site, webhook_client  # noqa: F401
