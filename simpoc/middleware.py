@@ -5,8 +5,10 @@ import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 DATABASE_RETRY_AFTER_SECONDS = 5
@@ -41,6 +43,15 @@ class ApiJsonErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_api_path(request.path):
             return None
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(
+                {
+                    "detail": f"The request body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes allowed."
+                },
+                status=413,
+            )
+        if isinstance(exception, (SuspiciousOperation, PermissionDenied, BadRequest, Http404)):
+            return None  # Django answers these 400/403/404 itself; __call__ makes the answer JSON
         if _database_unavailable(exception):
             # SQLite busy past its timeout, or the PostgreSQL connection lost (server restarting):
             # nothing was written, and trying again shortly will work.
