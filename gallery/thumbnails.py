@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 THUMBNAIL_MAX_SIDE = 512
 THUMBNAIL_CONTENT_TYPE = "image/webp"
 FFMPEG_TIMEOUT_SECONDS = 60
+UNREADABLE_IMAGE = "The image cannot be read: the file is damaged, incomplete or not really an image."
 
 
 class MediaUnreadable(Exception):
@@ -36,13 +37,14 @@ def _open_image(source: Path | io.BytesIO) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(source)
-        except (
-            UnidentifiedImageError,
-            OSError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-        ) as exc:
-            raise MediaUnreadable(f"The image cannot be read: {exc}") from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaUnreadable(
+                f"The image has more than the {settings.IMAGE_MAX_PIXELS} pixels allowed."
+            ) from exc
+        except (UnidentifiedImageError, OSError) as exc:
+            # Pillow's text names the server's temporary file: log it, tell the user what it means.
+            logger.info("image unreadable: %s", exc)
+            raise MediaUnreadable(UNREADABLE_IMAGE) from exc
     width, height = image.size
     if width * height > settings.IMAGE_MAX_PIXELS:
         image.close()
@@ -80,7 +82,8 @@ def image_thumbnail(*, source: Path | io.BytesIO) -> Thumbnail:
             out = io.BytesIO()
             image.save(out, format="WEBP", quality=80, method=4)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise MediaUnreadable(f"The image cannot be decoded: {exc}") from exc
+            logger.info("image undecodable: %s", exc)
+            raise MediaUnreadable(UNREADABLE_IMAGE) from exc
         return Thumbnail(data=out.getvalue(), width=image.size[0], height=image.size[1])
 
 

@@ -203,3 +203,13 @@ def test_favorite_and_moderation(user, staff_user):
     assert (asset.hidden_reason, asset.hidden_by) == ("spam", staff_user)
     services.asset_unhide(asset=asset)
     assert Asset.objects.get(pk=asset.pk).hidden_at is None
+
+
+def test_unreadable_image_message_names_no_server_path(user):
+    # A GIF signature and nothing else: python-magic says GIF, Pillow cannot identify it.
+    with pytest.raises(services.AssetRejected) as caught:
+        services.asset_store(owner=user, stream=io.BytesIO(b"GIF89a"), kind="image")
+
+    assert caught.value.status_code == 400
+    assert caught.value.message.startswith("The image cannot be read")
+    assert "/" not in caught.value.message and "asset-" not in caught.value.message
