@@ -1,5 +1,5 @@
 import type { Upload } from "./form";
-import type { Field } from "./schemaForm";
+import { fieldHint, type Field } from "./schemaForm";
 
 interface Props {
   field: Field;
@@ -13,22 +13,14 @@ interface Props {
 
 const ACCEPT_ATTR = { image: "image/jpeg,image/png,image/gif,image/webp", audio: "audio/*", video: "video/*", any: "image/*" };
 
-function rangeHint(field: Field): string {
-  if (field.kind !== "integer" && field.kind !== "number") return "";
-  const { minimum: min, maximum: max } = field;
-  if (min !== null && max !== null) return `From ${min} to ${max}.`;
-  if (min !== null) return `At least ${min}.`;
-  if (max !== null) return `At most ${max}.`;
-  return "";
-}
-
 /** One input of the generated form; the label's text is the schema's title, exactly. */
 export function FieldInput({ field, value, error, upload, disabled, onChange, onFile }: Props) {
   const id = `field-${field.name}`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const text = typeof value === "string" ? value : "";
-  const describedBy = [field.description || rangeHint(field) ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
+  const hintText = fieldHint(field);
+  const describedBy = [hintText ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ");
   const common = {
     id,
     disabled,
@@ -50,13 +42,11 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
       ) : null}
     </div>
   );
-  const hint =
-    field.description || rangeHint(field) ? (
-      <p id={hintId} className="hint">
-        {field.description} {rangeHint(field)}
-        {field.kind === "array" ? " One entry per line." : ""}
-      </p>
-    ) : null;
+  const hint = hintText ? (
+    <p id={hintId} className="hint">
+      {hintText}
+    </p>
+  ) : null;
   const errorLine = error ? (
     <p id={errorId} className="error field-error">
       {error}

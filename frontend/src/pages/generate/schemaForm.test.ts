@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultValues, fieldsFromSchema, imageInputField, validate, valuesFromInput, type Field } from "./schemaForm";
+import { defaultValues, fieldHint, fieldsFromSchema, imageInputField, validate, valuesFromInput, type Field } from "./schemaForm";
 
 // Shaped like the emulator's (and Replicate's) schemas, after the API resolved `$ref` enums.
 const schema = {
@@ -132,5 +132,24 @@ describe("imageInputField", () => {
 
   it("picks the emulator's image-to-video inputs", () => {
     expect(imageInputField(fields)?.name).toBe("first_frame_image");
+  });
+});
+
+describe("fieldHint", () => {
+  const hintOf = (prop: Record<string, unknown>) => fieldHint(fieldsFromSchema({ x: { title: "X", ...prop } }, [])[0]!);
+
+  it("ends the description as a sentence before the range", () => {
+    expect(hintOf({ type: "integer", minimum: 1, maximum: 4, description: "Number of outputs to generate" })).toBe(
+      "Number of outputs to generate. From 1 to 4.",
+    );
+  });
+
+  it("does not repeat a range the description already gives", () => {
+    expect(hintOf({ type: "integer", minimum: 0, maximum: 100, description: "Quality, from 0 to 100" })).toBe("Quality, from 0 to 100.");
+  });
+
+  it("explains arrays even without a description", () => {
+    expect(hintOf({ type: "array", items: { type: "string" } })).toBe("One entry per line.");
+    expect(hintOf({ type: "string" })).toBe("");
   });
 });

@@ -285,3 +285,24 @@ export function imageInputField(fields: readonly Field[]): UriField | null {
   const imageLike = uris.filter((f) => f.accept === "image" && !secondary.test(f.name));
   return imageLike.find((f) => f.required) ?? imageLike[0] ?? uris.find((f) => f.accept === "image") ?? null;
 }
+
+function rangeHint(field: Field): string {
+  if (field.kind !== "integer" && field.kind !== "number") return "";
+  const { minimum: min, maximum: max } = field;
+  if (min !== null && max !== null) {
+    // Many schemas say the range in words already ("from 0 to 100"): do not say it twice.
+    const said = field.description.toLowerCase();
+    return said.includes(`${min} to ${max}`) || said.includes(`${min} and ${max}`) ? "" : `From ${min} to ${max}.`;
+  }
+  if (min !== null) return `At least ${min}.`;
+  if (max !== null) return `At most ${max}.`;
+  return "";
+}
+
+/** The line under a field: its description as a sentence, then its range or how to fill it. */
+export function fieldHint(field: Field): string {
+  const description = field.description.trim();
+  const parts = [description && !/[.!?:)]$/.test(description) ? `${description}.` : description, rangeHint(field)];
+  if (field.kind === "array") parts.push("One entry per line.");
+  return parts.filter(Boolean).join(" ");
+}
