@@ -144,6 +144,11 @@ def asset_response(
         if target is None:
             return _detail(404, "This item has no thumbnail.")
     download = download or request.GET.get("download", "").lower() in {"1", "true", "yes"}
+    # Only the media types we store are ever shown inline. Anything else (a row edited by hand, an
+    # old backup) is sent as opaque bytes to download, so HTML or SVG never runs in our origin.
+    content_type = target.content_type
+    if content_type not in EXTENSIONS:
+        content_type, download = "application/octet-stream", True
 
     etag = _etag(target)
     last_modified = int(target.created_at.timestamp())
@@ -168,7 +173,7 @@ def asset_response(
     )
     if target.storage_key:
         url = storage_backends.object_signed_url(
-            key=target.storage_key, content_type=target.content_type, content_disposition=disposition
+            key=target.storage_key, content_type=content_type, content_disposition=disposition
         )
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"  # the signed URL expires
@@ -200,7 +205,7 @@ def asset_response(
             logger.warning("Asset %s has no stored bytes", target.pk)
             return _detail(404, "The stored bytes of this item are missing.")
         response = StreamingHttpResponse(_guarded(head, chunks, target.pk), status=status)
-    response["Content-Type"] = target.content_type
+    response["Content-Type"] = content_type
     response["Content-Length"] = str(length)
     response["Content-Disposition"] = disposition
     if status == 206:
