@@ -69,6 +69,7 @@ def main() -> None:
                 continue
             tables = common.tables_load(Path(out.name))
         sections.append((f"{name} ({seconds:.0f} s)", common.load_average(), tables))
+        print(f"-- {name} took {seconds:.0f} s", flush=True)
     total = time.perf_counter() - began
     mode = "--quick" if args.quick else "full"
     header = (

@@ -35,7 +35,7 @@ def run(quick: bool) -> list[Table]:
     browser = DjangoClient()
     browser.force_login(user)
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
-    repeat = 200 if quick else 1000
+    repeat = 100 if quick else 1000
     cases = [
         ("GET /health (reference: plain Django)", "/health", {}),
         ("GET /api (django-ninja, no auth)", "/api", {}),

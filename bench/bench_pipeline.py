@@ -50,7 +50,7 @@ def run(quick: bool) -> list[Table]:
 
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="bench-pipeline")
-    runs = 3 if quick else 10
+    runs = 2 if quick else 10
     stored, downloads, sizes = [], [], []
     try:
         with common.App(env) as app:

@@ -88,7 +88,7 @@ def case(db: str, quick: bool) -> dict:
 
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="bench-webhooks")
-    count = 100 if quick else 400
+    count = 60 if quick else 400
     clients = 8
     prediction_ids = [secrets.token_hex(13) for _ in range(2 * count)]
     generations = Generation.objects.bulk_create(
