@@ -54,7 +54,7 @@ export default function ScenesPage() {
     <div className="page scenes-page">
       <div className="page-head">
         <h1>Scenes</h1>
-        <Link className="button-link" to="/physics">
+        <Link className="button" to="/physics">
           New scene in the editor
         </Link>
       </div>
@@ -138,7 +138,7 @@ export default function ScenesPage() {
                 ) : null}
                 <div className="actions">
                   {scene.scene ? (
-                    <Link className="button-link" to={`/physics?scene=${scene.id}`}>
+                    <Link className="button" to={`/physics?scene=${scene.id}`}>
                       Open in the editor
                     </Link>
                   ) : null}

@@ -56,7 +56,7 @@ export default function SimulationsPage() {
     <div className="page simulations-page">
       <div className="page-head">
         <h1>Simulations</h1>
-        <Link className="button-link" to="/physics">
+        <Link className="button" to="/physics">
           Open the scene editor
         </Link>
       </div>
@@ -114,7 +114,7 @@ export default function SimulationsPage() {
                     </button>
                   ) : null}
                   {render.status === "completed" && render.videoUrl ? (
-                    <a className="button-link" href={render.videoUrl} download>
+                    <a className="button" href={render.videoUrl} download>
                       Download
                     </a>
                   ) : null}
