@@ -222,9 +222,10 @@ function DownloadProgressBar({ progress }: { progress: DownloadProgress | null |
 function Facts({ record }: { record: MediaItem }) {
   const rows: [string, string][] = [
     ["Model", record.model_id],
-    ["Collection", record.collection ?? "—"],
     ["Created", formatDate(record.created_at)],
   ];
+  // Generations started through the API without a collection have none to show.
+  if (record.collection) rows.splice(1, 0, ["Collection", record.collection]);
   if (record.updated_at) rows.push(["Updated", formatDate(record.updated_at)]);
   if (record.width && record.height) rows.push(["Size", `${record.width} × ${record.height}`]);
   if (record.duration) rows.push(["Duration", `${record.duration.toFixed(1)} s`]);
