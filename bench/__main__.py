@@ -32,7 +32,10 @@ BENCHMARKS = [
     ("serving", "bench.bench_serving", "streaming vs nginx, memory, image x8, video list"),
     ("render", "bench.render_suite", "3 s 720p render end to end"),
     ("browser", "bench.bench_browser", "browser physics step, 500 bodies"),
+    ("load", "bench.bench_load", "50 clients, mixed requests, 60 s, zero errors (full runs only)"),
 ]
+# Left out of --quick runs unless named with --only (their quick mode alone would pass 2 minutes).
+FULL_ONLY = {"load"}
 
 
 def main() -> None:
@@ -48,7 +51,10 @@ def main() -> None:
         for name, module, what in BENCHMARKS:
             print(f"{name:10} {module:26} {what}")
         return
-    chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only.split(",")]
+    if args.only:
+        chosen = [b for b in BENCHMARKS if b[0] in args.only.split(",")]
+    else:
+        chosen = [b for b in BENCHMARKS if not (args.quick and b[0] in FULL_ONLY)]
     unknown = set(filter(None, args.only.split(","))) - {n for n, _, _ in BENCHMARKS}
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
