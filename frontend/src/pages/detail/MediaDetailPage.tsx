@@ -281,7 +281,8 @@ function MakeVideoDialog({ image, onClose }: { image: MediaItem; onClose: () => 
       const chosen = modelId || models.data?.[0]?.id || "";
       navigate(
         { pathname: "/videos", search: new URLSearchParams({ collection: "image-to-video", model: chosen }).toString() },
-        { state: { imageUrl: uploaded.url, imagePreview: image.media_url } },
+        // The image's prompt is a starting point for the video's (models without a prompt ignore it).
+        { state: { imageUrl: uploaded.url, imagePreview: image.media_url, input: image.prompt ? { prompt: image.prompt } : undefined } },
       );
     },
   });
