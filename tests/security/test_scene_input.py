@@ -48,7 +48,9 @@ BAD_SCENES = {
     "long-id": json.dumps({"scene": scene_json(body("x" * 10_000))}).encode(),
     "deeply-nested": raw('{"scene": ' + "[" * 100_000 + "]" * 100_000 + "}"),
     "nested-in-description": raw(
-        json.dumps({"scene": with_object()}).replace('"id": "box"', '"description": ' + "[" * 50_000 + "]" * 50_000 + ', "id": "box"', 1)
+        json.dumps({"scene": with_object()}).replace(
+            '"id": "box"', '"description": ' + "[" * 50_000 + "]" * 50_000 + ', "id": "box"', 1
+        )
     ),
     "not-json": b"{'scene': nope",
     "scene-is-a-list": json.dumps({"scene": [1, 2, 3]}).encode(),
@@ -93,7 +95,13 @@ def test_giant_body_is_refused_before_it_is_parsed(user_client, queued, settings
         {"resolution": [1281, 721]},
         {"resolution": [0, 0]},
         {"quality": "ultra"},
-        {"camera_config": {"position": {"x": 0, "y": 1, "z": 5}, "target": {"x": 0, "y": 0, "z": 0}, "fov": 1e9}},
+        {
+            "camera_config": {
+                "position": {"x": 0, "y": 1, "z": 5},
+                "target": {"x": 0, "y": 0, "z": 0},
+                "fov": 1e9,
+            }
+        },
     ],
     ids=["long", "negative", "fps", "8k-plus", "odd-size", "zero-size", "quality", "camera-fov"],
 )
