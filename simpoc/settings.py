@@ -146,8 +146,11 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA mmap_size=134217728;"
-                    "PRAGMA cache_size=-20000;"
+                    # Reads of big BLOBs come through the memory map (file pages the kernel
+                    # shares and reclaims), so the per-connection page cache can stay small:
+                    # every web thread has its own connection, and its cache is private memory.
+                    f"PRAGMA mmap_size={env_int('SQLITE_MMAP_BYTES', 1024**3)};"
+                    f"PRAGMA cache_size=-{env_int('SQLITE_CACHE_KIB', 8000)};"
                 ),
             },
         }
