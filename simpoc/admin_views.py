@@ -158,6 +158,15 @@ def item_find(request: HttpRequest, model_admin: admin.ModelAdmin) -> TemplateRe
     return TemplateResponse(request, "admin/back_office/find.html", context)
 
 
+def _in_words(span: timedelta) -> str:
+    """'30 minutes' rather than a timedelta's '0:30:00' in the captions."""
+    minutes = round(span.total_seconds() / 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def queue_health(request: HttpRequest, model_admin: admin.ModelAdmin) -> TemplateResponse:
     """What is stuck or failing, each with the admin action that fixes it."""
     if not request.user.has_perm("gallery.view_operations"):
@@ -170,10 +179,10 @@ def queue_health(request: HttpRequest, model_admin: admin.ModelAdmin) -> Templat
         "subtitle": None,
         "opts": model_admin.model._meta,
         "stuck_generations": list(media_selectors.generations_stuck(now=now)[:100]),
-        "stuck_after": media_selectors.STUCK_AFTER,
+        "stuck_after": _in_words(media_selectors.STUCK_AFTER),
         "failing_downloads": list(media_selectors.generations_download_failing(now=now)[:100]),
         "stuck_renders": list(simulation_selectors.renders_stuck(now=now)[:100]),
-        "render_stuck_after": simulation_selectors.RENDER_STUCK_AFTER,
+        "render_stuck_after": _in_words(simulation_selectors.RENDER_STUCK_AFTER),
         "failed_renders": list(simulation_selectors.renders_failed_recently(now=now)[:100]),
         "failed_tasks": list(
             Failure.objects.filter(stopped__gte=now - timedelta(days=1)).order_by("-stopped")[:20]

@@ -120,6 +120,13 @@ def test_queue_health_lists_what_is_stuck_with_the_fix(root_client, user):
     assert "/admin/django_q/" in page
 
 
+def test_queue_health_says_its_thresholds_in_words(root_client):
+    page = root_client.get("/admin/media_gen/generation/queue-health/").content.decode()
+    assert "waiting for Replicate longer than 30 minutes" in page
+    assert "without progress for longer than 15 minutes" in page
+    assert "0:30:00" not in page
+
+
 def test_rerender_queues_a_new_render_of_the_same_scene(root_client, user):
     failed = RenderFactory(
         owner=user, status="failed", error="boom", duration=0.2, fps=5, width=64, height=48
