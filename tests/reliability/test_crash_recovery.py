@@ -169,9 +169,7 @@ def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, 
         height=48,
         frames_total=5,
     )
-    worker = child_process(
-        BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n", MUJOCO_GL="egl"
-    )
+    worker = child_process(BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n")
     worker.wait_for_line("RENDERING", timeout=120)
     worker.kill()
     render.refresh_from_db()

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.test import Client
 
 from gallery import services as gallery_services
 from gallery.models import Asset
@@ -35,6 +36,14 @@ NOT_LISTS = {
     "/api/image-models",
     "/api/replicate-models",
 }
+
+
+@pytest.fixture(params=["session", "api-key"])
+def intruder(request, other_user, other_client):
+    """The second user, signed in the browser's way or an integration's."""
+    if request.param == "session":
+        return other_client
+    return Client(enforce_csrf_checks=True, HTTP_X_API_KEY=make_api_key(other_user)[1])
 
 
 @pytest.fixture
@@ -110,7 +119,7 @@ def snapshot() -> dict:
     }
 
 
-def test_every_route_refuses_another_users_objects(alice_things, other_client, emulator):
+def test_every_route_refuses_another_users_objects(alice_things, intruder, emulator):
     before = snapshot()
     walked = []
     for path, method in operations():
@@ -119,7 +128,7 @@ def test_every_route_refuses_another_users_objects(alice_things, other_client, e
         url = concrete(path, alice_things)
         if url is None:
             continue
-        response = getattr(other_client, method.lower())(
+        response = getattr(intruder, method.lower())(
             url, BODIES.get(method, {}), content_type="application/json"
         )
         assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code}"
@@ -137,12 +146,12 @@ def test_the_owner_reaches_the_same_routes_so_the_walk_is_real(alice_things, use
         assert user_client.get(url).status_code == 200, url
 
 
-def test_lists_and_exports_never_show_another_users_objects(alice_things, other_client, user_client):
+def test_lists_and_exports_never_show_another_users_objects(alice_things, intruder, user_client):
     for path, method in operations():
         if "{" in path or method != "GET" or path in NOT_LISTS:
             continue
         for query in ("", f"?q={MARKER}", "?limit=100", f"?model={MARKER}"):
-            response = other_client.get(path + query)
+            response = intruder.get(path + query)
             content = b"".join(response.streaming_content) if response.streaming else response.content
             assert MARKER.encode() not in content, f"GET {path}{query} shows another user's data"
     # The owner does see them, so the check above can fail.
