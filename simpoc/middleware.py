@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 DATABASE_RETRY_AFTER_SECONDS = 5
@@ -19,8 +21,9 @@ def is_api_path(path: str) -> bool:
 
 
 def _database_unavailable(exception: Exception) -> bool:
-    """Errors that mean "try again", not a bug: SQLite's busy lock, a lost PostgreSQL connection."""
-    if isinstance(exception, InterfaceError):
+    """Errors that mean "try again", not a bug: SQLite's busy lock, a lost PostgreSQL connection,
+    Redis (the task broker and cache when REDIS_URL is set) unreachable or restarting."""
+    if isinstance(exception, (InterfaceError, RedisConnectionError, RedisTimeoutError)):
         return True
     if not isinstance(exception, OperationalError):
         return False
@@ -57,7 +60,9 @@ class ApiJsonErrorMiddleware:
             # nothing was written, and trying again shortly will work.
             logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
             response = JsonResponse(
-                {"detail": "The database is busy or briefly unavailable; try again in a few seconds."},
+                {
+                    "detail": "The database or the task queue is busy or briefly unavailable; try again in a few seconds."
+                },
                 status=503,
             )
             response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
