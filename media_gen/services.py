@@ -446,12 +446,18 @@ def webhook_receive(*, generation_id: int | None, headers: dict[str, str], body:
         return WebhookOutcome(accepted=False, message="Duplicate delivery ignored.")
     if generation is None:
         return WebhookOutcome(accepted=False, message="No such generation; ignored.")
-    async_task(
-        "media_gen.tasks.generation_webhook_process",
-        generation.pk,
-        body.decode(),
-        task_name=f"webhook {webhook_id}",
-    )
+    try:
+        async_task(
+            "media_gen.tasks.generation_webhook_process",
+            generation.pk,
+            body.decode(),
+            task_name=f"webhook {webhook_id}",
+        )
+    except Exception:
+        # Not queued (the broker is down): forget the receipt, so Replicate's retry of this
+        # delivery is accepted instead of being dropped as a duplicate.
+        WebhookReceipt.objects.filter(webhook_id=webhook_id).delete()
+        raise
     return WebhookOutcome(accepted=True, message="Accepted.")
 
 
