@@ -184,3 +184,41 @@ def test_redis_cache_connection_lost_then_reads_still_work(redis_url):
         assert cache.get("reliability-probe") == 1
     finally:
         cache.delete("reliability-probe")
+
+
+@pytest.mark.django_db
+def test_webhook_arriving_while_the_broker_is_down_is_answered_503_and_accepted_when_redelivered(
+    user, public_site, monkeypatch
+):
+    """Replicate retries a webhook answered 5xx; the retry must not be dropped as a duplicate."""
+    import redis
+    from django.test import Client
+
+    generation = Generation.objects.create(owner=user, kind="image", model_id="black-forest-labs/flux-schnell")
+    prediction = replicate_client.prediction_create(
+        model_id=generation.model_id,
+        version=None,
+        inputs={"prompt": "x"},
+        webhook=f"https://simpoc.example.com/api/webhooks/replicate?generation={generation.pk}",
+    )
+    Generation.objects.filter(pk=generation.pk).update(status="processing", prediction_id=prediction["id"])
+    public_site.wait_idle()
+    delivery = next(d for d in public_site.take_webhooks() if d.event == "completed")
+    headers = {k: v for k, v in delivery.headers.items() if k != "content-type"}
+    url = f"/api/webhooks/replicate?generation={generation.pk}"
+
+    def broker_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    real_async_task = services.async_task
+    monkeypatch.setattr(services, "async_task", broker_down)
+    client = Client(raise_request_exception=False)
+    down = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
+    assert down.status_code == 503, down.content
+    assert down["Retry-After"] and "try again" in down.json()["detail"]
+
+    monkeypatch.setattr(services, "async_task", real_async_task)
+    again = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
+    assert again.status_code == 200 and again.json()["ok"] is True, "the redelivery was dropped"
+    generation.refresh_from_db()
+    assert generation.status == "completed"
