@@ -204,7 +204,13 @@ def render_request(
             renderer=DEFAULT_RENDERER,
             frames_total=max(round(duration * fps), 1),
         )
-    async_task("simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}")
+    try:
+        async_task("simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}")
+    except Exception:
+        # Never queued (the broker is down): a row left "queued" would never run and would hold
+        # one of the user's in-flight slots for ever.
+        Render.objects.filter(pk=render.pk).delete()
+        raise
     render.refresh_from_db()
     return render
 
