@@ -222,3 +222,30 @@ def test_webhook_arriving_while_the_broker_is_down_is_answered_503_and_accepted_
     assert again.status_code == 200 and again.json()["ok"] is True, "the redelivery was dropped"
     generation.refresh_from_db()
     assert generation.status == "completed"
+
+
+@pytest.mark.django_db
+def test_render_requested_while_the_broker_is_down_leaves_no_stuck_render(user_client, monkeypatch, settings):
+    """A render that was never queued must not stay "queued" for ever and hold the in-flight cap."""
+    import redis
+
+    from simulation import services as simulation_services
+    from simulation.models import Render
+
+    settings.RENDER_MAX_IN_FLIGHT = 1
+
+    def broker_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(simulation_services, "async_task", broker_down)
+    request = {"scene": scene_json(body("box")), "duration": 1, "fps": 10, "resolution": [160, 90]}
+    user_client.raise_request_exception = False
+    down = user_client.post("/api/genesis/render", request, content_type="application/json")
+    assert down.status_code == 503
+    assert not Render.objects.filter(status__in=Render.IN_FLIGHT).exists()
+
+    queued = []
+    monkeypatch.setattr(simulation_services, "async_task", lambda *args, **kwargs: queued.append(args))
+    again = user_client.post("/api/genesis/render", request, content_type="application/json")
+    assert again.status_code == 202, again.content
+    assert len(queued) == 1
