@@ -26,6 +26,7 @@ class StorageUserOut(Schema):
 
 class StorageStatsOut(Schema):
     total_videos: int  # video and render assets
+    total_videos_bytes: int
     total_assets: int  # every stored asset, thumbnails included
     total_size_bytes: int  # bytes of every stored asset
     total_size_mb: float

@@ -116,6 +116,7 @@ def storage_stats(*, largest_users: int = 10) -> dict:
     total_bytes = sum(entry["bytes"] for entry in by_kind.values())
     return {
         "total_videos": sum(by_kind[KIND_LABELS[kind]]["count"] for kind in VIDEO_KINDS),
+        "total_videos_bytes": sum(by_kind[KIND_LABELS[kind]]["bytes"] for kind in VIDEO_KINDS),
         "total_assets": sum(entry["count"] for entry in by_kind.values()),
         "total_size_bytes": total_bytes,
         "total_size_mb": round(total_bytes / 1024**2, 2),

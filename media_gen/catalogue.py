@@ -42,7 +42,8 @@ def _cached(key: str, fetch: Callable[[], Any]) -> tuple[Any, bool]:
         value = fetch()
     except UpstreamError as exc:
         if exc.status == 404:
-            raise ServiceError("Not found on Replicate.", status_code=404) from exc
+            kind, _, name = key.partition(":")
+            raise ServiceError(f"No {kind} named {name!r} on Replicate.", status_code=404) from exc
         last_good = cache.get(f"{full_key}:last-good")
         if last_good is not None:
             return last_good, True

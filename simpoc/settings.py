@@ -230,7 +230,8 @@ STORAGES = {
 # Vite already puts a content hash in every asset name under assets/.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = DEBUG
+# Outside production a rebuilt frontend is served without a restart (whitenoise looks files up per request).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Security ----------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,14 +23,18 @@ def _read_manifest(path: Path) -> dict | None:
 
 
 @cache
-def _cached_manifest(path: Path) -> dict | None:
+def _manifest_at(path: Path, mtime_ns: int) -> dict | None:
     return _read_manifest(path)
 
 
 def manifest() -> dict | None:
+    """Vite's manifest, read again whenever a rebuild replaced it (one stat per page view)."""
     path = Path(settings.FRONTEND_DIST) / ".vite" / "manifest.json"
-    # In development a rebuild must show up without a restart.
-    return _read_manifest(path) if settings.DEBUG else _cached_manifest(path)
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    return _manifest_at(path, mtime_ns)
 
 
 @register.simple_tag

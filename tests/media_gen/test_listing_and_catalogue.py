@@ -108,7 +108,9 @@ def test_catalogue_flattens_enums_and_keeps_order(anon_client, emulator):
     ]
     assert duration["enum"] == [5, 10] and duration["type"] == "integer"
     assert anon_client.get("/api/video-models?collection=text-to-image").status_code == 422
-    assert anon_client.get("/api/video-models/nobody/nothing/schema").status_code == 404
+    missing = anon_client.get("/api/video-models/nobody/nothing/schema")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "No model named 'nobody/nothing' on Replicate."
 
 
 def test_catalogue_serves_the_last_good_copy_when_upstream_fails(anon_client, emulator):

@@ -1,6 +1,7 @@
 """The API root: health, status, OpenAPI, docs, the JSON error format and the SPA fallback."""
 
 import json
+import os
 
 import pytest
 from django.core.management import call_command
@@ -105,3 +106,19 @@ def test_create_user_command_refuses_duplicates(user):
 
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_user", user.username, "--password", "whatever-123")
+
+
+def test_spa_shell_follows_a_rebuilt_frontend_without_a_restart(settings, tmp_path):
+    manifest = tmp_path / ".vite" / "manifest.json"
+    manifest.parent.mkdir()
+    settings.FRONTEND_DIST = tmp_path
+
+    def build(name: str, mtime_ns: int) -> None:
+        manifest.write_text(json.dumps({"index.html": {"file": f"assets/{name}.js", "css": []}}))
+        os.utime(manifest, ns=(mtime_ns, mtime_ns))
+
+    build("index-first", 1_000_000_000)
+    assert b"/static/assets/index-first.js" in Client().get("/").content
+    build("index-second", 2_000_000_000)
+    page = Client().get("/").content
+    assert b"/static/assets/index-second.js" in page and b"index-first" not in page

@@ -182,7 +182,7 @@ export function SettingsPage() {
                     <tr key={key.id}>
                       <td>{key.name}</td>
                       <td>
-                        <code>{key.prefix}…</code>
+                        <code>sk_{key.prefix}…</code>
                       </td>
                       <td>{formatDate(key.created_at)}</td>
                       <td>{key.last_used ? formatDate(key.last_used) : "never"}</td>
