@@ -367,8 +367,11 @@ function GalleryCard({
         <p className="tile-prompt" title={label}>
           {label}
         </p>
+        <p className="hint tile-meta" title={item.model_id}>
+          {item.model_id}
+        </p>
         <p className="hint tile-meta">
-          {item.model_id} · {formatDate(item.created_at)}
+          <time dateTime={item.created_at}>{formatDate(item.created_at)}</time>
         </p>
         <div className="tile-row">
           {item.kind === "video" && item.status === "completed" && item.media_url ? (
