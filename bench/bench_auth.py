@@ -47,7 +47,7 @@ def run(quick: bool) -> list[Table]:
             {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"},
         ),
     ]
-    with common.App(env) as app:
+    with common.App(env, migrate=False) as app:
         client = common.Client(app.url)
         # Interleave the cases, so a burst of load from elsewhere hits them all alike.
         samples: dict[str, list[float]] = {label: [] for label, _, _ in cases}

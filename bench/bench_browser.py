@@ -71,11 +71,15 @@ def run(quick: bool) -> list[Table]:
     user.set_password(PASSWORD)
     user.save()
     runs = 1 if quick else 3
+    simulated = 1.5 if quick else 3  # simulated seconds: the pile-up (most contacts) begins after ~1 s
     steps, references = [], []
-    with common.App(env) as app, sync_playwright() as playwright:
+    with common.App(env, migrate=False) as app, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for _ in range(runs):
-            context = browser.new_context(base_url=app.url, viewport={"width": 1280, "height": 720})
+            # --quick draws a quarter of the pixels: software WebGL (SwiftShader) frames are what make
+            # the simulated clock lag behind under load; the step is timed apart from drawing.
+            viewport = {"width": 640, "height": 360} if quick else {"width": 1280, "height": 720}
+            context = browser.new_context(base_url=app.url, viewport=viewport)
             context.set_default_timeout(30_000)
             page = context.new_page()
             page.goto("/login")
@@ -100,8 +104,9 @@ def run(quick: bool) -> list[Table]:
             references.append(page.evaluate(REFERENCE_JS)[0])
             page.get_by_role("button", name="Play").click()
             page.wait_for_function(
-                "() => parseFloat(document.querySelector('[data-testid=sim-time]').textContent"
-                ".replace('t = ', '')) >= 3",
+                "seconds => parseFloat(document.querySelector('[data-testid=sim-time]').textContent"
+                ".replace('t = ', '')) >= seconds",
+                arg=simulated,
                 timeout=180_000,
             )
             page.get_by_role("button", name="Pause").click()
@@ -110,7 +115,7 @@ def run(quick: bool) -> list[Table]:
         browser.close()
     step, reference = median(steps), median(references)
     table = Table(
-        f"Browser physics, {BODIES} bodies, headless Chromium (median of {runs} pages, 3 simulated s each)",
+        f"Browser physics, {BODIES} bodies, headless Chromium (median of {runs} pages, {simulated:g} simulated s each)",
         ["measurement", "ms", "step / reference", "target", "verdict"],
     )
     table.add("reference: 10M multiply-adds in JavaScript, same page", f"{reference:.1f}", "1.00x", "", "")

@@ -123,7 +123,7 @@ def case(db: str, rows: int, quick: bool, out: str) -> None:
 
     ApiKey.objects.filter(user=owner).delete()
     key = api_key_create(user=owner, name="bench").raw_key
-    with common.App(env) as app:
+    with common.App(env, migrate=False) as app:
         client = common.Client(app.url, {"X-API-Key": key})
         body = json.loads(client.get("/api/images?limit=50"))
         assert len(body["images"]) == 50 and body["total"] == results["total"], body.get("total")

@@ -53,7 +53,7 @@ def run(quick: bool) -> list[Table]:
     runs = 2 if quick else 10
     stored, downloads, sizes = [], [], []
     try:
-        with common.App(env) as app:
+        with common.App(env, migrate=False) as app:
             client = common.Client(app.url)
             for index in range(runs + 1):  # the first is a warm-up
                 prediction = emulator.create_prediction(

@@ -171,7 +171,7 @@ def run(quick: bool) -> list[Table]:
     stream_big = "video-20" if quick else "video-100"
     tables = []
 
-    with common.Nginx(DATA) as nginx, common.App(env) as app:
+    with common.Nginx(DATA) as nginx, common.App(env, migrate=False) as app:
 
         def app_url(name: str) -> str:
             plural = "images" if name == "image" else "videos"

@@ -104,7 +104,7 @@ def case(db: str, quick: bool) -> dict:
     ids = [g.pk for g in generations]
     serial = _signed(ids[:count], prediction_ids[:count])
     parallel = _signed(ids[count:], prediction_ids[count:])
-    with common.App(env) as app:
+    with common.App(env, migrate=False) as app:
         client = common.Client(app.url)
         health = client.latencies("/health", count)
         first = _send(client, serial)

@@ -304,17 +304,26 @@ class App:
     """``scripts/serve web`` on a free loopback port: migrate, the task worker when the database is
     SQLite (or when ``worker=True``), gunicorn gthread with 2 workers x 8 threads."""
 
-    def __init__(self, env: dict[str, str], *, worker: bool | None = None, workers: int | None = None):
-        self.env, self.workers = env, workers
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        worker: bool | None = None,
+        workers: int | None = None,
+        migrate: bool = True,
+    ):
+        """``migrate=False`` when this process has just migrated the same database (saves a start)."""
+        self.env, self.workers, self.migrate = env, workers, migrate
         self.worker = (not env.get("DATABASE_URL")) if worker is None else worker
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: list[subprocess.Popen] = []
 
     def __enter__(self) -> App:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=self.env, check=True
-        )
+        if self.migrate:
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=self.env, check=True
+            )
         if self.worker:
             self.processes.append(
                 subprocess.Popen(
