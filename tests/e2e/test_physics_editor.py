@@ -197,3 +197,26 @@ def test_rendered_videos_play_in_simulations(signed_in_page):
     card.get_by_role("button", name="Delete render").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_text("No rendered videos yet")).to_be_visible()
+
+
+def test_an_out_of_range_value_stays_with_its_message_instead_of_silently_reverting(signed_in_page):
+    page = signed_in_page
+    page.get_by_role("link", name="Physics").click()
+    page.get_by_label("Scene description").fill("a red ball on a wooden table")
+    with page.expect_response(lambda r: r.url.endswith("/api/generate")) as generated:
+        page.get_by_role("button", name="Generate scene").click()
+    scene = generated.value.json()
+    target = next(o for o in scene["objects"].values() if o["physicsProperties"]["mass"] > 0)
+    page.get_by_role("button", name=target["id"], exact=False).first.click()
+
+    mass = page.get_by_label("Mass", exact=False).first
+    mass.fill("-5")
+    mass.press("Tab")
+    expect(mass).to_have_value("-5")
+    expect(mass).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert").filter(has_text="kg")).to_be_visible()
+
+    mass.focus()
+    mass.press("Escape")
+    expect(mass).to_have_attribute("aria-invalid", "false")
+    assert float(mass.input_value()) == target["physicsProperties"]["mass"]

@@ -43,7 +43,11 @@ export function NumberField({
         aria-invalid={invalid}
         aria-describedby={invalid ? `${id}-error` : undefined}
         title={`${label}: ${rangeText}`}
-        onFocus={() => setDraft(roundForDisplay(value))}
+        onFocus={() => setDraft((current) => current ?? roundForDisplay(value))}
+        onKeyDown={(event) => {
+          // Escape gives up an invalid entry and shows the value the scene still has.
+          if (event.key === "Escape") setDraft(null);
+        }}
         onChange={(event) => {
           const next = event.target.value;
           setDraft(next);
@@ -51,7 +55,8 @@ export function NumberField({
           if (inRange(number, range)) onCommit(number);
         }}
         onBlur={() => {
-          setDraft(null);
+          // An invalid entry stays on screen with its message rather than silently reverting.
+          if (!invalid) setDraft(null);
           onSettle();
         }}
       />
