@@ -14,7 +14,8 @@ size it measures, for one user:
 - in process, the API's own selector ``generation_page`` split into its parts: ``total``
   (``generation_total``; beside it the count through the asset join it replaced) and the page of
   rows, with a raw ``COUNT(*)`` of the owner's rows through the database driver as the storage
-  reference;
+  reference; and the original script's five cases (first page, page 11 by cursor, prompt search,
+  status filter, staff's first page over every user's rows);
 - at 5,000 rows, 8 keep-alive clients (wrk): requests/s and p99, against ``/health`` with 8 clients.
 """
 
@@ -119,6 +120,30 @@ def case(db: str, rows: int, quick: bool, out: str) -> None:
 
         results["raw_count"] = common.timed(raw_count, repeat)
     results["total"] = counted.count()
+    # The cases of the original script: deeper pages, filters, and staff (every user's rows).
+    from django.contrib.auth import get_user_model
+
+    staff, _ = get_user_model().objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
+    cursor = None
+    for _ in range(10):  # ten pages deep
+        cursor = generation_page(user=owner, kind="image", filters=filters, before=cursor).next
+    few = 30 if quick else 100
+    cases = [
+        ("owner, first page", owner, filters, None),
+        ("owner, page 11 (cursor)", owner, filters, cursor),
+        ("owner, prompt search", owner, GenerationFilters(q="lighthouse"), None),
+        ("owner, status=failed", owner, GenerationFilters(status="failed"), None),
+        ("staff, first page (all users)", staff, filters, None),
+    ]
+    results["cases"] = [
+        (
+            label,
+            common.timed(
+                lambda u=u, f=f, b=b: generation_page(user=u, kind="image", filters=f, before=b), few
+            ),
+        )
+        for label, u, f, b in cases
+    ]
     connection.close()
 
     ApiKey.objects.filter(user=owner).delete()
@@ -184,6 +209,10 @@ def run(quick: bool) -> list[Table]:
             "total / raw count",
         ],
     )
+    cases = Table(
+        "The selector (generation_page, in process) for the original script's cases",
+        ["database", "rows", "case", "p50 ms", "p99 ms"],
+    )
     load = Table(
         "Gallery page, 8 keep-alive clients (wrk)",
         [
@@ -221,6 +250,8 @@ def run(quick: bool) -> list[Table]:
             ms(median(r["rows_only"])),
             ratio(median(r["count"]), median(r["raw_count"])),
         )
+        for label, samples in r["cases"]:
+            cases.add(r["db"], f"{r['rows']:,}", label, ms(median(samples)), ms(percentile(samples, 99)))
         if "wrk" in r:
             w, h = r["wrk"], r["wrk_health"]
             load.add(
@@ -236,7 +267,7 @@ def run(quick: bool) -> list[Table]:
     load.notes.append(
         f"{results[0].get('wrk_seconds', '?')} s per wrk run (2 threads); wrk shares the 2 cores with the server."
     )
-    return [page, split, load]
+    return [page, split, cases, load]
 
 
 if __name__ == "__main__":
