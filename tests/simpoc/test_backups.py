@@ -19,6 +19,7 @@ from simpoc import backups
 from simpoc.models import Backup
 from simpoc.schedules import BACKUP_SCHEDULE
 from tests.factories import UserFactory
+from tests.gallery.conftest import s3, s3_server  # noqa: F401 - the S3-compatible server fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 sqlite_only = pytest.mark.skipif("os.environ.get('DATABASE_URL')", reason="SQLite backup path")
@@ -209,3 +210,30 @@ def test_postgresql_backup_restores_into_an_empty_database(owner, tmp_path):
         assert again.returncode != 0 and "already has tables" in again.stderr
     finally:
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=False)
+
+
+@pytest.mark.s3
+def test_backup_check_rehashes_assets_kept_in_object_storage(owner, tmp_path, s3):  # noqa: F811
+    import io
+
+    from PIL import Image
+
+    from gallery.services import asset_store
+    from tests.gallery.conftest import object_keys
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    png = buffer.getvalue()
+    asset = asset_store(owner=owner, stream=io.BytesIO(png), kind="image", filename="red.png")
+    assert asset.storage_key and asset.storage_key in object_keys(s3)
+
+    record = backups.backup_create(destination=tmp_path)
+    assert record.status == Backup.Status.VERIFIED
+    assert record.checked_assets >= 1
+    folder = Path(record.path)
+    assert any(entry["key"] == asset.storage_key for entry in backups.read_asset_lines(folder))
+
+    s3.Object(asset.storage_key).delete()
+    result = backups.backup_check(folder=folder)
+    assert not result.ok
+    assert any(asset.storage_key in problem for problem in result.problems)
