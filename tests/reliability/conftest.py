@@ -1,11 +1,15 @@
 """Fixtures of the reliability suite: the Replicate emulator (shared with tests/media_gen), and a
 helper that runs a piece of the app in a separate process that the test can kill like a crash."""
 
+import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -38,37 +42,48 @@ class Child:
             **os.environ,
             "DATA_DIR": str(django_settings.DATA_DIR),
             "RELIABILITY_DB_NAME": str(connection.settings_dict["NAME"]),
-            "RELIABILITY_SETTINGS": __import__("json").dumps(overrides),
+            "RELIABILITY_SETTINGS": json.dumps(overrides),
             "PYTHONPATH": str(REPO),
         }
+        # stderr (the child's log) goes to a file: a pipe nobody reads would block a chatty child.
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed with the child
         self.process = subprocess.Popen(
             [sys.executable, "-c", _PRELUDE + textwrap.dedent(snippet)],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             text=True,
         )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+
+    def _read_stdout(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def stderr(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-5000:]
 
     def wait_for_line(self, marker: str, *, timeout: float = 60.0) -> None:
+        """Block until the child prints ``marker`` (it flushes), fails, or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
-        assert self.process.stdout is not None
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    raise AssertionError(f"child exited {self.process.returncode}: {self.stderr()}") from None
+                continue
             if marker in line:
                 return
-            if not line and self.process.poll() is not None:
-                raise AssertionError(f"child exited {self.process.returncode}: {self.process.stderr.read()}")
-        raise AssertionError(f"child never printed {marker!r}")
+        raise AssertionError(f"child never printed {marker!r}: {self.stderr()}")
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
-
-    def finish(self, *, timeout: float = 60.0) -> str:
-        out, err = self.process.communicate(timeout=timeout)
-        assert self.process.returncode == 0, err
-        return out
 
 
 @pytest.fixture
@@ -85,3 +100,4 @@ def child_process(settings):
     for child in children:
         if child.process.poll() is None:
             child.kill()
+        child.log.close()
