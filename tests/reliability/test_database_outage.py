@@ -194,7 +194,9 @@ def test_webhook_arriving_while_the_broker_is_down_is_answered_503_and_accepted_
     import redis
     from django.test import Client
 
-    generation = Generation.objects.create(owner=user, kind="image", model_id="black-forest-labs/flux-schnell")
+    generation = Generation.objects.create(
+        owner=user, kind="image", model_id="black-forest-labs/flux-schnell"
+    )
     prediction = replicate_client.prediction_create(
         model_id=generation.model_id,
         version=None,
