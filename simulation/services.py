@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -21,7 +22,7 @@ from simulation.models import Render, Scene
 from simulation.providers.base import SceneResult, provider_get
 from simulation.render.options import DEFAULT_RENDERER, QUALITIES
 from simulation.scene_schema import Camera, SceneInvalid, scene_parse
-from simulation.selectors import renders_in_flight
+from simulation.selectors import RENDER_STUCK_AFTER, renders_in_flight, renders_stuck
 from simulation.validation import scene_check
 
 logger = logging.getLogger(__name__)
@@ -227,8 +228,19 @@ def _progress_recorder(render_id: int):
 
 def render_run(*, render_id: int) -> Render | None:
     """The render job: physics, frames, MP4, stored as a gallery asset. Safe to run twice."""
-    claimed = Render.objects.filter(pk=render_id, status__in=Render.IN_FLIGHT, cancel_requested=False).update(
-        status=Render.Status.RENDERING, started_at=timezone.now(), frames_done=0, error=""
+    # A render another worker is still drawing (progress within RENDER_STUCK_AFTER) is never
+    # claimed twice; one whose worker died (no progress since) is taken over.
+    stale = timezone.now() - RENDER_STUCK_AFTER
+    claimed = (
+        Render.objects.filter(pk=render_id, cancel_requested=False)
+        .filter(Q(status=Render.Status.QUEUED) | Q(status=Render.Status.RENDERING, updated_at__lt=stale))
+        .update(
+            status=Render.Status.RENDERING,
+            started_at=timezone.now(),
+            frames_done=0,
+            error="",
+            updated_at=timezone.now(),
+        )
     )
     render = Render.objects.filter(pk=render_id).first()
     if not claimed or render is None:
@@ -292,6 +304,41 @@ def render_run(*, render_id: int) -> Render | None:
         return None
     render.save()
     return render
+
+
+RENDER_MAX_RECOVERIES = 2
+
+
+def render_recover_stuck() -> int:
+    """Queue again the renders whose worker died mid-render (no progress for RENDER_STUCK_AFTER).
+
+    Brokers differ: the ORM broker re-delivers an unacknowledged task after its retry time, Redis
+    never does. This schedule covers both; after RENDER_MAX_RECOVERIES the render fails with a
+    message instead of looping. Queued renders are left alone: they wait their turn in the queue.
+    """
+    recovered = 0
+    for render in renders_stuck().filter(status=Render.Status.RENDERING):
+        attempts = int(render.metadata.get("recoveries", 0))
+        if attempts >= RENDER_MAX_RECOVERIES:
+            _render_finish(
+                render,
+                status=Render.Status.FAILED,
+                error=f"The render worker stopped {attempts + 1} times while drawing this video; "
+                "render it again, or with a shorter duration or a smaller resolution.",
+            )
+            continue
+        # Back to queued: exactly one of this task and any re-delivery by the broker claims it.
+        Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(
+            status=Render.Status.QUEUED,
+            frames_done=0,
+            metadata={**render.metadata, "recoveries": attempts + 1},
+            updated_at=timezone.now(),
+        )
+        async_task(
+            "simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}-recovery-{attempts + 1}"
+        )
+        recovered += 1
+    return recovered
 
 
 def _render_finish(render: Render, *, status: str, error: str = "") -> Render:

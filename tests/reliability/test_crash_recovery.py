@@ -14,6 +14,7 @@ from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen import replicate_client, services, tasks
 from media_gen.models import DownloadAttempt, Generation
+from simulation import services as simulation_services
 from simulation import tasks as simulation_tasks
 from simulation.models import Render
 from tests.simulation.factories import RenderFactory, body, scene_json
@@ -176,9 +177,44 @@ def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, 
     assert render.status == "rendering" and render.asset_id is None
     assert not Asset.objects.exists()
 
-    # The ORM broker hands an unacknowledged task out again after Q_CLUSTER["retry"] seconds.
+    # While the render looks alive (recent progress) a second delivery never draws it twice.
+    assert simulation_tasks.render_task(render.pk) == "rendering"
+    assert not Asset.objects.exists()
+
+    # The ORM broker hands an unacknowledged task out again after Q_CLUSTER["retry"] seconds,
+    # longer than RENDER_STUCK_AFTER: by then the dead worker's render is taken over.
+    Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
     assert simulation_tasks.render_task(render.pk) == "completed"
     render.refresh_from_db()
     assert render.status == "completed" and render.progress == 1.0
     assert Asset.objects.filter(kind="render").count() == 1
     assert Render.objects.count() == 1
+
+
+def test_render_whose_worker_died_is_recovered_by_the_schedule_then_given_up(user, child_process):
+    """Redis never re-delivers a task: the recovery schedule re-queues it, at most twice."""
+    render = RenderFactory(
+        owner=user,
+        scene_data=scene_json(body("box", position=(0, 1, 0))),
+        duration=0.5,
+        fps=10,
+        width=64,
+        height=48,
+        frames_total=5,
+    )
+    worker = child_process(BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n")
+    worker.wait_for_line("RENDERING", timeout=120)
+    worker.kill()
+    assert simulation_services.render_recover_stuck() == 0, "recent progress: not stuck yet"
+
+    Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    assert simulation_services.render_recover_stuck() == 1  # tasks run inline in tests
+    render.refresh_from_db()
+    assert render.status == "completed" and render.metadata["recoveries"] == 1
+    assert Asset.objects.filter(kind="render").count() == 1
+
+    stuck = RenderFactory(owner=user, status="rendering", frames_total=5, metadata={"recoveries": 2})
+    Render.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    assert simulation_services.render_recover_stuck() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "stopped 3 times" in stuck.error
