@@ -113,6 +113,7 @@ def test_manage_py_check_deploy_is_clean_in_production(tmp_path):
         "DJANGO_SETTINGS_MODULE": "simpoc.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for browser tests; never part of a deployment
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
