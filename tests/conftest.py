@@ -35,8 +35,7 @@ def staff_user(db):
     return StaffFactory()
 
 
-@pytest.fixture
-def user_client(user) -> Client:
+def signed_in_client(user) -> Client:
     """Signed in by session, sending the CSRF token like the SPA does."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
@@ -46,21 +45,18 @@ def user_client(user) -> Client:
 
 
 @pytest.fixture
+def user_client(user) -> Client:
+    return signed_in_client(user)
+
+
+@pytest.fixture
 def other_client(other_user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(other_user)
-    client.get("/login")
-    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
-    return client
+    return signed_in_client(other_user)
 
 
 @pytest.fixture
 def staff_client(staff_user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(staff_user)
-    client.get("/login")
-    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
-    return client
+    return signed_in_client(staff_user)
 
 
 @pytest.fixture
