@@ -10,6 +10,7 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { type SavedScene, deleteScene, listScenes, renameScene } from "../physics/sceneApi";
 import "../physics/physics.css";
 import { PAGE_SIZE, init, renameProblem, update } from "./scenes";
+import { OffsetPager } from "../../components/OffsetPager";
 
 const scenesKey = ["simulation-scenes"] as const;
 
@@ -156,26 +157,14 @@ export default function ScenesPage() {
           })}
         </div>
       ) : null}
-      {data && data.total > PAGE_SIZE ? (
-        <nav className="pager" aria-label="Pages of scenes">
-          <button
-            type="button"
-            disabled={model.offset === 0}
-            onClick={() => dispatch({ type: "PageChanged", offset: model.offset - PAGE_SIZE })}
-          >
-            Newer
-          </button>
-          <span>
-            {model.offset + 1}–{Math.min(model.offset + PAGE_SIZE, data.total)} of {data.total}
-          </span>
-          <button
-            type="button"
-            disabled={model.offset + PAGE_SIZE >= data.total}
-            onClick={() => dispatch({ type: "PageChanged", offset: model.offset + PAGE_SIZE })}
-          >
-            Older
-          </button>
-        </nav>
+      {data ? (
+        <OffsetPager
+          label="Pages of scenes"
+          offset={model.offset}
+          pageSize={PAGE_SIZE}
+          total={data.total}
+          onChange={(offset) => dispatch({ type: "PageChanged", offset })}
+        />
       ) : null}
       <ConfirmDialog
         open={model.remove !== null}

@@ -11,6 +11,7 @@ import { RenderProgress, RenderVideo } from "../physics/RenderView";
 import { cancelRender, deleteRender, isFinal, listRenders } from "../physics/sceneApi";
 import "../physics/physics.css";
 import { PAGE_SIZE, init, listPollInterval, update } from "./simulations";
+import { OffsetPager } from "../../components/OffsetPager";
 
 const rendersKey = ["simulation-renders"] as const;
 
@@ -132,26 +133,14 @@ export default function SimulationsPage() {
           })}
         </div>
       ) : null}
-      {data && data.total > PAGE_SIZE ? (
-        <nav className="pager" aria-label="Pages of videos">
-          <button
-            type="button"
-            disabled={model.offset === 0}
-            onClick={() => dispatch({ type: "PageChanged", offset: model.offset - PAGE_SIZE })}
-          >
-            Newer
-          </button>
-          <span>
-            {model.offset + 1}–{Math.min(model.offset + PAGE_SIZE, data.total)} of {data.total}
-          </span>
-          <button
-            type="button"
-            disabled={model.offset + PAGE_SIZE >= data.total}
-            onClick={() => dispatch({ type: "PageChanged", offset: model.offset + PAGE_SIZE })}
-          >
-            Older
-          </button>
-        </nav>
+      {data ? (
+        <OffsetPager
+          label="Pages of videos"
+          offset={model.offset}
+          pageSize={PAGE_SIZE}
+          total={data.total}
+          onChange={(offset) => dispatch({ type: "PageChanged", offset })}
+        />
       ) : null}
       <ConfirmDialog
         open={model.remove !== null}
