@@ -137,6 +137,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATABASE_PATH,
+            # Keep each thread's connection: opening the file and running the PRAGMAs below on
+            # every request cost about a quarter of a small request's time (bench/README.md).
+            "CONN_MAX_AGE": env_int("SQLITE_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Seconds a writer waits for the lock instead of failing with "database is locked".
                 "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
