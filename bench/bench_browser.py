@@ -31,28 +31,12 @@ REFERENCE_JS = """() => {
 }"""
 
 
+# The same scene the browser test imports: a 10x10 grid, five layers high, of boxes and spheres.
+SCENE_FILE = Path(__file__).resolve().parents[1] / "examples" / "scenes" / "five_hundred_bodies.json"
+
+
 def scene() -> dict:
-    """A 10 x 10 grid, five layers high, of boxes and spheres that fall and pile up on the ground."""
-    objects = {}
-    for layer in range(5):
-        for row in range(10):
-            for col in range(10):
-                object_id = f"body-{len(objects)}"
-                sphere = (row + col + layer) % 2 == 1
-                objects[object_id] = {
-                    "id": object_id,
-                    "transform": {
-                        "position": {"x": -5.4 + col * 1.2, "y": 0.5 + layer * 1.2, "z": -5.4 + row * 1.2},
-                        "rotation": {"x": 0, "y": 0.1 * layer, "z": 0},
-                        "scale": {"x": 0.8, "y": 0.8, "z": 0.8},
-                    },
-                    "physicsProperties": {"mass": 1, "friction": 0.5, "restitution": 0.2},
-                    "visualProperties": {
-                        "color": "#e4572e" if sphere else "#4f86f7",
-                        "shape": "Sphere" if sphere else "Box",
-                    },
-                }
-    return {"objects": objects, "selectedObject": None}
+    return json.loads(SCENE_FILE.read_text())
 
 
 def run(quick: bool) -> list[Table]:

@@ -7,7 +7,7 @@ Run with `-s` to see the number: `.venv/bin/pytest tests/e2e/test_physics_step_b
 The editor measures the time Rapier spends in `world.step()` and shows it next to the simulated time.
 """
 
-import json
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -15,30 +15,9 @@ BODIES = 500
 TARGET_MS = 4.0
 
 
-def _five_hundred_bodies() -> dict:
-    """A 10 x 10 grid, five layers high, of boxes and spheres that fall and pile up on the ground."""
-    objects = {}
-    for layer in range(5):
-        for row in range(10):
-            for col in range(10):
-                index = len(objects)
-                object_id = f"body-{index}"
-                sphere = (row + col + layer) % 2 == 1
-                objects[object_id] = {
-                    "id": object_id,
-                    "transform": {
-                        "position": {"x": -5.4 + col * 1.2, "y": 0.5 + layer * 1.2, "z": -5.4 + row * 1.2},
-                        "rotation": {"x": 0, "y": 0.1 * layer, "z": 0},
-                        "scale": {"x": 0.8, "y": 0.8, "z": 0.8},
-                    },
-                    "physicsProperties": {"mass": 1, "friction": 0.5, "restitution": 0.2},
-                    "visualProperties": {
-                        "color": "#e4572e" if sphere else "#4f86f7",
-                        "shape": "Sphere" if sphere else "Box",
-                    },
-                }
-    assert len(objects) == BODIES
-    return {"objects": objects, "selectedObject": None}
+# A 10 x 10 grid, five layers high, of boxes and spheres that fall and pile up on the ground
+# (also what bench/bench_browser.py measures).
+SCENE_FILE = Path(__file__).resolve().parents[2] / "examples" / "scenes" / "five_hundred_bodies.json"
 
 
 def test_step_cost_with_500_bodies(signed_in_page):
@@ -52,7 +31,7 @@ def test_step_cost_with_500_bodies(signed_in_page):
             {
                 "name": "five-hundred.json",
                 "mimeType": "application/json",
-                "buffer": json.dumps(_five_hundred_bodies()).encode(),
+                "buffer": SCENE_FILE.read_bytes(),
             }
         ]
     )
