@@ -160,7 +160,8 @@ services._progress_recorder = recorder
 """
 
 
-def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, child_process):
+def _render_killed_mid_draw(user, child_process) -> Render:
+    """A small render whose worker process is SIGKILLed while it draws."""
     render = RenderFactory(
         owner=user,
         scene_data=scene_json(body("box", position=(0, 1, 0))),
@@ -173,6 +174,11 @@ def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, 
     worker = child_process(BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n")
     worker.wait_for_line("RENDERING", timeout=120)
     worker.kill()
+    return render
+
+
+def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, child_process):
+    render = _render_killed_mid_draw(user, child_process)
     render.refresh_from_db()
     assert render.status == "rendering" and render.asset_id is None
     assert not Asset.objects.exists()
@@ -193,18 +199,7 @@ def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, 
 
 def test_render_whose_worker_died_is_recovered_by_the_schedule_then_given_up(user, child_process):
     """Redis never re-delivers a task: the recovery schedule re-queues it, at most twice."""
-    render = RenderFactory(
-        owner=user,
-        scene_data=scene_json(body("box", position=(0, 1, 0))),
-        duration=0.5,
-        fps=10,
-        width=64,
-        height=48,
-        frames_total=5,
-    )
-    worker = child_process(BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n")
-    worker.wait_for_line("RENDERING", timeout=120)
-    worker.kill()
+    render = _render_killed_mid_draw(user, child_process)
     assert simulation_services.render_recover_stuck() == 0, "recent progress: not stuck yet"
 
     Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
