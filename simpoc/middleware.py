@@ -1,6 +1,5 @@
 """Every error under /api is JSON {"detail": ...}, never an HTML page."""
 
-import json
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
@@ -86,7 +85,3 @@ class ApiJsonErrorMiddleware:
             if header in response:
                 replacement[header] = response[header]
         return replacement
-
-
-def json_body_detail(response: HttpResponse) -> str:
-    return json.loads(response.content)["detail"]
