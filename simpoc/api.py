@@ -71,20 +71,22 @@ def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> Htt
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
 
 
-@api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+def detail_response(request: HttpRequest, exc: Exception, *, detail: str, status: int) -> HttpResponse:
+    """{"detail": ...} with the status, plus any headers the exception carries (Retry-After)."""
+    response = api.create_response(request, {"detail": detail}, status=status)
     for header, value in (getattr(exc, "headers", None) or {}).items():
         response[header] = value
     return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return detail_response(request, exc, detail=str(exc), status=exc.status_code)
 
 
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
-    for header, value in (getattr(exc, "headers", None) or {}).items():
-        response[header] = value
-    return response
+    return detail_response(request, exc, detail=exc.message, status=exc.status_code)
 
 
 class ThrottledError(HttpError):
