@@ -48,7 +48,13 @@ class PageQuery(Schema):
 )
 def scene_generate(request: HttpRequest, payload: GenerateIn) -> dict:
     scene, result = services.scene_generate(user=request.auth, prompt=payload.prompt)
-    return {**scene.scene_data, "_id": scene.pk, "_notes": result.notes, "_model": result.generator}
+    return {
+        **scene.scene_data,
+        "_id": scene.pk,
+        "_notes": result.notes,
+        "_model": result.generator,
+        "_plan": result.plan.as_json(),
+    }
 
 
 @router.post(
@@ -56,7 +62,12 @@ def scene_generate(request: HttpRequest, payload: GenerateIn) -> dict:
 )
 def scene_refine(request: HttpRequest, payload: RefineIn) -> dict:
     result = services.scene_refine(scene_data=payload.scene, instruction=payload.prompt)
-    return {**result.scene, "_notes": result.notes, "_model": result.generator}
+    return {
+        **result.scene,
+        "_notes": result.notes,
+        "_model": result.generator,
+        "_plan": result.plan.as_json(),
+    }
 
 
 @router.post(

@@ -13,6 +13,28 @@ class GenerateIn(Schema):
     prompt: str = Field(min_length=1, max_length=2000)
 
 
+class PlanEventOut(Schema):
+    event: str = Field(description="what the sentence says happens, e.g. 'the ball knocks over the pins'")
+    happened: bool = Field(description="whether the headless simulation saw it happen")
+    detail: str = Field(description="what the simulation measured")
+
+
+class PlanCheckOut(Schema):
+    ran: bool = Field(description="whether the scene was simulated (false: nothing to check, or no time)")
+    passed: bool = Field(description="every event happened")
+    attempts: int = Field(description="layouts simulated (free choices such as spacing are adjusted)")
+    events: list[PlanEventOut]
+
+
+class PlanOut(Schema):
+    """How the sentence was read, what should happen, and what a headless simulation saw."""
+
+    read_as: str
+    will_happen: list[str] = Field(description="e.g. '10 dominoes in a row; the ball rolls into the first'")
+    not_understood: list[str] = Field(description="words of the sentence that were not placed")
+    check: PlanCheckOut
+
+
 class GeneratedSceneOut(Scene):
     """The generated Scene plus the saved record's id and how the prompt was read."""
 
@@ -21,6 +43,7 @@ class GeneratedSceneOut(Scene):
     saved_id: int = Field(alias="_id", description="id of the saved scene record")
     notes: list[str] = Field(alias="_notes", default_factory=list, description="how the prompt was read")
     generator: str = Field(alias="_model", description="the scene generator that answered")
+    plan: PlanOut = Field(alias="_plan", description="the plan read from the prompt and its check")
 
 
 class RefineIn(Schema):
@@ -35,6 +58,7 @@ class RefinedSceneOut(Scene):
 
     notes: list[str] = Field(alias="_notes", default_factory=list, description="what was changed")
     generator: str = Field(alias="_model", description="the scene generator that answered")
+    plan: PlanOut = Field(alias="_plan", description="the edited plan and its check")
 
 
 class ValidationFindingOut(Schema):

@@ -11,10 +11,60 @@ LOCAL_PROVIDER_NAME = "local-composer"
 
 
 @dataclass
+class EventOutcome:
+    event: str
+    happened: bool
+    detail: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"event": self.event, "happened": self.happened, "detail": self.detail}
+
+
+@dataclass
+class CheckReport:
+    """What a headless simulation of the scene saw of each event the plan promises."""
+
+    ran: bool = False
+    attempts: int = 0
+    events: list[EventOutcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.ran and all(e.happened for e in self.events)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ran": self.ran,
+            "passed": self.passed,
+            "attempts": self.attempts,
+            "events": [e.as_json() for e in self.events],
+        }
+
+
+@dataclass
+class PlanSummary:
+    """The `_plan` of /api/generate and /api/refine: how the text was read and what the check saw."""
+
+    read_as: str = ""
+    will_happen: list[str] = field(default_factory=list)
+    not_understood: list[str] = field(default_factory=list)
+    check: CheckReport = field(default_factory=CheckReport)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "read_as": self.read_as,
+            "will_happen": list(self.will_happen),
+            "not_understood": list(self.not_understood),
+            "check": self.check.as_json(),
+        }
+
+
+@dataclass
 class SceneResult:
     scene: dict[str, Any]
     generator: str
     notes: list[str] = field(default_factory=list)
+    plan: PlanSummary = field(default_factory=PlanSummary)
 
 
 class SceneProvider(Protocol):
@@ -34,7 +84,15 @@ class LocalProvider:
         from simulation.providers.composer import scene_compose
 
         composition = scene_compose(prompt=prompt)
-        return SceneResult(scene=composition.scene, generator=self.name, notes=composition.notes)
+        read_as = next(
+            (n.removeprefix("Read as: ") for n in composition.notes if n.startswith("Read as:")), ""
+        )
+        return SceneResult(
+            scene=composition.scene,
+            generator=self.name,
+            notes=composition.notes,
+            plan=PlanSummary(read_as=read_as),
+        )
 
     def refine(self, *, scene: dict[str, Any], instruction: str) -> SceneResult:
         from simulation.providers.refiner import scene_refine_locally
