@@ -1,0 +1,110 @@
+/**
+ * The one runner for the pages' effects (the Elm architecture's runtime, in a few lines).
+ *
+ * A page's `update(model, msg)` is pure: it returns the next model and the commands it wants run,
+ * as plain data. The page's `perform(cmd)` is the only code that touches the world (HTTP, the
+ * query cache, navigation, storage, timers); it answers with the message to feed back, now or as
+ * a promise, or with nothing. So the rules (what may start when) live in `update` and are tested
+ * without a browser, and components only send messages.
+ */
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+
+/** The next model and the commands to run, in order. */
+export type Step<Model, Cmd> = readonly [Model, readonly Cmd[]];
+
+export type Update<Model, Msg, Cmd> = (model: Model, msg: Msg) => Step<Model, Cmd>;
+
+/** A command's answer: a message to feed back (now or later) or nothing. */
+export type Answer<Msg> = Msg | void | Promise<Msg | void>;
+
+export type Perform<Cmd, Msg> = (cmd: Cmd) => Answer<Msg>;
+
+/** A step with no commands, for the many messages that only change the model. */
+export function only<Model>(model: Model): Step<Model, never> {
+  return [model, []];
+}
+
+export interface Program<Model, Msg> {
+  model: () => Model;
+  dispatch: (msg: Msg) => void;
+  subscribe: (listener: () => void) => () => void;
+  /** Answers are delivered again (StrictMode unmounts and remounts once). */
+  start: () => void;
+  /** The page has gone: answers that arrive from now on are dropped. */
+  stop: () => void;
+}
+
+export function program<Model, Msg, Cmd>(
+  init: Model,
+  update: Update<Model, Msg, Cmd>,
+  perform: Perform<Cmd, Msg>,
+): Program<Model, Msg> {
+  let model = init;
+  let live = true;
+  const listeners = new Set<() => void>();
+
+  const deliver = (answer: Msg | void) => {
+    if (answer !== undefined && live) dispatch(answer);
+  };
+
+  function dispatch(msg: Msg): void {
+    const [next, cmds] = update(model, msg);
+    if (next !== model) {
+      model = next;
+      for (const listener of listeners) listener();
+    }
+    for (const cmd of cmds) {
+      const answer = perform(cmd);
+      if (answer instanceof Promise) {
+        answer.then(deliver, (error: unknown) => {
+          // perform turns expected failures into messages; anything else is a bug worth seeing.
+          console.error("A page command failed without a message to report it", cmd, error);
+        });
+      } else {
+        deliver(answer);
+      }
+    }
+  }
+
+  return {
+    model: () => model,
+    dispatch,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      live = true;
+    },
+    stop() {
+      live = false;
+    },
+  };
+}
+
+/**
+ * A page's model and `dispatch`, with its commands run by `perform`. `perform` may close over this
+ * render's hooks (navigate, the query client, props): the latest one runs each command.
+ */
+export function useProgram<Model, Msg, Cmd>(
+  init: () => Model,
+  update: Update<Model, Msg, Cmd>,
+  perform: Perform<Cmd, Msg>,
+): [Model, (msg: Msg) => void] {
+  const latest = useRef(perform);
+  useLayoutEffect(() => {
+    latest.current = perform;
+  });
+  const [running] = useState(() => program(init(), update, (cmd: Cmd) => latest.current(cmd)));
+  useEffect(() => {
+    running.start();
+    return running.stop;
+  }, [running]);
+  const model = useSyncExternalStore(running.subscribe, running.model);
+  return [model, running.dispatch];
+}
+
+/** A promise that settles after `ms` milliseconds, for commands that wait (debounces). */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
