@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MAX_OBJECTS = 500
+MAX_JOINTS = 500
 MAX_ID_LENGTH = 64
 MAX_SCALE = 100.0
 MAX_POSITION = 1000.0
@@ -22,11 +23,19 @@ MAX_FRICTION = 10.0
 MAX_SPEED = 1000.0
 SHAPES = ("Box", "Sphere", "Cylinder")
 BODY_TYPES = ("dynamic", "static", "kinematic")
+JOINT_TYPES = ("fixed", "revolute", "spherical", "prismatic", "rope", "spring")
+# Axes used when a joint that needs one gives none: a hinge about Z swings in the XY plane (the
+# plane the default camera looks at); a slider moves along X.
+DEFAULT_REVOLUTE_AXIS = (0.0, 0.0, 1.0)
+DEFAULT_PRISMATIC_AXIS = (1.0, 0.0, 0.0)
+MAX_JOINT_LENGTH = 1000.0
+MAX_JOINT_FORCE = 1e9
 DEFAULT_GRAVITY = (0.0, -9.81, 0.0)
 SCHEMA_PATH = Path(__file__).with_name("scene.schema.json")
 
 Shape = Literal["Box", "Sphere", "Cylinder"]
 BodyType = Literal["dynamic", "static", "kinematic"]
+JointType = Literal["fixed", "revolute", "spherical", "prismatic", "rope", "spring"]
 
 
 class _Model(BaseModel):
@@ -128,12 +137,81 @@ class Gravity(Vec3):
     z: float = Field(0.0, ge=-1000, le=1000)
 
 
+class Axis(Vec3):
+    """A direction; its length does not matter but it must not be zero."""
+
+    x: float = Field(0.0, ge=-MAX_POSITION, le=MAX_POSITION)
+    y: float = Field(0.0, ge=-MAX_POSITION, le=MAX_POSITION)
+    z: float = Field(0.0, ge=-MAX_POSITION, le=MAX_POSITION)
+
+    @model_validator(mode="after")
+    def _not_zero(self) -> Axis:
+        if self.x * self.x + self.y * self.y + self.z * self.z < 1e-12:
+            raise ValueError("the axis must not be the zero vector")
+        return self
+
+
+class JointMotor(_Model):
+    """Drives a revolute joint's angle (rad/s) or a prismatic joint's offset (m/s)."""
+
+    targetVelocity: float = Field(ge=-MAX_SPEED, le=MAX_SPEED, description="rad/s or m/s")
+    maxForce: float = Field(1000.0, gt=0, le=MAX_JOINT_FORCE, description="N·m (revolute) or N (prismatic)")
+
+
+class Joint(_Model):
+    """A constraint between object `bodyA` and object `bodyB`, or the fixed world when `bodyB` is null.
+
+    `anchorA` is in bodyA's own frame (relative to its centre, before its rotation); `anchorB` is in
+    bodyB's frame, or a world point when bodyB is null; absent, it is the point that coincides with
+    anchorA in the scene's initial pose. `axis` is in bodyA's frame. Angles and offsets (limits)
+    count from the initial pose.
+    """
+
+    id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    type: JointType
+    bodyA: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    bodyB: str | None = Field(None, max_length=MAX_ID_LENGTH, description="null: the fixed world")
+    anchorA: Position = Field(default_factory=Position)
+    anchorB: Position | None = Field(None, description="default: where anchorA starts")
+    axis: Axis | None = Field(
+        None, description="revolute (default z) and prismatic (default x), in bodyA's frame"
+    )
+    limits: tuple[float, float] | None = Field(
+        None, description="revolute: [min, max] radians; prismatic: [min, max] metres along the axis"
+    )
+    motor: JointMotor | None = Field(None, description="revolute and prismatic")
+    length: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_JOINT_LENGTH,
+        description="rope: maximum length; spring: rest length (default: the anchors' start distance)",
+    )
+    stiffness: float | None = Field(None, ge=0, le=MAX_JOINT_FORCE, description="spring: N/m")
+    damping: float | None = Field(None, ge=0, le=MAX_JOINT_FORCE, description="spring: N·s/m")
+
+    @field_validator("limits")
+    @classmethod
+    def _limits_ordered(cls, limits: tuple[float, float] | None) -> tuple[float, float] | None:
+        if limits is not None:
+            low, high = limits
+            if not (-MAX_POSITION <= low <= high <= MAX_POSITION):
+                raise ValueError(f"limits must be [min, max] with min <= max, within ±{MAX_POSITION:g}")
+        return limits
+
+    @model_validator(mode="after")
+    def _two_bodies(self) -> Joint:
+        if self.bodyA == self.bodyB:
+            raise ValueError("bodyA and bodyB must differ (null bodyB attaches to the world)")
+        return self
+
+
 class Scene(_Model):
     objects: dict[str, SceneObject] = Field(default_factory=dict)
     selectedObject: str | None = None
     gravity: Gravity | None = None
     ground: bool | None = None
     camera: Camera | None = None
+    joints: dict[str, Joint] | None = Field(None, description="absent: no joints")
 
     @field_validator("objects")
     @classmethod
@@ -144,6 +222,26 @@ class Scene(_Model):
             if key != obj.id:
                 raise ValueError(f"object key {key!r} differs from its id {obj.id!r}")
         return objects
+
+    @field_validator("joints")
+    @classmethod
+    def _joints_keyed_by_id(cls, joints: dict[str, Joint] | None) -> dict[str, Joint] | None:
+        if joints is None:
+            return None
+        if len(joints) > MAX_JOINTS:
+            raise ValueError(f"a scene holds at most {MAX_JOINTS} joints, this one has {len(joints)}")
+        for key, joint in joints.items():
+            if key != joint.id:
+                raise ValueError(f"joint key {key!r} differs from its id {joint.id!r}")
+        return joints
+
+    @model_validator(mode="after")
+    def _joints_name_objects(self) -> Scene:
+        for key, joint in (self.joints or {}).items():
+            for field, body_id in (("bodyA", joint.bodyA), ("bodyB", joint.bodyB)):
+                if body_id is not None and body_id not in self.objects:
+                    raise ValueError(f"joint {key!r} field {field}: no object {body_id!r} in the scene")
+        return self
 
     @property
     def gravity_vector(self) -> tuple[float, float, float]:
@@ -174,6 +272,8 @@ def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if part not in ("function-after",)]
     if len(parts) >= 2 and parts[0] == "objects":
         return f"object {parts[1]!r}" + (f" field {'.'.join(parts[2:])}" if parts[2:] else "")
+    if len(parts) >= 2 and parts[0] == "joints":
+        return f"joint {parts[1]!r}" + (f" field {'.'.join(parts[2:])}" if parts[2:] else "")
     return ".".join(parts) or "scene"
 
 

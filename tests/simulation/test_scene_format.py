@@ -84,3 +84,53 @@ def test_not_an_object_is_refused():
 def test_extra_keys_such_as_the_saved_id_are_ignored():
     scene = scene_parse({**scene_json(body("box")), "_id": 7})
     assert "_id" not in scene.to_json()
+
+
+def _hinge(**fields) -> dict:
+    return {"id": "j", "type": "revolute", "bodyA": "a", "bodyB": "b", **fields}
+
+
+def _jointed(**fields) -> dict:
+    return scene_json(body("a"), body("b", position=(2, 0.5, 0)), joints={"j": _hinge(**fields)})
+
+
+def test_joints_are_optional_and_round_trip():
+    assert "joints" not in scene_parse(scene_json(body("a"))).to_json()
+    scene = scene_parse(_jointed(anchorA={"x": 1, "y": 0, "z": 0}, limits=[-1, 1]))
+    again = scene_parse(scene.to_json())
+    assert again.joints == scene.joints
+    assert again.joints["j"].limits == (-1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"bodyA": "ghost"}, "joint 'j' field bodyA: no object 'ghost' in the scene"),
+        ({"bodyB": "ghost"}, "joint 'j' field bodyB: no object 'ghost' in the scene"),
+        ({"bodyB": "a"}, "joint 'j': bodyA and bodyB must differ"),
+        ({"type": "weld"}, "joint 'j' field type"),
+        ({"axis": {"x": 0, "y": 0, "z": 0}}, "joint 'j' field axis: the axis must not be the zero vector"),
+        ({"anchorA": {"x": float("inf"), "y": 0, "z": 0}}, "joint 'j' field anchorA.x"),
+        ({"limits": [1, -1]}, "joint 'j' field limits: limits must be [min, max] with min <= max"),
+        ({"length": 0}, "joint 'j' field length"),
+        ({"stiffness": -1}, "joint 'j' field stiffness"),
+        ({"motor": {"targetVelocity": 1, "maxForce": 0}}, "joint 'j' field motor.maxForce"),
+    ],
+)
+def test_joint_errors_name_the_joint_and_field(fields, expected):
+    with pytest.raises(SceneInvalid) as caught:
+        scene_parse(_jointed(**fields))
+    assert expected in str(caught.value)
+
+
+def test_joint_key_must_equal_its_id_and_joints_are_capped():
+    with pytest.raises(SceneInvalid, match="joint key 'k' differs from its id 'j'"):
+        scene_parse({**_jointed(), "joints": {"k": _hinge()}})
+    many = {f"j{i}": {**_hinge(), "id": f"j{i}"} for i in range(501)}
+    with pytest.raises(SceneInvalid, match="at most 500 joints"):
+        scene_parse({**_jointed(), "joints": many})
+
+
+def test_a_joint_to_the_world_has_a_null_bodyB():
+    scene = scene_parse(scene_json(body("a"), joints={"j": _hinge(bodyB=None)}))
+    assert scene.joints["j"].bodyB is None
