@@ -61,3 +61,23 @@ class Backup(models.Model):
 
     def __str__(self) -> str:
         return f"Backup {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class Lease(models.Model):
+    """Who runs a singleton job (the poll loop, one output's download) and until when.
+
+    The holder renews ``expires_at`` every round; a holder that dies stops renewing, so its lease
+    lapses within one round and the next process takes over (simpoc/leases.py).
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    owner = models.CharField(max_length=120)
+    acquired_at = models.DateTimeField(default=timezone.now)
+    renewed_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.owner} until {self.expires_at:%H:%M:%S}"

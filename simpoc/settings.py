@@ -89,8 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_q",
+    # Before django_q: simpoc's qcluster command (graceful stop, simpoc/shutdown.py) replaces its own.
     "simpoc",
+    "django_q",
     "gallery",
     "media_gen",
     "simulation",

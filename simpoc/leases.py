@@ -1,0 +1,144 @@
+"""Leases: one holder at a time for a singleton job, and never for longer than its holder lives.
+
+A lease is a row (simpoc.models.Lease) naming its owner (host, process id and a random token) and
+an expiry. The holder renews it every round with a short ``ttl``; a holder that crashes stops
+renewing, so its lease lapses within one round and whoever asks next takes it over. The same row
+works on SQLite and PostgreSQL (an advisory lock would need a connection held open for the whole
+loop, which SQLite has no equivalent of). A process that finds the lease held by a process of its
+own machine that no longer exists takes it over at once instead of waiting for the expiry: that is
+what a worker restarted after ``kill -9`` sees.
+
+Clocks: expiries are written and compared with each machine's own clock, so machines sharing a
+lease must keep their clocks in step (NTP) to well under the ttl.
+"""
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from simpoc import shutdown
+from simpoc.models import Lease
+
+logger = logging.getLogger(__name__)
+
+
+def _owner_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def holder_is_gone(owner: str) -> bool:
+    """True when ``owner`` was a process of this machine that no longer exists.
+
+    Only this machine's processes can be checked; for another machine's the expiry decides.
+    """
+    try:
+        host, pid_text, _token = owner.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname() or pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+@dataclass
+class HeldLease:
+    """A lease this process holds; ``renew`` every round, ``release`` when done."""
+
+    name: str
+    owner: str
+    ttl: float
+    lost: bool = field(default=False)
+
+    def renew(self, *, ttl: float | None = None) -> bool:
+        """Push the expiry ``ttl`` seconds ahead; False (and ``lost``) when another holder took over."""
+        if ttl is not None:
+            self.ttl = ttl
+        now = timezone.now()
+        renewed = Lease.objects.filter(name=self.name, owner=self.owner).update(
+            renewed_at=now, expires_at=now + timedelta(seconds=self.ttl)
+        )
+        if not renewed:
+            self.lost = True
+            logger.warning("lease %s was taken over from %s", self.name, self.owner)
+        return bool(renewed)
+
+    def release(self) -> None:
+        Lease.objects.filter(name=self.name, owner=self.owner).delete()
+
+
+def _take(*, name: str, owner: str, ttl: float) -> bool:
+    now = timezone.now()
+    expires = now + timedelta(seconds=ttl)
+    taken = (
+        Lease.objects.filter(name=name)
+        .filter(Q(expires_at__lte=now) | Q(owner=owner))
+        .update(owner=owner, acquired_at=now, renewed_at=now, expires_at=expires)
+    )
+    if taken:
+        return True
+    try:
+        with transaction.atomic():
+            Lease.objects.create(name=name, owner=owner, acquired_at=now, renewed_at=now, expires_at=expires)
+    except IntegrityError:  # someone holds it (or took it a moment ago)
+        return False
+    return True
+
+
+def lease_acquire(*, name: str, ttl: float, wait: float = 0.0) -> HeldLease | None:
+    """Take the lease ``name`` for ``ttl`` seconds, or None while someone alive holds it.
+
+    With ``wait``, a lease that will lapse within that many seconds is waited for (its holder may
+    be dead on another machine); a holder that renews meanwhile is alive, and None is returned.
+    """
+    owner = _owner_token()
+    deadline = time.monotonic() + wait
+    while True:
+        if _take(name=name, owner=owner, ttl=ttl):
+            return HeldLease(name=name, owner=owner, ttl=ttl)
+        current = Lease.objects.filter(name=name).values("owner", "expires_at").first()
+        if current is None:  # released between our two statements: try again
+            continue
+        if holder_is_gone(current["owner"]):
+            logger.info("lease %s: holder %s is gone, taking over", name, current["owner"])
+            Lease.objects.filter(name=name, owner=current["owner"]).delete()
+            continue
+        left = deadline - time.monotonic()
+        until_expiry = (current["expires_at"] - timezone.now()).total_seconds()
+        if left <= 0 or until_expiry > left:
+            return None
+        if shutdown.wait(min(max(until_expiry, 0) + 0.05, 0.5)):
+            return None
+
+
+@contextmanager
+def lease_held(*, name: str, ttl: float, wait: float = 0.0) -> Iterator[HeldLease | None]:
+    """``with lease_held(...) as lease:`` — None when someone else holds it; released on exit."""
+    lease = lease_acquire(name=name, ttl=ttl, wait=wait)
+    try:
+        yield lease
+    finally:
+        if lease is not None:
+            lease.release()
+
+
+def lease_is_held(*, name: str) -> bool:
+    """Whether a live holder has the lease now (an expired row, or a gone holder, does not count)."""
+    current = Lease.objects.filter(name=name, expires_at__gt=timezone.now()).values("owner").first()
+    return current is not None and not holder_is_gone(current["owner"])

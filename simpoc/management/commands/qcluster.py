@@ -1,0 +1,38 @@
+"""django-q2's ``qcluster``, with a stop that does not wait for long-running loops.
+
+django-q2 stops on SIGTERM/SIGINT by waiting for each worker to finish its task. Before the cluster
+forks we create a shared stop event (simpoc/shutdown.py) and set it when the signal arrives, so a
+loop in a worker ends its round and returns, and the cluster exits within about a second.
+"""
+
+import os
+import signal
+from types import FrameType
+
+from django.conf import settings
+from django_q.cluster import Cluster
+from django_q.management.commands.qcluster import Command as DjangoQCommand
+
+from simpoc import shutdown
+
+
+class Command(DjangoQCommand):
+    help = "Starts the django-q2 cluster; on SIGTERM or SIGINT loops finish their round and it stops."
+
+    def handle(self, *args: object, **options: object) -> None:
+        settings.SECRET_KEY  # noqa: B018 - refuse to start without it, as django-q2 does (signing)
+        if options.get("cluster_name"):
+            os.environ["Q_CLUSTER_NAME"] = str(options["cluster_name"])
+        stop = shutdown.install()
+        cluster = Cluster()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()  # every forked process sees it: loops stop sleeping and return
+            cluster.sig_handler(signum, frame)
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        cluster.start()
+        if options.get("run_once"):
+            stop.set()
+            cluster.stop()
