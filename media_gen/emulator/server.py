@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from media_gen.emulator import media
+from media_gen.emulator import geometry, media
 from media_gen.emulator.catalogue import COLLECTIONS, MODELS, MODELS_BY_ID, MODELS_BY_VERSION, EmulatedModel
 
 logger = logging.getLogger(__name__)
@@ -353,13 +353,23 @@ class Emulator:
             requested_format = prediction.input.get("output_format")
             if requested_format in media.PIL_FORMATS:
                 file_format = "jpeg" if requested_format == "jpg" else requested_format
+        config, inputs = self.config, prediction.input
+        image_size = geometry.image_size(model, inputs, base=config.image_size)
+        video = geometry.video_shape(
+            model,
+            inputs,
+            base=config.video_size,
+            frames=config.video_frames,
+            fps=config.video_fps,
+            start_image=background,
+        )
         files = []
         for index in range(count):
             if model.media == "image":
                 data = media.image_bytes(
                     prompt=prompt,
                     seed=seed + index,
-                    size=self.config.image_size,
+                    size=image_size,
                     file_format=file_format,
                     background=background,
                 )
@@ -367,9 +377,9 @@ class Emulator:
                 data = media.video_bytes(
                     prompt=prompt,
                     seed=seed + index,
-                    size=self.config.video_size,
-                    frames=self.config.video_frames,
-                    fps=self.config.video_fps,
+                    size=(video.width, video.height),
+                    frames=video.frames,
+                    fps=video.fps,
                     background=background,
                 )
             if self.faults.wrong_type_output:
