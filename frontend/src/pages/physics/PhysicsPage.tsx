@@ -17,11 +17,11 @@ import { Inspector } from "./Inspector";
 import { ObjectList } from "./ObjectList";
 import { PromptPanel } from "./PromptPanel";
 import { RenderPanel } from "./RenderPanel";
-import { generateScene, getScene, refineScene, saveScene, startRender, validateScene } from "./sceneApi";
+import { generateScene, getScene, refineScene, saveScene, startRender, validateScene } from "../../scene/sceneApi";
 import { shortcut } from "./shortcuts";
 import { ValidationPanel } from "./ValidationPanel";
 import { type EngineState, ViewportPanel } from "./ViewportPanel";
-import "./physics.css";
+import "../../scene/scene.css";
 
 const VALIDATE_DELAY_MS = 400;
 

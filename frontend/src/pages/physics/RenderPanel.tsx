@@ -3,8 +3,8 @@ import { Link } from "react-router";
 import { describeError } from "../../api/errors";
 import { ErrorBox } from "../../components/Feedback";
 import { type Model, type Msg, QUALITIES, type Quality, RENDER_LIMITS, RESOLUTIONS, renderProblem } from "./editor";
-import { useRender } from "./renderPolling";
-import { RenderProgress, RenderVideo } from "./RenderView";
+import { useRender } from "../../scene/renderPolling";
+import { RenderProgress, RenderVideo } from "../../scene/RenderView";
 
 export function RenderPanel({ model, dispatch, onRender }: { model: Model; dispatch: (msg: Msg) => void; onRender: () => void }) {
   const job = model.renderJob;

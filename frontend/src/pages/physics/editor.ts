@@ -25,8 +25,9 @@ import {
   emptyScene,
 } from "../../scene/types";
 
-export type Finding = { severity: "error" | "warning"; message: string; objects: string[] };
-export type ValidationReport = { valid: boolean; message: string; errors: Finding[]; warnings: Finding[] };
+import { QUALITIES, type Finding, type Quality, type ValidationReport } from "../../scene/sceneApi";
+
+export { QUALITIES, type Finding, type Quality, type ValidationReport };
 
 export type Validation =
   | { kind: "idle" }
@@ -41,8 +42,6 @@ export type Sim =
   | { kind: "editing" }
   | { kind: "simulating"; playing: boolean; steps: number; stepRequests: number; msPerStep: number | null };
 
-export const QUALITIES = ["draft", "standard", "high"] as const;
-export type Quality = (typeof QUALITIES)[number];
 export const RESOLUTIONS = ["320x180", "640x360", "854x480", "1280x720", "1920x1080"] as const;
 
 /** `fromView`: film from where the editor's view looks now, rather than from the scene's camera. */

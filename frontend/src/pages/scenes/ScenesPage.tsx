@@ -7,8 +7,8 @@ import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
-import { type SavedScene, deleteScene, listScenes, renameScene } from "../physics/sceneApi";
-import "../physics/physics.css";
+import { type SavedScene, deleteScene, listScenes, renameScene } from "../../scene/sceneApi";
+import "../../scene/scene.css";
 import { PAGE_SIZE, init, renameProblem, update } from "./scenes";
 import { OffsetPager } from "../../components/OffsetPager";
 

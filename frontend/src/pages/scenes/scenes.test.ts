@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SavedScene } from "../physics/sceneApi";
+import type { SavedScene } from "../../scene/sceneApi";
 import { init, renameProblem, update } from "./scenes";
 
 const saved: SavedScene = {

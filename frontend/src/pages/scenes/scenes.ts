@@ -1,5 +1,5 @@
 /** The saved-scenes page: Model, Msg, update. The list itself lives in the query cache. */
-import type { SavedScene } from "../physics/sceneApi";
+import type { SavedScene } from "../../scene/sceneApi";
 
 export const PAGE_SIZE = 24;
 

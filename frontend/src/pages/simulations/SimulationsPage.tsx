@@ -7,9 +7,9 @@ import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
-import { RenderProgress, RenderVideo } from "../physics/RenderView";
-import { cancelRender, deleteRender, isFinal, listRenders } from "../physics/sceneApi";
-import "../physics/physics.css";
+import { RenderProgress, RenderVideo } from "../../scene/RenderView";
+import { cancelRender, deleteRender, isFinal, listRenders } from "../../scene/sceneApi";
+import "../../scene/scene.css";
 import { PAGE_SIZE, init, listPollInterval, update } from "./simulations";
 import { OffsetPager } from "../../components/OffsetPager";
 

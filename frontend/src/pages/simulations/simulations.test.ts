@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { pollInterval } from "../physics/renderPolling";
-import type { Render } from "../physics/sceneApi";
+import { pollInterval } from "../../scene/renderPolling";
+import type { Render } from "../../scene/sceneApi";
 import { init, listPollInterval, update } from "./simulations";
 
 const render = (status: Render["status"]): Render => ({

@@ -1,6 +1,6 @@
 /** The rendered-videos page: Model, Msg, update; the list and its polling live in the query cache. */
-import type { Render } from "../physics/sceneApi";
-import { isFinal } from "../physics/sceneApi";
+import type { Render } from "../../scene/sceneApi";
+import { isFinal } from "../../scene/sceneApi";
 
 export const PAGE_SIZE = 12;
 

@@ -1,13 +1,18 @@
 /**
- * The simulation endpoints of API.md ("Scenes", "Simulation renders") for the physics pages. Every
+ * The simulation endpoints of API.md ("Scenes", "Simulation renders") for the pages that show scenes and renders. Every
  * scene coming back from the server goes through `parseScene`, so the editor only ever holds scenes
  * of the format it understands, whatever the server adds.
  */
-import { api, unwrap } from "../../api/client";
-import { ApiError } from "../../api/errors";
-import { parseScene } from "../../scene/parse";
-import type { Camera, Scene } from "../../scene/types";
-import type { Finding, Quality, ValidationReport } from "./editor";
+import { api, unwrap } from "../api/client";
+import { ApiError } from "../api/errors";
+import { parseScene } from "./parse";
+import type { Camera, Scene } from "./types";
+
+export type Finding = { severity: "error" | "warning"; message: string; objects: string[] };
+export type ValidationReport = { valid: boolean; message: string; errors: Finding[]; warnings: Finding[] };
+
+export const QUALITIES = ["draft", "standard", "high"] as const;
+export type Quality = (typeof QUALITIES)[number];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
