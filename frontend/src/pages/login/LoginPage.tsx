@@ -1,12 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useReducer } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { ApiError, describeError } from "../../api/errors";
+import { useProgram, type Perform } from "../../app/effects";
 import { fetchMe, meKey, safeNext, useMe } from "../../app/session";
 import { Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
-import { init, update } from "./login";
+import { init, isBusy, update, type Cmd, type Msg } from "./login";
 
 function loginFailure(error: unknown): string {
   if (error instanceof ApiError && error.status === 401) {
@@ -21,29 +21,31 @@ function loginFailure(error: unknown): string {
 
 export function LoginPage() {
   usePageTitle("Sign in");
-  const [model, dispatch] = useReducer(update, init);
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useMe();
 
-  const submitting = model.status.kind === "submitting";
-
-  async function signIn() {
-    const submitted = update(model, { type: "Submitted" });
-    dispatch({ type: "Submitted" });
-    if (submitted.status.kind !== "submitting") return;
-    try {
-      await unwrap(
-        api.POST("/api/auth/login", { body: { username: model.username.trim(), password: model.password } }),
-      );
-      queryClient.setQueryData(meKey, await fetchMe());
-      navigate(next, { replace: true });
-    } catch (error) {
-      dispatch({ type: "Failed", message: loginFailure(error) });
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "SignIn":
+        return unwrap(api.POST("/api/auth/login", { body: { username: cmd.username, password: cmd.password } }))
+          .then(() => fetchMe())
+          .then(
+            (user): Msg => ({ type: "SignedIn", user }),
+            (error: unknown): Msg => ({ type: "Failed", message: loginFailure(error) }),
+          );
+      case "RememberUser":
+        queryClient.setQueryData(meKey, cmd.user);
+        return;
+      case "GoNext":
+        navigate(next, { replace: true });
+        return;
     }
-  }
+  };
+  const [model, dispatch] = useProgram(() => init, update, perform);
+  const submitting = isBusy(model);
 
   if (me.isPending) {
     return (
@@ -61,7 +63,7 @@ export function LoginPage() {
         aria-labelledby="login-title"
         onSubmit={(event) => {
           event.preventDefault();
-          void signIn();
+          dispatch({ type: "Submitted" });
         }}
       >
         <h1 id="login-title">Sign in to simpoc</h1>

@@ -1,20 +1,61 @@
 import { describe, expect, it } from "vitest";
+import type { Me } from "../../api/types";
 import { safeNext } from "../../app/session";
-import { init, update } from "./login";
+import { init, update, type Cmd, type Model, type Msg } from "./login";
+
+function run(model: Model, ...msgs: Msg[]): [Model, Cmd[]] {
+  const cmds: Cmd[] = [];
+  for (const msg of msgs) {
+    const [next, more] = update(model, msg);
+    model = next;
+    cmds.push(...more);
+  }
+  return [model, cmds];
+}
+
+const ada: Me = { id: 1, username: "ada", is_staff: false };
 
 describe("sign-in form", () => {
   it("asks for both fields before sending", () => {
-    const model = update(init, { type: "Submitted" });
+    const [model, cmds] = run(init, { type: "Submitted" });
     expect(model.status).toEqual({ kind: "failed", message: "Enter your username and password." });
+    expect(cmds).toEqual([]);
   });
 
-  it("submits, then on failure keeps the username and clears the password", () => {
-    let model = update(init, { type: "UsernameChanged", value: "ada" });
-    model = update(model, { type: "PasswordChanged", value: "pw" });
-    model = update(model, { type: "Submitted" });
+  it("sends the trimmed username once, however often it is submitted", () => {
+    const [model, cmds] = run(
+      init,
+      { type: "UsernameChanged", value: " ada " },
+      { type: "PasswordChanged", value: "pw" },
+      { type: "Submitted" },
+      { type: "Submitted" },
+    );
     expect(model.status.kind).toBe("submitting");
-    model = update(model, { type: "Failed", message: "Incorrect username or password" });
+    expect(cmds).toEqual([{ type: "SignIn", username: "ada", password: "pw" }]);
+  });
+
+  it("on failure keeps the username and clears the password", () => {
+    const [model] = run(
+      init,
+      { type: "UsernameChanged", value: "ada" },
+      { type: "PasswordChanged", value: "pw" },
+      { type: "Submitted" },
+      { type: "Failed", message: "Incorrect username or password" },
+    );
     expect(model).toMatchObject({ username: "ada", password: "", status: { kind: "failed" } });
+  });
+
+  it("once signed in, remembers the user, then goes on, and stays locked", () => {
+    const [model, cmds] = run(
+      init,
+      { type: "UsernameChanged", value: "ada" },
+      { type: "PasswordChanged", value: "pw" },
+      { type: "Submitted" },
+      { type: "SignedIn", user: ada },
+    );
+    expect(cmds.slice(1)).toEqual([{ type: "RememberUser", user: ada }, { type: "GoNext" }]);
+    expect(model.status.kind).toBe("signedIn");
+    expect(update(model, { type: "Submitted" })[1]).toEqual([]);
   });
 });
 
