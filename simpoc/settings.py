@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     # Before django_q: simpoc's qcluster command (graceful stop, simpoc/shutdown.py) replaces its own.
     "simpoc",
     "django_q",
+    "ninja",  # Swagger UI's files come from its static folder (collected by whitenoise), not a CDN
+    "csp",
     "gallery",
     "media_gen",
     "simulation",
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simpoc.middleware.ApiJsonErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -298,6 +301,22 @@ GENERATION_MAX_IN_FLIGHT = env_int("GENERATION_MAX_IN_FLIGHT", 5)
 GENERATION_POLL_SECONDS = env_int("GENERATION_POLL_SECONDS", 5)
 DOWNLOAD_ALLOWED_HOSTS = env_list("DOWNLOAD_ALLOWED_HOSTS", "replicate.delivery,.replicate.delivery")
 RETENTION_HOOKS.append("media_gen.services.generation_prune_before")
+
+# --- Content-Security-Policy (simpoc/csp.py): 'self' only, plus object storage for redirected media
+from simpoc.csp import object_storage_origins, policy, spa_extra  # noqa: E402
+
+_CSP = policy(
+    media_origins=object_storage_origins(
+        endpoint_url=AWS_S3_ENDPOINT_URL, bucket=AWS_STORAGE_BUCKET_NAME, region=AWS_S3_REGION_NAME
+    )
+    if MEDIA_STORAGE == "s3"
+    else []
+)
+# Report-only for rollouts: browsers report what the policy would block and block nothing.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+CSP_SPA_EXTRA = spa_extra(demo_mode=REPLICATE_DEMO_MODE)
 
 # --- Simulation ----------------------------------------------------------------------------------------
 SCENE_PROVIDER = env("SCENE_PROVIDER", "local")  # "local" or "llm"

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from simpoc.csp import csp_allow
+
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
@@ -27,6 +29,7 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 @require_GET
 @ensure_csrf_cookie
+@csp_allow("CSP_SPA_EXTRA")
 def spa(request: HttpRequest, path: str = "") -> HttpResponse:
     """The single-page app's HTML; its router draws the page for the path."""
     response = render(request, "spa.html")

@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from media_gen.emulator import media
+
 
 @dataclass(frozen=True)
 class EmulatedModel:
@@ -70,7 +72,9 @@ class EmulatedModel:
             "paper_url": None,
             "license_url": None,
             "run_count": self.run_count,
-            "cover_image_url": f"{base_url}/covers/{self.owner}/{self.name}.webp",
+            # A data: URL, not a link to the emulator: the web app's page then needs no other origin
+            # (its Content-Security-Policy allows data: images). GET /covers/... still serves it.
+            "cover_image_url": media.cover_data_url(self.id),
             "default_example": None,
             "latest_version": {
                 "id": self.version_id,

@@ -1,9 +1,11 @@
 """Real output files made from the prompt and the seed: Pillow images and H.264 MP4 videos."""
 
+import base64
 import hashlib
 import io
 import subprocess
 import tempfile
+from functools import cache
 
 import imageio_ffmpeg
 from PIL import Image, ImageDraw
@@ -120,3 +122,14 @@ def load_image(data: bytes) -> Image.Image | None:
         return image.convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
+
+
+@cache
+def cover_bytes(model_id: str) -> bytes:
+    """A model's cover picture (96x64 WebP), the same for every call."""
+    return image_bytes(prompt=model_id, seed=7, size=(96, 64), file_format="webp")
+
+
+def cover_data_url(model_id: str) -> str:
+    """The cover as a data: URL, so the web app shows it without a request to the emulator's origin."""
+    return "data:image/webp;base64," + base64.b64encode(cover_bytes(model_id)).decode()

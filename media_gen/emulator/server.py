@@ -700,7 +700,7 @@ class _Handler(BaseHTTPRequestHandler):
         model_id = "/".join(parts).removesuffix(".webp")
         if model_id not in MODELS_BY_ID:
             return self._problem(404, "Not found")
-        data = media.image_bytes(prompt=model_id, seed=7, size=(96, 64), file_format="webp")
+        data = media.cover_bytes(model_id)
         self.send_response(200)
         self.send_header("Content-Type", "image/webp")
         self.send_header("Content-Length", str(len(data)))

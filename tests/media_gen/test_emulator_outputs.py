@@ -195,3 +195,10 @@ def test_generated_video_record_shows_the_requested_duration(user_client, emulat
     assert record["status"] == "completed", record
     assert record["duration"] == pytest.approx(10, abs=0.3)
     assert record["width"] > record["height"]  # Kling's default 16:9 is not sent, the configured size is
+
+
+def test_model_covers_are_data_urls_so_the_web_app_needs_no_other_origin(emulator):
+    models = httpx.get(f"{emulator.url}/v1/models/black-forest-labs/flux-schnell", timeout=10).json()
+    cover = models["cover_image_url"]
+    assert cover.startswith("data:image/webp;base64,")
+    assert Image.open(io.BytesIO(base64.b64decode(cover.partition(",")[2]))).size == (96, 64)
