@@ -15,7 +15,6 @@ from pydantic import ValidationError as PydanticValidationError
 from simpoc import selectors, services
 from simpoc.api_docs import SelfHostedSwagger
 from simpoc.auth import user_auth
-from simpoc.errors import ServiceError, not_found
 from simpoc.schemas import (
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
@@ -27,6 +26,7 @@ from simpoc.schemas import (
     MeOut,
     MessageOut,
 )
+from simpoc.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -81,24 +81,20 @@ def detail_response(request: HttpRequest, exc: Exception, *, detail: str, status
     return response
 
 
-# Our code raises ServiceError only; ninja's own HttpErrors (and subclasses) get the same shape.
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return detail_response(request, exc, detail=str(exc), status=exc.status_code)
 
 
-# The one place a ServiceError becomes an HTTP answer (404, 403, 409, 422, 429 …).
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return detail_response(request, exc, detail=exc.message, status=exc.status_code)
 
 
-def throttled(retry_after: int) -> ServiceError:
-    return ServiceError(
-        f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
-        status_code=429,
-        headers={"Retry-After": str(retry_after)},
-    )
+class ThrottledError(HttpError):
+    def __init__(self, retry_after: int):
+        super().__init__(429, f"Too many failed sign-in attempts. Try again in {retry_after} seconds.")
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 # --- API root ----------------------------------------------------------------------------------------
@@ -132,9 +128,9 @@ def _login_credentials(request: HttpRequest) -> LoginIn:
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ServiceError("The body is not valid JSON.") from exc
+            raise HttpError(400, "The body is not valid JSON.") from exc
         if not isinstance(data, dict):
-            raise ServiceError("Send an object with username and password.")
+            raise HttpError(400, "Send an object with username and password.")
     else:
         data = request.POST.dict()
     try:
@@ -163,7 +159,7 @@ def auth_login(request: HttpRequest) -> Status:
     ip = _client_ip(request)
     wait = services.login_throttle_remaining_seconds(username=credentials.username, ip=ip)
     if wait:
-        raise throttled(wait)
+        raise ThrottledError(wait)
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         services.login_failure_record(username=credentials.username, ip=ip)
@@ -211,7 +207,7 @@ def api_key_list(request: HttpRequest) -> list:
 def api_key_revoke(request: HttpRequest, key_id: int) -> Status:
     api_key = selectors.api_key_get(user=request.auth, key_id=key_id)
     if api_key is None:
-        raise not_found("API key")
+        return Status(404, {"detail": "API key not found."})
     services.api_key_revoke(api_key=api_key)
     return Status(200, {"message": f"API key {api_key.name!r} revoked."})
 
