@@ -108,3 +108,14 @@ export function useProgram<Model, Msg, Cmd>(
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Feeds messages through `update` one after another: the last model and every command, in order (for tests). */
+export function replay<Model, Msg, Cmd>(update: Update<Model, Msg, Cmd>, model: Model, ...msgs: Msg[]): [Model, Cmd[]] {
+  const cmds: Cmd[] = [];
+  for (const msg of msgs) {
+    const [next, more] = update(model, msg);
+    model = next;
+    cmds.push(...more);
+  }
+  return [model, cmds];
+}

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Me } from "../../api/types";
+import { replay } from "../../app/effects";
 import { safeNext } from "../../app/session";
-import { init, update, type Cmd, type Model, type Msg } from "./login";
+import { init, update, type Model, type Msg } from "./login";
 
-function run(model: Model, ...msgs: Msg[]): [Model, Cmd[]] {
-  const cmds: Cmd[] = [];
-  for (const msg of msgs) {
-    const [next, more] = update(model, msg);
-    model = next;
-    cmds.push(...more);
-  }
-  return [model, cmds];
-}
+const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
 
 const ada: Me = { id: 1, username: "ada", is_staff: false };
 

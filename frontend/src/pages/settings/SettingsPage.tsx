@@ -1,15 +1,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useReducer } from "react";
 import { useNavigate } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { describeError } from "../../api/errors";
 import type { ApiKey } from "../../api/types";
+import { useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { meKey, useMe } from "../../app/session";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
-import { init, parseCreate, update } from "./settings";
+import { init, update, type Cmd, type Msg } from "./settings";
 
 const keysKey = ["api-keys"] as const;
 
@@ -19,47 +19,49 @@ function keyState(key: ApiKey): string {
   return "Active";
 }
 
+const failed =
+  <T extends string>(type: T) =>
+  (error: unknown) => ({ type, message: describeError(error) });
+
 export function SettingsPage() {
   usePageTitle("Settings");
-  const [model, dispatch] = useReducer(update, init);
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const me = useMe();
   const keys = useQuery({ queryKey: keysKey, queryFn: () => unwrap(api.GET("/api/auth/api-keys")) });
 
-  async function createKey() {
-    const parsed = parseCreate(model);
-    dispatch({ type: "CreateSubmitted" });
-    if (!parsed.ok || model.create.kind === "creating") return;
-    try {
-      const created = await unwrap(
-        api.POST("/api/auth/api-keys", { body: { name: parsed.name, expires_days: parsed.expiresDays } }),
-      );
-      dispatch({ type: "CreateSucceeded", created: { name: created.name, key: created.api_key } });
-      void queryClient.invalidateQueries({ queryKey: keysKey });
-    } catch (error) {
-      dispatch({ type: "CreateFailed", message: describeError(error) });
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "CreateKey":
+        return unwrap(api.POST("/api/auth/api-keys", { body: { name: cmd.name, expires_days: cmd.expiresDays } })).then(
+          (created): Msg => ({ type: "CreateSucceeded", created: { name: created.name, key: created.api_key } }),
+          failed("CreateFailed"),
+        );
+      case "CopyKey":
+        return navigator.clipboard.writeText(cmd.key).then(
+          (): Msg => ({ type: "Copied", ok: true }),
+          (): Msg => ({ type: "Copied", ok: false }),
+        );
+      case "RevokeKey":
+        return unwrap(api.DELETE("/api/auth/api-keys/{key_id}", { params: { path: { key_id: cmd.id } } })).then(
+          (): Msg => ({ type: "RevokeSucceeded" }),
+          failed("RevokeFailed"),
+        );
+      case "RefreshKeys":
+        void queryClient.invalidateQueries({ queryKey: keysKey });
+        return;
+      case "SignOut":
+        return unwrap(api.POST("/api/auth/logout")).then((): Msg => ({ type: "SignedOut" }), failed("SignOutFailed"));
+      case "ForgetSession":
+        queryClient.clear();
+        queryClient.setQueryData(meKey, null);
+        return;
+      case "GoToLogin":
+        navigate("/login", { replace: true });
+        return;
     }
-  }
-
-  async function copyKey(key: string) {
-    try {
-      await navigator.clipboard.writeText(key);
-      dispatch({ type: "Copied", ok: true });
-    } catch {
-      dispatch({ type: "Copied", ok: false });
-    }
-  }
-
-  async function revokeKey(key: ApiKey) {
-    dispatch({ type: "RevokeConfirmed" });
-    try {
-      await unwrap(api.DELETE("/api/auth/api-keys/{key_id}", { params: { path: { key_id: key.id } } }));
-      dispatch({ type: "RevokeSucceeded" });
-      void queryClient.invalidateQueries({ queryKey: keysKey });
-    } catch (error) {
-      dispatch({ type: "RevokeFailed", message: describeError(error) });
-    }
-  }
+  };
+  const [model, dispatch] = useProgram(() => init, update, perform);
 
   const creating = model.create.kind === "creating";
   return (
@@ -72,7 +74,14 @@ export function SettingsPage() {
           Signed in as <strong>{me.data?.username}</strong>
           {me.data?.is_staff ? " (staff)" : ""}.
         </p>
-        <SignOutButton />
+        <button type="button" onClick={() => dispatch({ type: "SignOutClicked" })} disabled={model.signOut.kind === "busy"}>
+          {model.signOut.kind === "busy" ? "Signing out…" : "Sign out"}
+        </button>
+        {model.signOut.kind === "failed" ? (
+          <p className="error" role="alert">
+            {model.signOut.message}
+          </p>
+        ) : null}
       </section>
 
       <section className="card" aria-labelledby="keys-title">
@@ -87,7 +96,7 @@ export function SettingsPage() {
           aria-label="Create an API key"
           onSubmit={(event) => {
             event.preventDefault();
-            void createKey();
+            dispatch({ type: "CreateSubmitted" });
           }}
         >
           <label className="field">
@@ -126,7 +135,7 @@ export function SettingsPage() {
             </p>
             <div className="key-row">
               <code data-testid="new-api-key">{model.shown.key}</code>
-              <button type="button" onClick={() => model.shown && void copyKey(model.shown.key)}>
+              <button type="button" onClick={() => dispatch({ type: "CopyClicked" })}>
                 Copy
               </button>
             </div>
@@ -219,7 +228,7 @@ export function SettingsPage() {
         busyLabel="Revoking…"
         error={model.revoke?.error ?? null}
         onCancel={() => dispatch({ type: "RevokeCancelled" })}
-        onConfirm={() => model.revoke && void revokeKey(model.revoke.key)}
+        onConfirm={() => dispatch({ type: "RevokeConfirmed" })}
       >
         <p>
           Programs using “{model.revoke?.key.name}” will be refused from now on. This cannot be undone; you can
@@ -227,37 +236,5 @@ export function SettingsPage() {
         </p>
       </ConfirmDialog>
     </div>
-  );
-}
-
-function SignOutButton() {
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const [state, setState] = useReducer(
-    (_: { busy: boolean; error: string | null }, next: { busy: boolean; error: string | null }) => next,
-    { busy: false, error: null },
-  );
-  async function signOut() {
-    setState({ busy: true, error: null });
-    try {
-      await unwrap(api.POST("/api/auth/logout"));
-      queryClient.clear();
-      queryClient.setQueryData(meKey, null);
-      navigate("/login", { replace: true });
-    } catch (error) {
-      setState({ busy: false, error: describeError(error) });
-    }
-  }
-  return (
-    <>
-      <button type="button" onClick={() => void signOut()} disabled={state.busy}>
-        {state.busy ? "Signing out…" : "Sign out"}
-      </button>
-      {state.error ? (
-        <p className="error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-    </>
   );
 }

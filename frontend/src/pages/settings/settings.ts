@@ -1,5 +1,9 @@
-/** The API-key part of the settings page: Model, Msg, update. Server data lives in the query cache. */
+/**
+ * The settings page (API keys, sign out): Model, Msg, Cmd and a pure update. The list of keys is
+ * server data and lives in the query cache; SettingsPage.tsx performs the commands.
+ */
 import type { ApiKey } from "../../api/types";
+import { only, type Step } from "../../app/effects";
 
 export type NewKey = { name: string; key: string };
 
@@ -10,6 +14,7 @@ export type Model = {
   shown: NewKey | null;
   copy: "idle" | "copied" | "failed";
   revoke: { key: ApiKey; busy: boolean; error: string | null } | null;
+  signOut: { kind: "idle" } | { kind: "busy" } | { kind: "failed"; message: string };
 };
 
 export type Msg =
@@ -18,13 +23,28 @@ export type Msg =
   | { type: "CreateSubmitted" }
   | { type: "CreateSucceeded"; created: NewKey }
   | { type: "CreateFailed"; message: string }
+  | { type: "CopyClicked" }
   | { type: "Copied"; ok: boolean }
   | { type: "KeyDismissed" }
   | { type: "RevokeAsked"; key: ApiKey }
   | { type: "RevokeConfirmed" }
   | { type: "RevokeCancelled" }
   | { type: "RevokeSucceeded" }
-  | { type: "RevokeFailed"; message: string };
+  | { type: "RevokeFailed"; message: string }
+  | { type: "SignOutClicked" }
+  | { type: "SignedOut" }
+  | { type: "SignOutFailed"; message: string };
+
+export type Cmd =
+  | { type: "CreateKey"; name: string; expiresDays: number | null }
+  | { type: "CopyKey"; key: string }
+  | { type: "RevokeKey"; id: number }
+  /** Ask the server for the list of keys again. */
+  | { type: "RefreshKeys" }
+  | { type: "SignOut" }
+  /** Drop everything cached for the person who just signed out, then show the sign-in page. */
+  | { type: "ForgetSession" }
+  | { type: "GoToLogin" };
 
 export const init: Model = {
   name: "",
@@ -33,6 +53,7 @@ export const init: Model = {
   shown: null,
   copy: "idle",
   revoke: null,
+  signOut: { kind: "idle" },
 };
 
 export type ParsedCreate = { ok: true; name: string; expiresDays: number | null } | { ok: false; message: string };
@@ -50,36 +71,48 @@ export function parseCreate(model: Pick<Model, "name" | "expiresDays">): ParsedC
   return { ok: true, name, expiresDays: Number(days) };
 }
 
-export function update(model: Model, msg: Msg): Model {
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
   switch (msg.type) {
     case "NameChanged":
-      return { ...model, name: msg.value };
+      return only({ ...model, name: msg.value });
     case "ExpiryChanged":
-      return { ...model, expiresDays: msg.value };
+      return only({ ...model, expiresDays: msg.value });
     case "CreateSubmitted": {
-      if (model.create.kind === "creating") return model;
+      if (model.create.kind === "creating") return only(model);
       const parsed = parseCreate(model);
       return parsed.ok
-        ? { ...model, create: { kind: "creating" } }
-        : { ...model, create: { kind: "failed", message: parsed.message } };
+        ? [{ ...model, create: { kind: "creating" } }, [{ type: "CreateKey", name: parsed.name, expiresDays: parsed.expiresDays }]]
+        : only({ ...model, create: { kind: "failed", message: parsed.message } });
     }
     case "CreateSucceeded":
-      return { ...model, name: "", expiresDays: "", create: { kind: "editing" }, shown: msg.created, copy: "idle" };
+      return [
+        { ...model, name: "", expiresDays: "", create: { kind: "editing" }, shown: msg.created, copy: "idle" },
+        [{ type: "RefreshKeys" }],
+      ];
     case "CreateFailed":
-      return { ...model, create: { kind: "failed", message: msg.message } };
+      return only({ ...model, create: { kind: "failed", message: msg.message } });
+    case "CopyClicked":
+      return model.shown ? [model, [{ type: "CopyKey", key: model.shown.key }]] : only(model);
     case "Copied":
-      return { ...model, copy: msg.ok ? "copied" : "failed" };
+      return only({ ...model, copy: msg.ok ? "copied" : "failed" });
     case "KeyDismissed":
-      return { ...model, shown: null, copy: "idle" };
+      return only({ ...model, shown: null, copy: "idle" });
     case "RevokeAsked":
-      return { ...model, revoke: { key: msg.key, busy: false, error: null } };
+      return only({ ...model, revoke: { key: msg.key, busy: false, error: null } });
     case "RevokeConfirmed":
-      return model.revoke ? { ...model, revoke: { ...model.revoke, busy: true, error: null } } : model;
+      if (!model.revoke || model.revoke.busy) return only(model);
+      return [{ ...model, revoke: { ...model.revoke, busy: true, error: null } }, [{ type: "RevokeKey", id: model.revoke.key.id }]];
     case "RevokeCancelled":
-      return model.revoke?.busy ? model : { ...model, revoke: null };
+      return only(model.revoke?.busy ? model : { ...model, revoke: null });
     case "RevokeSucceeded":
-      return { ...model, revoke: null };
+      return [{ ...model, revoke: null }, [{ type: "RefreshKeys" }]];
     case "RevokeFailed":
-      return model.revoke ? { ...model, revoke: { ...model.revoke, busy: false, error: msg.message } } : model;
+      return only(model.revoke ? { ...model, revoke: { ...model.revoke, busy: false, error: msg.message } } : model);
+    case "SignOutClicked":
+      return model.signOut.kind === "busy" ? only(model) : [{ ...model, signOut: { kind: "busy" } }, [{ type: "SignOut" }]];
+    case "SignedOut":
+      return [{ ...model, signOut: { kind: "idle" } }, [{ type: "ForgetSession" }, { type: "GoToLogin" }]];
+    case "SignOutFailed":
+      return only({ ...model, signOut: { kind: "failed", message: msg.message } });
   }
 }
