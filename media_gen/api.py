@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -169,112 +168,215 @@ def _stored(request: HttpRequest, kind: str, generation_id: int) -> tuple[Genera
     return generation, asset
 
 
-def _register(kind: str, record: type[Schema], page: type[Schema]) -> None:
-    plural = f"{kind}s"
-    label = kind.capitalize()
-
-    @router.get(
-        f"/{plural}", response={200: page, **ERRORS}, operation_id=f"{plural}_list", summary=f"{label}s"
+def _page(request: HttpRequest, kind: str, query: ListQuery) -> dict:
+    filters = selectors.GenerationFilters(
+        model_id=query.model_id,
+        collection=query.collection,
+        status=query.status,
+        q=query.q,
+        favorite=query.favorite,
     )
-    def list_view(request: HttpRequest, query: Query[ListQuery]) -> dict:
-        filters = selectors.GenerationFilters(
-            model_id=query.model_id,
-            collection=query.collection,
-            status=query.status,
-            q=query.q,
-            favorite=query.favorite,
-        )
-        result = selectors.generation_page(
-            user=request.auth,
-            kind=kind,
-            filters=filters,
-            before=query.before,
-            limit=query.limit,
-            offset=query.offset,
-        )
-        return {plural: [_record(g) for g in result.items], "total": result.total, "next": result.next}
-
-    @router.get(
-        f"/{plural}/{{generation_id}}",
-        response={200: record, **ERRORS},
-        operation_id=f"{kind}_get",
-        summary=f"One {kind}",
+    result = selectors.generation_page(
+        user=request.auth,
+        kind=kind,
+        filters=filters,
+        before=query.before,
+        limit=query.limit,
+        offset=query.offset,
     )
-    def get_view(request: HttpRequest, generation_id: int) -> dict:
-        return _record(_get(request, kind, generation_id))
-
-    @router.get(
-        f"/{plural}/{{generation_id}}/data",
-        response={200: None, **ERRORS},
-        operation_id=f"{kind}_data",
-        summary=f"The {kind}'s bytes (ranges; ?download=1 for an attachment)",
-    )
-    def data_view(request: HttpRequest, generation_id: int) -> HttpResponse:
-        generation, asset = _stored(request, kind, generation_id)
-        stem = slugify(generation.prompt)[:60] or f"{kind}-{generation.pk}"
-        return asset_response(request, asset, filename_stem=stem)
-
-    @router.get(
-        f"/{plural}/{{generation_id}}/thumbnail",
-        response={200: None, **ERRORS},
-        operation_id=f"{kind}_thumbnail",
-        summary=f"A small image of the {kind}",
-    )
-    def thumbnail_view(request: HttpRequest, generation_id: int) -> HttpResponse:
-        generation, asset = _stored(request, kind, generation_id)
-        return asset_response(request, asset, thumbnail=True, filename_stem=f"{kind}-{generation.pk}")
-
-    @router.patch(
-        f"/{plural}/{{generation_id}}",
-        response={200: record, **ERRORS},
-        operation_id=f"{kind}_update",
-        summary=f"Mark the {kind} as a favourite (owner)",
-    )
-    def update_view(request: HttpRequest, generation_id: int, payload: FavoriteIn) -> dict:
-        generation = _get(request, kind, generation_id)
-        if payload.favorite is not None:
-            generation = services.generation_set_favorite(
-                generation=generation, user=request.auth, favorite=payload.favorite
-            )
-        return _record(_get(request, kind, generation.pk))
-
-    @router.delete(
-        f"/{plural}/{{generation_id}}",
-        response={200: DeletedOut, **ERRORS},
-        operation_id=f"{kind}_delete",
-        summary=f"Delete the {kind} and its stored file (owner or staff)",
-    )
-    def delete_view(request: HttpRequest, generation_id: int) -> dict:
-        services.generation_delete(generation=_get(request, kind, generation_id), user=request.auth)
-        return {"success": True, "message": f"{label} {generation_id} deleted."}
-
-    @router.post(
-        f"/{plural}/{{generation_id}}/cancel",
-        response={200: record, **ERRORS},
-        operation_id=f"{kind}_cancel",
-        summary=f"Cancel the {kind} (upstream too)",
-    )
-    def cancel_view(request: HttpRequest, generation_id: int) -> dict:
-        generation = services.generation_cancel(
-            generation=_get(request, kind, generation_id), user=request.auth
-        )
-        return _record(_get(request, kind, generation.pk))
-
-    @router.post(
-        f"/{plural}/{{generation_id}}/retry",
-        response={200: record, **ERRORS},
-        operation_id=f"{kind}_retry",
-        summary="Download again while the output is fetchable, else run the same inputs again",
-    )
-    def retry_view(request: HttpRequest, generation_id: int) -> dict:
-        generation = services.generation_retry(
-            generation=_get(request, kind, generation_id), user=request.auth
-        )
-        return _record(_get(request, kind, generation.pk))
+    return {f"{kind}s": [_record(g) for g in result.items], "total": result.total, "next": result.next}
 
 
-_register("video", VideoRecord, VideoListOut)
-_register("image", ImageRecord, ImageListOut)
+def _data(request: HttpRequest, kind: str, generation_id: int) -> HttpResponse:
+    generation, asset = _stored(request, kind, generation_id)
+    stem = slugify(generation.prompt)[:60] or f"{kind}-{generation.pk}"
+    return asset_response(request, asset, filename_stem=stem)
+
+
+def _thumbnail(request: HttpRequest, kind: str, generation_id: int) -> HttpResponse:
+    generation, asset = _stored(request, kind, generation_id)
+    return asset_response(request, asset, thumbnail=True, filename_stem=f"{kind}-{generation.pk}")
+
+
+def _update(request: HttpRequest, kind: str, generation_id: int, payload: FavoriteIn) -> dict:
+    generation = _get(request, kind, generation_id)
+    if payload.favorite is not None:
+        services.generation_set_favorite(generation=generation, user=request.auth, favorite=payload.favorite)
+    return _record(_get(request, kind, generation_id))
+
+
+def _delete(request: HttpRequest, kind: str, generation_id: int) -> dict:
+    services.generation_delete(generation=_get(request, kind, generation_id), user=request.auth)
+    return {"success": True, "message": f"{kind.capitalize()} {generation_id} deleted."}
+
+
+def _cancel(request: HttpRequest, kind: str, generation_id: int) -> dict:
+    services.generation_cancel(generation=_get(request, kind, generation_id), user=request.auth)
+    return _record(_get(request, kind, generation_id))
+
+
+def _retry(request: HttpRequest, kind: str, generation_id: int) -> dict:
+    services.generation_retry(generation=_get(request, kind, generation_id), user=request.auth)
+    return _record(_get(request, kind, generation_id))
+
+
+RETRY_SUMMARY = "Download again while the output is fetchable, else run the same inputs again"
+
+
+# --- /api/videos ---------------------------------------------------------------------------------------
+
+
+@router.get("/videos", response={200: VideoListOut, **ERRORS}, operation_id="videos_list", summary="Videos")
+def videos_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
+    return _page(request, "video", query)
+
+
+@router.get(
+    "/videos/{generation_id}",
+    response={200: VideoRecord, **ERRORS},
+    operation_id="video_get",
+    summary="One video",
+)
+def video_get(request: HttpRequest, generation_id: int) -> dict:
+    return _record(_get(request, "video", generation_id))
+
+
+@router.get(
+    "/videos/{generation_id}/data",
+    response={200: None, **ERRORS},
+    operation_id="video_data",
+    summary="The video's bytes (ranges; ?download=1 for an attachment)",
+)
+def video_data(request: HttpRequest, generation_id: int) -> HttpResponse:
+    return _data(request, "video", generation_id)
+
+
+@router.get(
+    "/videos/{generation_id}/thumbnail",
+    response={200: None, **ERRORS},
+    operation_id="video_thumbnail",
+    summary="A small image of the video",
+)
+def video_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
+    return _thumbnail(request, "video", generation_id)
+
+
+@router.patch(
+    "/videos/{generation_id}",
+    response={200: VideoRecord, **ERRORS},
+    operation_id="video_update",
+    summary="Mark the video as a favourite (owner)",
+)
+def video_update(request: HttpRequest, generation_id: int, payload: FavoriteIn) -> dict:
+    return _update(request, "video", generation_id, payload)
+
+
+@router.delete(
+    "/videos/{generation_id}",
+    response={200: DeletedOut, **ERRORS},
+    operation_id="video_delete",
+    summary="Delete the video and its stored file (owner or staff)",
+)
+def video_delete(request: HttpRequest, generation_id: int) -> dict:
+    return _delete(request, "video", generation_id)
+
+
+@router.post(
+    "/videos/{generation_id}/cancel",
+    response={200: VideoRecord, **ERRORS},
+    operation_id="video_cancel",
+    summary="Cancel the video (upstream too)",
+)
+def video_cancel(request: HttpRequest, generation_id: int) -> dict:
+    return _cancel(request, "video", generation_id)
+
+
+@router.post(
+    "/videos/{generation_id}/retry",
+    response={200: VideoRecord, **ERRORS},
+    operation_id="video_retry",
+    summary=RETRY_SUMMARY,
+)
+def video_retry(request: HttpRequest, generation_id: int) -> dict:
+    return _retry(request, "video", generation_id)
+
+
+# --- /api/images ---------------------------------------------------------------------------------------
+
+
+@router.get("/images", response={200: ImageListOut, **ERRORS}, operation_id="images_list", summary="Images")
+def images_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
+    return _page(request, "image", query)
+
+
+@router.get(
+    "/images/{generation_id}",
+    response={200: ImageRecord, **ERRORS},
+    operation_id="image_get",
+    summary="One image",
+)
+def image_get(request: HttpRequest, generation_id: int) -> dict:
+    return _record(_get(request, "image", generation_id))
+
+
+@router.get(
+    "/images/{generation_id}/data",
+    response={200: None, **ERRORS},
+    operation_id="image_data",
+    summary="The image's bytes (ranges; ?download=1 for an attachment)",
+)
+def image_data(request: HttpRequest, generation_id: int) -> HttpResponse:
+    return _data(request, "image", generation_id)
+
+
+@router.get(
+    "/images/{generation_id}/thumbnail",
+    response={200: None, **ERRORS},
+    operation_id="image_thumbnail",
+    summary="A small image of the image",
+)
+def image_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
+    return _thumbnail(request, "image", generation_id)
+
+
+@router.patch(
+    "/images/{generation_id}",
+    response={200: ImageRecord, **ERRORS},
+    operation_id="image_update",
+    summary="Mark the image as a favourite (owner)",
+)
+def image_update(request: HttpRequest, generation_id: int, payload: FavoriteIn) -> dict:
+    return _update(request, "image", generation_id, payload)
+
+
+@router.delete(
+    "/images/{generation_id}",
+    response={200: DeletedOut, **ERRORS},
+    operation_id="image_delete",
+    summary="Delete the image and its stored file (owner or staff)",
+)
+def image_delete(request: HttpRequest, generation_id: int) -> dict:
+    return _delete(request, "image", generation_id)
+
+
+@router.post(
+    "/images/{generation_id}/cancel",
+    response={200: ImageRecord, **ERRORS},
+    operation_id="image_cancel",
+    summary="Cancel the image (upstream too)",
+)
+def image_cancel(request: HttpRequest, generation_id: int) -> dict:
+    return _cancel(request, "image", generation_id)
+
+
+@router.post(
+    "/images/{generation_id}/retry",
+    response={200: ImageRecord, **ERRORS},
+    operation_id="image_retry",
+    summary=RETRY_SUMMARY,
+)
+def image_retry(request: HttpRequest, generation_id: int) -> dict:
+    return _retry(request, "image", generation_id)
 
 
 # --- Runs ---------------------------------------------------------------------------------------------
@@ -337,7 +439,9 @@ def upload_image_fetch(request: HttpRequest, token: str) -> HttpResponse:
     asset_id = uploads.upload_token_asset_id(token=token)
     if asset_id is None:
         raise ServiceError("This link is not valid or has expired.", status_code=404)
-    asset = get_object_or_404(Asset.objects.filter(hidden_at__isnull=True), pk=asset_id)
+    asset = selectors.upload_asset_get(asset_id=asset_id)
+    if asset is None:
+        raise ServiceError("This link is not valid or has expired.", status_code=404)
     return asset_response(request, asset)
 
 

@@ -3,9 +3,9 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_polling_schedule(sender: AppConfig, **kwargs: object) -> None:
-    from media_gen.services import polling_schedule_ensure
+    from media_gen.services import schedules_ensure
 
-    polling_schedule_ensure()
+    schedules_ensure()
 
 
 class MediaGenConfig(AppConfig):

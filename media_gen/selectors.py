@@ -11,7 +11,7 @@ from django.utils import timezone
 from gallery.models import Asset
 from gallery.pagination import cursor_for, keyset_filter
 from media_gen.models import Generation
-from media_gen.services import DOWNLOAD_WINDOW
+from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.services import ServiceError
 
 # The asset columns a record shows; never ``data``.
@@ -176,3 +176,8 @@ def generations_download_failing(*, now: datetime | None = None) -> QuerySet[Gen
         .select_related("owner")
         .order_by("upstream_completed_at", "id")
     )
+
+
+def upload_asset_get(*, asset_id: int) -> Asset | None:
+    """The asset behind a signed upload link (what Replicate fetches), unless moderators hid it."""
+    return Asset.objects.filter(pk=asset_id, hidden_at__isnull=True).first()

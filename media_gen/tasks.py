@@ -16,3 +16,11 @@ def generation_webhook_process(generation_id: int, body: str) -> None:
 def generation_poll_loop() -> None:
     """What the persisted schedule runs every minute (and a run without a webhook, at once)."""
     services.generation_poll_loop()
+
+
+def generation_expire_stale() -> None:
+    services.generation_expire_stale()
+
+
+def webhook_receipts_purge() -> None:
+    services.webhook_receipts_purge()

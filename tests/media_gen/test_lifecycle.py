@@ -274,7 +274,28 @@ def test_favorite_is_set_on_record_and_asset(user_client, webhook_client, public
 def test_polling_service_is_what_the_schedule_runs():
     from django_q.models import Schedule
 
-    services.polling_schedule_ensure()
-    services.polling_schedule_ensure()
+    services.schedules_ensure()
+    services.schedules_ensure()
     schedule = Schedule.objects.get(func="media_gen.tasks.generation_poll_loop")
     assert schedule.schedule_type == Schedule.MINUTES and schedule.repeats == -1
+    from media_gen import tasks
+
+    for func in ("generation_expire_stale", "webhook_receipts_purge"):
+        assert Schedule.objects.filter(func=f"media_gen.tasks.{func}").count() == 1, func
+        assert callable(getattr(tasks, func))
+
+
+def test_every_move_only_leaves_the_statuses_it_names(user):
+    from media_gen.services import Moves, generation_move
+    from tests.media_gen.factories import GenerationFactory
+
+    done = GenerationFactory(owner=user, status="completed")
+    assert generation_move(Moves.CANCELED, pk=done.pk) == 0
+    assert generation_move(Moves.RUNNING, pk=done.pk, upstream_status="processing") == 0
+    done.refresh_from_db()
+    assert done.status == "completed"
+    running = GenerationFactory(owner=user, status="processing")
+    assert generation_move(Moves.CANCELED, pk=running.pk) == 1
+    running.refresh_from_db()
+    assert running.status == "canceled" and running.completed_at is not None
+    assert running.error == "Canceled by the user."

@@ -187,7 +187,22 @@ def test_abandoned_pending_rows_fail_with_an_explanation(user, emulator):
     )
     services.generation_poll_in_flight()
     generation.refresh_from_db()
+    assert generation.status == "pending", "the poll round only polls; giving up is a job of its own"
+    assert services.generation_expire_stale() == 1
+    generation.refresh_from_db()
     assert generation.status == "failed" and "never completed" in generation.error
+    assert generation.completed_at is not None
+
+
+def test_old_webhook_receipts_are_forgotten_by_their_own_job_only(user, emulator):
+    from media_gen.models import WebhookReceipt
+
+    old = WebhookReceipt.objects.create(webhook_id="msg_old", received_at=timezone.now() - timedelta(days=3))
+    recent = WebhookReceipt.objects.create(webhook_id="msg_recent")
+    services.generation_poll_in_flight()
+    assert WebhookReceipt.objects.filter(pk=old.pk).exists(), "the poll round purged receipts"
+    assert services.webhook_receipts_purge() == 1
+    assert list(WebhookReceipt.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_retention_hook_prunes_only_old_assetless_non_favourites(user):

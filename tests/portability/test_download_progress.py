@@ -10,6 +10,7 @@ from django.db import connection
 
 from media_gen import services
 from media_gen.models import DownloadPhase, Generation
+from media_gen.services import delivery as media_delivery
 from tests.media_gen.factories import GenerationFactory
 
 SIZE = 1_500_000
@@ -113,8 +114,8 @@ def test_progress_is_written_at_most_four_times_a_second(user, monkeypatch, djan
         owner=user, status=Generation.Status.DOWNLOADING, download_phase=DownloadPhase.DOWNLOADING
     )
     clock = iter([100.0, 100.1, 100.2, 100.26, 100.3, 100.4, 100.52])
-    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: next(clock)))
-    record = services._progress_recorder(generation.pk)
+    monkeypatch.setattr(media_delivery, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    record = media_delivery._progress_recorder(generation.pk)
     with django_assert_num_queries(3):  # at 100.0, 100.26 and 100.52
         for received in (0, 10, 20, 30, 40, 50, 60):
             record(received, 100)

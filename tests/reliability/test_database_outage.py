@@ -12,6 +12,7 @@ from django.utils import timezone
 from gallery.models import Asset
 from media_gen import replicate_client, services
 from media_gen.models import Generation
+from media_gen.services import delivery as media_delivery
 from simulation.models import Scene
 from tests.simulation.factories import body, scene_json
 
@@ -113,7 +114,7 @@ def test_download_task_hit_by_a_database_error_is_retried_and_completes_once(use
         owner=user, kind="image", model_id="m/n", status="processing", prediction_id=prediction["id"]
     )
     emulator.wait_idle()
-    real_store = services.gallery_services.asset_store
+    real_store = media_delivery.gallery_services.asset_store
     calls = []
 
     def locked_once(**kwargs):
@@ -122,7 +123,7 @@ def test_download_task_hit_by_a_database_error_is_retried_and_completes_once(use
             raise OperationalError("database is locked")
         return real_store(**kwargs)
 
-    monkeypatch.setattr(services.gallery_services, "asset_store", locked_once)
+    monkeypatch.setattr(media_delivery.gallery_services, "asset_store", locked_once)
     with pytest.raises(OperationalError):  # the task fails; the queue records it
         services.generation_poll_in_flight()
     generation.refresh_from_db()
@@ -212,14 +213,14 @@ def test_webhook_arriving_while_the_broker_is_down_is_answered_503_and_accepted_
     def broker_down(*args, **kwargs):
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    real_async_task = services.async_task
-    monkeypatch.setattr(services, "async_task", broker_down)
+    real_async_task = media_delivery.async_task
+    monkeypatch.setattr(media_delivery, "async_task", broker_down)
     client = Client(raise_request_exception=False)
     down = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
     assert down.status_code == 503, down.content
     assert down["Retry-After"] and "try again" in down.json()["detail"]
 
-    monkeypatch.setattr(services, "async_task", real_async_task)
+    monkeypatch.setattr(media_delivery, "async_task", real_async_task)
     again = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
     assert again.status_code == 200 and again.json()["ok"] is True, "the redelivery was dropped"
     generation.refresh_from_db()

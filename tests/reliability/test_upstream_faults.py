@@ -115,6 +115,7 @@ def test_upstream_that_never_answers_again_fails_the_item_after_the_deadline(
     generation.refresh_from_db()
     assert generation.status == "processing", "one failed poll is not the end"
     later = timezone.now() + services.PROCESSING_GIVE_UP + timedelta(minutes=1)
+    assert services.generation_expire_stale(now=later) == 1
     assert services.generation_poll_in_flight(now=later) == 0
     generation.refresh_from_db()
     assert generation.status == "failed"
@@ -131,6 +132,7 @@ def test_prediction_stuck_processing_upstream_fails_after_the_deadline(user, emu
             owner=user, kind="image", model_id=MODEL, status="processing", prediction_id=prediction["id"]
         )
         later = timezone.now() + services.PROCESSING_GIVE_UP + timedelta(minutes=1)
+        assert services.generation_expire_stale(now=later) == 1
         assert services.generation_poll_in_flight(now=later) == 0
         generation.refresh_from_db()
         assert generation.status == "failed" and generation.error

@@ -52,10 +52,11 @@ EXAMPLES = 6
 def quiet_queue(monkeypatch):
     """Tasks run inline in tests; a fuzzed render or poll loop must not run here (their inputs are
     what is under test, and the workers have their own tests)."""
-    from media_gen import services as media_gen_services
+    from media_gen.services import delivery, lifecycle
     from simulation import services as simulation_services
 
-    monkeypatch.setattr(media_gen_services, "async_task", lambda *args, **kwargs: None)
+    monkeypatch.setattr(lifecycle, "async_task", lambda *args, **kwargs: None)
+    monkeypatch.setattr(delivery, "async_task", lambda *args, **kwargs: None)
     monkeypatch.setattr(simulation_services, "async_task", lambda *args, **kwargs: None)
 
 

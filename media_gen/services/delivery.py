@@ -1,0 +1,281 @@
+"""How an output reaches us: the signed webhook, the poll round, and the download into the gallery.
+
+The download claims the row for a while, stores the asset, then attaches it with one more
+conditional move; a loser deletes its copy, so each output ends as exactly one asset.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from gallery import services as gallery_services
+from gallery.models import Asset
+from media_gen import downloads, replicate_client
+from media_gen.models import DownloadAttempt, DownloadPhase, Generation, WebhookReceipt
+from media_gen.replicate_client import UpstreamError
+from media_gen.services.lifecycle import (
+    DOWNLOAD_WINDOW,
+    Moves,
+    generation_apply_prediction,
+    generation_move,
+    prediction_vanished,
+)
+from media_gen.webhooks import WebhookInvalid, webhook_verify
+from simpoc.services import ServiceError
+
+logger = logging.getLogger(__name__)
+Status = Generation.Status
+
+# Back-off between download tries, in seconds; the last value repeats.
+DOWNLOAD_BACKOFF_SECONDS = (5, 15, 30, 60, 120, 300)
+DOWNLOAD_CLAIM = timedelta(minutes=10)
+# Bytes received are written to the row at most this often while a download runs.
+DOWNLOAD_PROGRESS_SECONDS = 0.25
+POLL_BATCH = 200
+POLL_LOOP_SECONDS = 55
+WEBHOOK_RECEIPTS_KEPT = timedelta(days=2)
+EXPECTED_TYPES = {
+    Generation.Kind.IMAGE: gallery_services.IMAGE_TYPES,
+    Generation.Kind.VIDEO: gallery_services.VIDEO_TYPES,
+}
+
+
+# --- Webhooks -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    accepted: bool
+    message: str
+
+
+def _webhook_payload(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WebhookInvalid("The webhook body is not JSON.", status_code=400) from exc
+    if not isinstance(payload, dict):
+        raise WebhookInvalid("The webhook body is not a prediction object.", status_code=400)
+    return payload
+
+
+def webhook_receive(*, generation_id: int | None, headers: dict[str, str], body: bytes) -> WebhookOutcome:
+    """Verify, drop duplicates by webhook-id, and queue the work; never waits on Replicate's files."""
+    webhook_id = headers.get("webhook-id", "")
+    webhook_verify(
+        webhook_id=webhook_id,
+        timestamp=headers.get("webhook-timestamp", ""),
+        signature=headers.get("webhook-signature", ""),
+        body=body,
+    )
+    _webhook_payload(body)
+    generation = Generation.objects.filter(pk=generation_id).first() if generation_id else None
+    try:
+        with transaction.atomic():
+            WebhookReceipt.objects.create(webhook_id=webhook_id, generation=generation)
+    except IntegrityError:
+        return WebhookOutcome(accepted=False, message="Duplicate delivery ignored.")
+    if generation is None:
+        return WebhookOutcome(accepted=False, message="No such generation; ignored.")
+    try:
+        async_task(
+            "media_gen.tasks.generation_webhook_process",
+            generation.pk,
+            body.decode(),
+            task_name=f"webhook {webhook_id}",
+        )
+    except Exception:
+        # Not queued (the broker is down): forget the receipt, so Replicate's retry of this
+        # delivery is accepted instead of being dropped as a duplicate.
+        WebhookReceipt.objects.filter(webhook_id=webhook_id).delete()
+        raise
+    return WebhookOutcome(accepted=True, message="Accepted.")
+
+
+def generation_webhook_process(*, generation_id: int, payload: dict[str, Any]) -> None:
+    generation = Generation.objects.filter(pk=generation_id).first()
+    if generation is not None:
+        generation_apply_prediction(generation=generation, prediction=payload)
+
+
+def webhook_receipts_purge(*, now: datetime | None = None) -> int:
+    """Forget webhook-ids older than Replicate's redelivery window (a job of its own); how many."""
+    cutoff = (now or timezone.now()) - WEBHOOK_RECEIPTS_KEPT
+    deleted, _ = WebhookReceipt.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- Polling --------------------------------------------------------------------------------------
+
+
+def _poll_one(generation: Generation) -> bool:
+    """Ask Replicate about one prediction and apply the answer; False when rate limited (stop the round)."""
+    try:
+        prediction = replicate_client.prediction_get(prediction_id=generation.prediction_id)
+    except UpstreamError as exc:
+        if exc.status == 404:
+            generation_apply_prediction(generation=generation, prediction=prediction_vanished(generation))
+            return True
+        logger.warning("polling %s failed: %s", generation.prediction_id, exc)
+        return exc.status != 429
+    generation_apply_prediction(generation=generation, prediction=prediction)
+    return True
+
+
+def generation_poll_in_flight(*, now: datetime | None = None) -> int:
+    """One polling round: running predictions, then downloads due; how many are still in flight after it."""
+    now = now or timezone.now()
+    running = (
+        Generation.objects.filter(status=Status.PROCESSING).exclude(prediction_id="").order_by("updated_at")
+    )
+    for generation in running[:POLL_BATCH]:
+        if not _poll_one(generation):
+            break
+    due = Generation.objects.filter(status=Status.DOWNLOADING, asset__isnull=True, download_next_at__lte=now)
+    for generation_id in due.values_list("pk", flat=True)[:POLL_BATCH]:
+        generation_download(generation_id=generation_id, now=now)
+    return Generation.objects.filter(status__in=Generation.IN_FLIGHT).count()
+
+
+def generation_poll_loop(*, seconds: float = POLL_LOOP_SECONDS) -> None:
+    """Poll every GENERATION_POLL_SECONDS while anything is in flight, for at most ``seconds``.
+
+    The persisted schedule starts it every minute and a run without a webhook starts it at once;
+    a cache lock keeps one loop at a time.
+    """
+    lock = "media_gen:poll-loop"
+    if not cache.add(lock, 1, timeout=int(seconds) + 30):
+        return
+    try:
+        deadline = time.monotonic() + seconds
+        while generation_poll_in_flight() and time.monotonic() < deadline:
+            time.sleep(max(0.05, settings.GENERATION_POLL_SECONDS))
+    finally:
+        cache.delete(lock)
+
+
+# --- Downloading ----------------------------------------------------------------------------------
+
+
+def _download_failed(*, generation: Generation, message: str, permanent: bool, now: datetime) -> None:
+    window_end = (generation.upstream_completed_at or now) + DOWNLOAD_WINDOW
+    backoff = DOWNLOAD_BACKOFF_SECONDS[min(generation.download_tries, len(DOWNLOAD_BACKOFF_SECONDS)) - 1]
+    next_at = now + timedelta(seconds=backoff)
+    if permanent or next_at > window_end:
+        reason = message if permanent else f"{message} (gave up after {generation.download_tries} tries)"
+        generation_move(Moves.DOWNLOAD_GAVE_UP, pk=generation.pk, now=now, error=reason)
+    else:
+        generation_move(Moves.DOWNLOAD_BACKOFF, pk=generation.pk, now=now, download_next_at=next_at)
+
+
+def _progress_recorder(generation_id: int) -> downloads.ProgressCallback:
+    """Writes bytes received to the row, at most every DOWNLOAD_PROGRESS_SECONDS (the first call always)."""
+    last = [0.0]
+    downloading = Q(download_phase=DownloadPhase.DOWNLOADING)
+
+    def record(received: int, total: int | None) -> None:
+        now = time.monotonic()
+        if last[0] and now - last[0] < DOWNLOAD_PROGRESS_SECONDS:
+            return
+        last[0] = now
+        generation_move(
+            Moves.DOWNLOAD_PROGRESS,
+            pk=generation_id,
+            where=downloading,
+            download_bytes_received=received,
+            download_bytes_total=total,
+        )
+
+    return record
+
+
+def _download_claim(generation_id: int, now: datetime) -> bool:
+    """Claim the row for one try (none may be running: unclaimed, or its claim ran out)."""
+    unclaimed = Q(asset__isnull=True) & (
+        Q(download_claimed_until__isnull=True) | Q(download_claimed_until__lt=now)
+    )
+    return bool(
+        generation_move(
+            Moves.DOWNLOAD_CLAIMED,
+            pk=generation_id,
+            where=unclaimed,
+            now=now,
+            download_claimed_until=now + DOWNLOAD_CLAIM,
+            download_tries=F("download_tries") + 1,
+        )
+    )
+
+
+def _fetch_and_store(generation: Generation) -> tuple[Asset, downloads.Fetched]:
+    """Download the output into a scratch file, then store it as the owner's asset."""
+    fetched = downloads.download_fetch(
+        url=generation.output_url,
+        max_bytes=settings.MEDIA_MAX_BYTES,
+        on_progress=_progress_recorder(generation.pk),
+    )
+    generation_move(
+        Moves.DOWNLOAD_STORING,
+        pk=generation.pk,
+        download_bytes_received=fetched.size,
+        download_bytes_total=Coalesce(F("download_bytes_total"), Value(fetched.size)),
+    )
+    with fetched.file:
+        asset = gallery_services.asset_store(
+            owner=generation.owner,
+            stream=fetched.file,
+            kind=generation.kind,
+            max_bytes=settings.MEDIA_MAX_BYTES,
+            filename=f"{generation.kind}-{generation.pk}",
+            expected_types=EXPECTED_TYPES[generation.kind],
+        )
+    return asset, fetched
+
+
+def generation_download(*, generation_id: int, now: datetime | None = None) -> None:
+    """One try at copying the output into the gallery; idempotent and safe to run concurrently."""
+    now = now or timezone.now()
+    if not _download_claim(generation_id, now):
+        return
+    generation = Generation.objects.select_related("owner").get(pk=generation_id)
+    attempt = DownloadAttempt.objects.create(
+        generation=generation, url=downloads.describe_url(generation.output_url), started_at=now
+    )
+    attempts = DownloadAttempt.objects.filter(pk=attempt.pk)
+    try:
+        asset, fetched = _fetch_and_store(generation)
+    except downloads.DownloadError as exc:
+        attempts.update(
+            finished_at=timezone.now(),
+            error=exc.message,
+            http_status=exc.http_status,
+            bytes_received=exc.received,
+        )
+        _download_failed(generation=generation, message=exc.message, permanent=exc.permanent, now=now)
+        return
+    except ServiceError as exc:  # the gallery refused the bytes: wrong type, too large, over quota
+        attempts.update(finished_at=timezone.now(), error=exc.message, http_status=200)
+        message = f"The output was refused: {exc.message}"
+        _download_failed(generation=generation, message=message, permanent=True, now=now)
+        return
+    attempts.update(
+        finished_at=timezone.now(),
+        succeeded=True,
+        http_status=fetched.http_status,
+        bytes_received=fetched.size,
+    )
+    attached = generation_move(
+        Moves.DOWNLOAD_ATTACHED, pk=generation_id, where=Q(asset__isnull=True), asset=asset
+    )
+    if not attached:  # canceled or finished by another worker meanwhile
+        gallery_services.asset_delete(asset=asset)

@@ -1,0 +1,523 @@
+"""A generation's life: start, follow Replicate's answer, cancel, retry, re-run, delete.
+
+A generation's status only moves forward, and only through ``generation_move``: every change of a
+row is one of the ``Move``s below, applied as a conditional UPDATE
+(``filter(status__in=<allowed from>).update(<its fields>)``), so a webhook and a poll that race
+each other cannot move it back, and only one of them can start the download.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_q.tasks import async_task
+
+from gallery import selectors as gallery_selectors
+from gallery import services as gallery_services
+from gallery.models import Asset
+from media_gen import catalogue, replicate_client, uploads
+from media_gen.inputs import inputs_validate
+from media_gen.models import DownloadPhase, Generation
+from media_gen.replicate_client import UpstreamError
+from simpoc.services import ServiceError
+
+logger = logging.getLogger(__name__)
+Status = Generation.Status
+
+# Replicate deletes outputs about an hour after completion; stop well before.
+DOWNLOAD_WINDOW = timedelta(minutes=50)
+# What a generation waiting for (another) download try shows.
+PROGRESS_QUEUED = {
+    "download_phase": DownloadPhase.QUEUED,
+    "download_bytes_received": 0,
+    "download_bytes_total": None,
+}
+# A row left "pending" this long never got an answer from the create call (the process died).
+PENDING_GIVE_UP = timedelta(minutes=10)
+# A prediction still running (or unreachable: 5xx, timeouts) this long after we created it is given
+# up, far beyond any model's run on Replicate, so no item stays "processing" for ever.
+PROCESSING_GIVE_UP = timedelta(hours=3)
+OWN_ASSET_URL = re.compile(r"^(?:https?://[^/]+)?/api/(?:images|videos)/(\d+)/data/?(?:\?.*)?$")
+
+
+class UpstreamRefused(ServiceError):
+    def __init__(self, message: str, *, status_code: int, retry_after: int | None = None):
+        super().__init__(message, status_code=status_code)
+        self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
+
+
+# --- The moves ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed change of a generation row: from which statuses, to which, and what it sets."""
+
+    sources: tuple[str, ...]
+    target: str | None = None  # None: the status stays
+    sets: dict[str, Any] = field(default_factory=dict)
+    finishes: bool = False  # stamps completed_at
+    touches: bool = True  # stamps updated_at
+
+
+_UNCLAIMED = {"download_claimed_until": None}
+_FRESH_DOWNLOAD = {"error": "", "completed_at": None, "download_tries": 0, **_UNCLAIMED}
+
+
+class Moves:
+    # The create call: answered, or refused.
+    ACCEPTED = Move((Status.PENDING,), Status.PROCESSING)
+    CREATE_FAILED = Move((Status.PENDING,), Status.FAILED, finishes=True)
+    # What Replicate says (webhook or poll).
+    RUNNING = Move((Status.PENDING, Status.PROCESSING), Status.PROCESSING)
+    SUCCEEDED = Move((Status.PENDING, Status.PROCESSING), Status.DOWNLOADING, sets=PROGRESS_QUEUED)
+    UPSTREAM_FAILED = Move((Status.PENDING, Status.PROCESSING), Status.FAILED, finishes=True)
+    UPSTREAM_CANCELED = Move((Status.PENDING, Status.PROCESSING), Status.CANCELED, finishes=True)
+    # The copy into storage (media_gen.services.delivery).
+    DOWNLOAD_CLAIMED = Move(
+        (Status.DOWNLOADING,),
+        sets={
+            "download_phase": DownloadPhase.DOWNLOADING,
+            "download_bytes_received": 0,
+            "download_bytes_total": None,
+        },
+    )
+    DOWNLOAD_PROGRESS = Move((Status.DOWNLOADING,), touches=False)
+    DOWNLOAD_STORING = Move(
+        (Status.DOWNLOADING,), sets={"download_phase": DownloadPhase.STORING}, touches=False
+    )
+    DOWNLOAD_BACKOFF = Move((Status.DOWNLOADING,), sets={**PROGRESS_QUEUED, **_UNCLAIMED})
+    DOWNLOAD_GAVE_UP = Move(
+        (Status.DOWNLOADING,), Status.FAILED, sets={**_UNCLAIMED, "download_phase": ""}, finishes=True
+    )
+    DOWNLOAD_ATTACHED = Move(
+        (Status.DOWNLOADING,),
+        Status.COMPLETED,
+        sets={"error": "", **_UNCLAIMED, "download_phase": DownloadPhase.DONE},
+        finishes=True,
+    )
+    DOWNLOAD_NUDGED = Move((Status.DOWNLOADING,))
+    DOWNLOAD_AGAIN = Move(
+        (Status.FAILED, Status.CANCELED), Status.DOWNLOADING, sets={**_FRESH_DOWNLOAD, **PROGRESS_QUEUED}
+    )
+    # The owner's moves.
+    CANCELED = Move(
+        Generation.IN_FLIGHT,
+        Status.CANCELED,
+        sets={"error": "Canceled by the user.", **_UNCLAIMED, "download_phase": ""},
+        finishes=True,
+    )
+    RERUN = Move(
+        (Status.FAILED, Status.CANCELED),
+        Status.PENDING,
+        sets={
+            **_FRESH_DOWNLOAD,
+            "prediction_id": "",
+            "upstream_status": "",
+            "output": None,
+            "output_url": "",
+            "upstream_completed_at": None,
+            "download_next_at": None,
+            "download_phase": "",
+        },
+    )
+    MARKED = Move(tuple(Status.values))  # favourite: any status, the status stays
+    # Housekeeping (generation_expire_stale).
+    PENDING_EXPIRED = Move(
+        (Status.PENDING,),
+        Status.FAILED,
+        sets={"error": "The request to Replicate never completed (the server restarted or timed out)."},
+        finishes=True,
+    )
+    PROCESSING_EXPIRED = Move(
+        (Status.PROCESSING,),
+        Status.FAILED,
+        sets={
+            "error": f"Replicate did not finish the prediction within {PROCESSING_GIVE_UP.total_seconds() / 3600:g} "
+            "hours (or could not be reached); gave up."
+        },
+        finishes=True,
+    )
+
+
+def generation_move(
+    move: Move, *, pk: int | None = None, where: Q | None = None, now: datetime | None = None, **values: Any
+) -> int:
+    """Apply ``move`` as one conditional UPDATE; the number of rows moved (0: another writer was first).
+
+    ``values`` are the move's variable fields (the prediction id, an error text, a claim time).
+    """
+    rows = Generation.objects.filter(status__in=move.sources)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if where is not None:
+        rows = rows.filter(where)
+    now = now or timezone.now()
+    changes: dict[str, Any] = dict(move.sets)
+    if move.target is not None:
+        changes["status"] = move.target
+    if move.finishes:
+        changes["completed_at"] = now
+    if move.touches:
+        changes["updated_at"] = now
+    changes.update(values)
+    return rows.update(**changes)
+
+
+# --- Starting -------------------------------------------------------------------------------------
+
+
+def _webhook_url(generation: Generation) -> str | None:
+    if not uploads.site_is_public():
+        return None
+    return f"{settings.BASE_URL}/api/webhooks/replicate?generation={generation.pk}"
+
+
+def _fetchable_inputs(*, user: AbstractBaseUser, properties: dict[str, Any], inputs: dict[str, Any]) -> dict:
+    """Replace links to our own images (`/api/images/{id}/data`) by URLs Replicate can fetch."""
+    resolved = dict(inputs)
+    for name, value in inputs.items():
+        if properties.get(name, {}).get("format") != "uri" or not isinstance(value, str):
+            continue
+        match = OWN_ASSET_URL.match(value)
+        if not match:
+            continue
+        generation = Generation.objects.filter(pk=int(match.group(1))).select_related("asset").first()
+        asset = generation.asset if generation else None
+        if asset is None or not gallery_selectors.asset_is_visible_to(asset=asset, user=user):
+            raise ServiceError(f"input.{name}: that image is not available to you.", status_code=422)
+        if asset.kind != Asset.Kind.IMAGE:
+            raise ServiceError(f"input.{name}: that item is not an image.", status_code=422)
+        resolved[name] = uploads.asset_fetchable_url(asset=asset)
+    return resolved
+
+
+def _lock_owner_in_flight(owner_id: int) -> int:
+    """Lock the owner's row (serialising their starts), then count what they have in flight.
+
+    Call inside ``transaction.atomic()``; two requests then cannot both slip under the cap.
+    """
+    get_user_model().objects.select_for_update().filter(pk=owner_id).first()
+    return Generation.objects.filter(owner_id=owner_id, status__in=Generation.IN_FLIGHT).count()
+
+
+def generation_start(
+    *,
+    user: AbstractBaseUser,
+    kind: str,
+    model_id: str,
+    inputs: dict[str, Any],
+    collection: str = "",
+    version: str | None = None,
+) -> Generation:
+    """Validate against the model's schema, save the row, then create the prediction."""
+    owner, _, name = model_id.partition("/")
+    if not owner or not name or "/" in name:
+        raise ServiceError("model_id must look like owner/name.", status_code=422)
+    schema = catalogue.catalogue_schema(owner=owner, name=name)
+    cleaned = inputs_validate(properties=schema["input_schema"], required=schema["required"], inputs=inputs)
+    upstream_inputs = _fetchable_inputs(user=user, properties=schema["input_schema"], inputs=cleaned)
+    prompt = cleaned.get("prompt")
+    with transaction.atomic():
+        in_flight = _lock_owner_in_flight(user.pk)
+        if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
+            raise ServiceError(
+                f"You have {in_flight} generations in progress (the limit is {settings.GENERATION_MAX_IN_FLIGHT}); "
+                "wait for one to finish.",
+                status_code=429,
+            )
+        generation = Generation.objects.create(
+            owner=user,
+            kind=kind,
+            model_id=f"{owner}/{name}",
+            version=version or "",
+            collection=collection[:64],
+            prompt=prompt if isinstance(prompt, str) else "",
+            inputs=cleaned,
+        )
+    _prediction_create(generation=generation, upstream_inputs=upstream_inputs, version=version)
+    generation.refresh_from_db()
+    return generation
+
+
+def _create_refused(exc: UpstreamError) -> ServiceError:
+    """What the client is told when Replicate refused the create call."""
+    message = str(exc)
+    if exc.status == 429:
+        return UpstreamRefused(
+            f"Replicate is busy (rate limited); try again in {exc.retry_after or 10} seconds.",
+            status_code=429,
+            retry_after=exc.retry_after or 10,
+        )
+    if exc.status in (404, 422):
+        return ServiceError(f"Replicate refused the inputs: {message}", status_code=422)
+    return UpstreamRefused(f"Replicate is unavailable: {message}", status_code=502)
+
+
+def _prediction_create(
+    *, generation: Generation, upstream_inputs: dict[str, Any], version: str | None
+) -> None:
+    webhook = _webhook_url(generation)
+    try:
+        prediction = replicate_client.prediction_create(
+            model_id=generation.model_id, version=version, inputs=upstream_inputs, webhook=webhook
+        )
+    except UpstreamError as exc:
+        generation_move(Moves.CREATE_FAILED, pk=generation.pk, error=str(exc))
+        raise _create_refused(exc) from exc
+    generation_move(
+        Moves.ACCEPTED,
+        pk=generation.pk,
+        prediction_id=prediction["id"],
+        version=prediction.get("version") or generation.version,
+        upstream_status=prediction["status"],
+        webhook_requested=webhook is not None,
+    )
+    if prediction["status"] in {"succeeded", "failed", "canceled"}:
+        generation.refresh_from_db()
+        generation_apply_prediction(generation=generation, prediction=prediction)
+    elif webhook is None:
+        # No webhook will come: make sure a poller is running now, not at the next schedule tick.
+        async_task("media_gen.tasks.generation_poll_loop", task_name=f"poll after generation {generation.pk}")
+
+
+# --- Following Replicate --------------------------------------------------------------------------
+
+
+def _first_output_url(output: Any) -> str | None:
+    if isinstance(output, str) and output:
+        return output
+    if isinstance(output, list):
+        for item in output:
+            if isinstance(item, str) and item:
+                return item
+    if isinstance(output, dict):
+        for key in ("url", "video", "image", "output"):
+            if isinstance(output.get(key), str):
+                return output[key]
+    return None
+
+
+def _upstream_error(upstream: str, error: Any) -> str:
+    if upstream == "failed" and not error:
+        return "The prediction failed on Replicate without an error message."
+    if upstream == "aborted" and not error:
+        return "Replicate aborted the prediction before it started (deadline passed)."
+    return str(error or "")[:10_000]
+
+
+def generation_apply_prediction(*, generation: Generation, prediction: dict[str, Any]) -> None:
+    """Move the generation forward to what Replicate says (from a webhook or a poll)."""
+    if not generation.prediction_id or prediction.get("id") != generation.prediction_id:
+        return
+    upstream = str(prediction.get("status") or "")
+    now = timezone.now()
+    pk = generation.pk
+    if upstream in {"starting", "processing"}:
+        generation_move(Moves.RUNNING, pk=pk, now=now, upstream_status=upstream)
+    elif upstream == "succeeded":
+        output = prediction.get("output")
+        url = _first_output_url(output)
+        if url is None:
+            error = "Replicate reported success but sent no output file."
+            generation_move(
+                Moves.UPSTREAM_FAILED, pk=pk, now=now, upstream_status=upstream, output=output, error=error
+            )
+            return
+        started = generation_move(
+            Moves.SUCCEEDED,
+            pk=pk,
+            now=now,
+            upstream_status=upstream,
+            output=output,
+            output_url=url,
+            upstream_completed_at=parse_datetime(str(prediction.get("completed_at") or "")) or now,
+            download_next_at=now,
+        )
+        if started:
+            async_task("media_gen.tasks.generation_download", pk, task_name=f"download {pk}")
+    elif upstream in {"failed", "canceled", "aborted"}:
+        move = Moves.UPSTREAM_CANCELED if upstream == "canceled" else Moves.UPSTREAM_FAILED
+        error = _upstream_error(upstream, prediction.get("error"))
+        generation_move(move, pk=pk, now=now, upstream_status=upstream, error=error)
+
+
+def prediction_vanished(generation: Generation) -> dict[str, Any]:
+    """What to apply when Replicate answers 404 for the prediction."""
+    return {
+        "id": generation.prediction_id,
+        "status": "failed",
+        "error": "Replicate no longer knows this prediction.",
+    }
+
+
+def generation_refresh(*, generation: Generation) -> Generation:
+    """Ask Replicate about a running prediction now instead of waiting for the next poll."""
+    if generation.status != Status.PROCESSING or not generation.prediction_id:
+        raise ServiceError("Only a generation running on Replicate can be checked.", status_code=409)
+    try:
+        prediction = replicate_client.prediction_get(prediction_id=generation.prediction_id)
+    except UpstreamError as exc:
+        if exc.status != 404:
+            raise UpstreamRefused(f"Could not reach Replicate: {exc}", status_code=502) from exc
+        prediction = prediction_vanished(generation)
+    generation_apply_prediction(generation=generation, prediction=prediction)
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_expire_stale(*, now: datetime | None = None) -> int:
+    """Give up on rows Replicate never answered for (the create call or the run); how many failed.
+
+    A job of its own (``media_gen.tasks.generation_expire_stale``), not part of the poll round.
+    """
+    now = now or timezone.now()
+    pending = generation_move(Moves.PENDING_EXPIRED, where=Q(created_at__lt=now - PENDING_GIVE_UP), now=now)
+    processing = generation_move(
+        Moves.PROCESSING_EXPIRED, where=Q(created_at__lt=now - PROCESSING_GIVE_UP), now=now
+    )
+    return pending + processing
+
+
+# --- The owner's actions --------------------------------------------------------------------------
+
+
+def _may_change(*, generation: Generation, user: AbstractBaseUser) -> None:
+    if not (user.is_staff or generation.owner_id == user.pk):
+        raise ServiceError("Not found.", status_code=404)
+
+
+def generation_cancel(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    _may_change(generation=generation, user=user)
+    if generation.status in Generation.FINAL:
+        raise ServiceError(f"This generation is already {generation.public_status}.", status_code=409)
+    if generation.prediction_id and generation.status == Status.PROCESSING:
+        try:
+            replicate_client.prediction_cancel(prediction_id=generation.prediction_id)
+        except UpstreamError as exc:
+            if exc.status not in (404, 409, 422):
+                raise UpstreamRefused(f"Could not cancel on Replicate: {exc}", status_code=502) from exc
+    generation_move(Moves.CANCELED, pk=generation.pk)
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_output_fetchable(*, generation: Generation, now: datetime | None = None) -> bool:
+    """Replicate still keeps the output (inside our download window) and we have no copy of it yet."""
+    now = now or timezone.now()
+    return bool(
+        generation.output_url
+        and generation.asset_id is None
+        and generation.upstream_completed_at is not None
+        and now < generation.upstream_completed_at + DOWNLOAD_WINDOW
+    )
+
+
+def generation_retry(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    """Download again while Replicate still has the output, else run the same inputs again."""
+    _may_change(generation=generation, user=user)
+    if generation.status not in (Status.FAILED, Status.CANCELED):
+        raise ServiceError("Only a failed or canceled generation can be retried.", status_code=409)
+    if generation_output_fetchable(generation=generation):
+        return generation_download_retry(generation=generation, user=user)
+    return generation_rerun(generation=generation, user=user)
+
+
+def generation_download_retry(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    """Copy the output again now: after a failed download, or instead of waiting out the back-off."""
+    _may_change(generation=generation, user=user)
+    now = timezone.now()
+    if generation.status == Status.DOWNLOADING and generation.asset_id is None:
+        # Still trying on its own: make the next try due now (a claimed row is left to its worker).
+        move = Moves.DOWNLOAD_NUDGED
+    elif generation.status in (Status.FAILED, Status.CANCELED) and generation_output_fetchable(
+        generation=generation, now=now
+    ):
+        move = Moves.DOWNLOAD_AGAIN
+    elif generation.status in (Status.FAILED, Status.CANCELED) and generation.output_url:
+        raise ServiceError(
+            "Replicate no longer keeps this output (it deletes outputs about an hour after a run); "
+            "re-run it instead.",
+            status_code=409,
+        )
+    else:
+        raise ServiceError(
+            f"There is no output to download: this generation is {generation.get_status_display().lower()}.",
+            status_code=409,
+        )
+    if generation_move(move, pk=generation.pk, where=Q(asset__isnull=True), now=now, download_next_at=now):
+        async_task(
+            "media_gen.tasks.generation_download", generation.pk, task_name=f"download {generation.pk}"
+        )
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Generation:
+    """Run a failed or canceled generation again with the same inputs (a new prediction, same record)."""
+    _may_change(generation=generation, user=user)
+    if generation.status not in (Status.FAILED, Status.CANCELED):
+        raise ServiceError("Only a failed or canceled generation can be run again.", status_code=409)
+    with transaction.atomic():
+        in_flight = _lock_owner_in_flight(generation.owner_id)
+        if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
+            raise ServiceError(
+                f"{in_flight} generations are in progress (the limit is {settings.GENERATION_MAX_IN_FLIGHT}).",
+                status_code=429,
+            )
+        reset = generation_move(Moves.RERUN, pk=generation.pk, where=Q(status=generation.status))
+    if not reset:
+        raise ServiceError("This generation changed meanwhile; reload it.", status_code=409)
+    owner, _, name = generation.model_id.partition("/")
+    schema = catalogue.catalogue_schema(owner=owner, name=name)
+    upstream_inputs = _fetchable_inputs(
+        user=generation.owner, properties=schema["input_schema"], inputs=generation.inputs
+    )
+    _prediction_create(
+        generation=generation, upstream_inputs=upstream_inputs, version=generation.version or None
+    )
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_delete(*, generation: Generation, user: AbstractBaseUser) -> None:
+    """Delete the record and its stored output; cancel upstream first if it is still running."""
+    _may_change(generation=generation, user=user)
+    if generation.status == Status.PROCESSING and generation.prediction_id:
+        try:
+            replicate_client.prediction_cancel(prediction_id=generation.prediction_id)
+        except UpstreamError as exc:
+            logger.info("cancel before delete of %s failed: %s", generation.pk, exc)
+    with transaction.atomic():
+        asset = Asset.objects.filter(pk=generation.asset_id).first() if generation.asset_id else None
+        generation.delete()
+        if asset is not None:
+            gallery_services.asset_delete(asset=asset)
+
+
+def generation_set_favorite(*, generation: Generation, user: AbstractBaseUser, favorite: bool) -> Generation:
+    if generation.owner_id != user.pk:
+        raise ServiceError("Only the owner can change favourites.", status_code=403)
+    generation_move(Moves.MARKED, pk=generation.pk, favorite=favorite)
+    if generation.asset is not None:
+        gallery_services.asset_set_favorite(asset=generation.asset, favorite=favorite)
+    generation.refresh_from_db()
+    return generation
+
+
+def generation_prune_before(*, cutoff: datetime) -> int:
+    """Retention hook: delete generations without a stored output, older than ``cutoff``, never favourites."""
+    stale = Generation.objects.filter(
+        created_at__lt=cutoff, asset__isnull=True, favorite=False, status__in=Generation.FINAL
+    )
+    _, per_model = stale.delete()
+    return per_model.get(Generation._meta.label, 0)

@@ -1,0 +1,50 @@
+"""Input images a user uploads for a model (stored as gallery assets of kind ``upload``)."""
+
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+
+from gallery import services as gallery_services
+from gallery.models import Asset
+from media_gen import uploads
+from simpoc.services import ServiceError
+
+UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    asset: Asset
+    url: str
+    filename: str
+
+
+def upload_image_store(
+    *, user: AbstractBaseUser, stream: IO[bytes], filename: str, size: int | None
+) -> StoredUpload:
+    """Store an input image (checked by magic bytes, ≤ UPLOAD_MAX_BYTES) and a URL Replicate can fetch."""
+    if size is not None and size > settings.UPLOAD_MAX_BYTES:
+        raise gallery_services.AssetTooLarge(
+            f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", status_code=413
+        )
+    safe_name = (filename or "upload").replace("/", "_").replace("\\", "_")[:200]
+    try:
+        asset = gallery_services.asset_store(
+            owner=user,
+            stream=stream,
+            kind=Asset.Kind.UPLOAD,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            filename=safe_name,
+            expected_types=UPLOAD_TYPES,
+        )
+    except gallery_services.AssetRejected as exc:
+        raise ServiceError(f"Upload a JPEG, PNG, GIF or WebP image. {exc.message}", status_code=400) from exc
+    data = None
+    if asset.size_bytes <= uploads.DATA_URL_MAX_BYTES and hasattr(stream, "seek"):
+        stream.seek(0)
+        data = stream.read(asset.size_bytes + 1)
+    return StoredUpload(
+        asset=asset, url=uploads.asset_fetchable_url(asset=asset, data=data), filename=safe_name
+    )
