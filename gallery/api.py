@@ -7,11 +7,11 @@ they all return ``gallery.streaming.asset_response``.
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Query, Router
-from ninja.errors import HttpError
 
 from gallery import archive, selectors, services
 from gallery.schemas import ArchiveQuery, AssetDeletedOut, StorageStatsOut
 from simpoc.auth import staff_required
+from simpoc.errors import not_found
 from simpoc.schemas import DetailOut
 
 router = Router(tags=["admin storage"])
@@ -37,7 +37,7 @@ def storage_asset_delete(request: HttpRequest, asset_id: int) -> dict:
     staff_required(request)
     asset = selectors.asset_get(user=request.auth, asset_id=asset_id)
     if asset is None:
-        raise HttpError(404, f"Asset {asset_id} not found.")
+        raise not_found(f"Asset {asset_id}")
     services.asset_delete(asset=asset)
     return {"success": True, "deleted": True, "id": asset_id, "message": f"Asset {asset_id} deleted."}
 

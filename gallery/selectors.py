@@ -11,23 +11,17 @@ from django.utils import timezone
 
 from gallery.models import Asset
 from gallery.pagination import Page, keyset_page
+from simpoc.rules import is_visible_to, visible_to
 
 
 def asset_is_visible_to(*, asset: Asset, user: AbstractBaseUser | None) -> bool:
-    """Owner or staff; a hidden (moderated) asset only for staff."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return asset.owner_id == user.pk and asset.hidden_at is None
+    """Owner or staff; a hidden (moderated) asset only for staff (``simpoc.rules``)."""
+    return is_visible_to(user=user, owner_id=asset.owner_id, hidden=asset.hidden_at is not None)
 
 
 def asset_visible_queryset(*, user: AbstractBaseUser) -> QuerySet[Asset]:
     """Every asset ``user`` may see, the same rule as ``asset_is_visible_to`` as a query."""
-    assets = Asset.objects.all()
-    if user.is_staff:
-        return assets
-    return assets.filter(owner=user, hidden_at__isnull=True)
+    return visible_to(Asset.objects.all(), user=user)
 
 
 def asset_get(*, user: AbstractBaseUser, asset_id: int) -> Asset | None:

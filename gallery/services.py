@@ -15,15 +15,15 @@ from typing import IO
 
 import magic
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from gallery import storage_backends, thumbnails
 from gallery.models import Asset
+from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -198,6 +198,102 @@ def _insert(
     return asset
 
 
+@dataclass
+class _Probed:
+    """What decoding the received bytes told: the main file's size facts and its thumbnail, if any."""
+
+    info: thumbnails.MediaInfo
+    thumbnail: _Received | None = None
+    thumbnail_info: thumbnails.MediaInfo | None = None
+
+    @property
+    def thumbnail_bytes(self) -> int:
+        return self.thumbnail.size if self.thumbnail else 0
+
+
+def _accept_type(received: _Received, *, kind: str, expected_types: Iterable[str] | None) -> None:
+    allowed = frozenset(expected_types) if expected_types is not None else ACCEPTED_TYPES
+    if kind == Asset.Kind.THUMBNAIL:
+        allowed &= IMAGE_TYPES
+    if received.content_type not in allowed:
+        names = ", ".join(sorted(allowed)) or "nothing"
+        raise AssetRejected(
+            f"Files of type {received.content_type} are not accepted here (accepted: {names})."
+        )
+
+
+def _probe(received: _Received, *, kind: str) -> _Probed:
+    """Decode far enough to know the size (images under IMAGE_MAX_PIXELS) and make the thumbnail."""
+    path = Path(received.file.name)
+    small: thumbnails.Thumbnail | None = None
+    try:
+        if received.content_type in IMAGE_TYPES:
+            info = thumbnails.image_probe(path=path)
+            if kind != Asset.Kind.THUMBNAIL:
+                small = thumbnails.image_thumbnail(source=path)
+        else:
+            info = thumbnails.video_probe(path=path)
+            small = thumbnails.video_thumbnail(path=path, duration=info.duration)
+    except thumbnails.MediaUnreadable as exc:
+        raise AssetRejected(str(exc), status_code=400) from exc
+    if small is None:
+        return _Probed(info=info)
+    return _Probed(
+        info=info,
+        thumbnail=_Received(
+            file=io.BytesIO(small.data),
+            size=len(small.data),
+            sha256=hashlib.sha256(small.data).hexdigest(),
+            content_type=thumbnails.THUMBNAIL_CONTENT_TYPE,
+        ),
+        thumbnail_info=thumbnails.MediaInfo(width=small.width, height=small.height),
+    )
+
+
+def _write(
+    *, owner: AbstractBaseUser, kind: str, received: _Received, probed: _Probed, filename: str
+) -> Asset:
+    """Upload to object storage first (when it is the store), then insert both rows in one transaction.
+
+    Anything that fails after an upload deletes the uploaded objects again, so no object is left
+    without its row.
+    """
+    incoming = received.size + probed.thumbnail_bytes
+    keys = {"main": "", "thumbnail": ""}
+    try:
+        if settings.MEDIA_STORAGE == "s3":
+            keys["main"] = _upload(received)
+            if probed.thumbnail:
+                keys["thumbnail"] = _upload(probed.thumbnail)
+        with transaction.atomic():
+            # Serialises one user's stores so two uploads cannot both slip under the quota.
+            user_lock_then_check(user_id=owner.pk, check=lambda: _check_quota(owner=owner, incoming=incoming))
+            thumbnail = None
+            if probed.thumbnail is not None:
+                thumbnail = _insert(
+                    owner=owner,
+                    kind=Asset.Kind.THUMBNAIL,
+                    received=probed.thumbnail,
+                    info=probed.thumbnail_info,
+                    filename="",
+                    thumbnail=None,
+                    storage_key=keys["thumbnail"],
+                )
+            return _insert(
+                owner=owner,
+                kind=kind,
+                received=received,
+                info=probed.info,
+                filename=filename,
+                thumbnail=thumbnail,
+                storage_key=keys["main"],
+            )
+    except BaseException:
+        for key in filter(None, keys.values()):
+            storage_backends.object_delete_quietly(key=key)
+        raise
+
+
 @_storage_full_refused()
 def asset_store(
     *,
@@ -217,75 +313,12 @@ def asset_store(
     """
     if kind not in Asset.Kind.values:
         raise ValueError(f"Unknown asset kind {kind!r}")
-    allowed = frozenset(expected_types) if expected_types is not None else ACCEPTED_TYPES
-    if kind == Asset.Kind.THUMBNAIL:
-        allowed &= IMAGE_TYPES
     received = _receive(stream, max_bytes=max_bytes or settings.MEDIA_MAX_BYTES)
     with received.file:
-        if received.content_type not in allowed:
-            names = ", ".join(sorted(allowed)) or "nothing"
-            raise AssetRejected(
-                f"Files of type {received.content_type} are not accepted here (accepted: {names})."
-            )
-        path = Path(received.file.name)
-        small: thumbnails.Thumbnail | None = None
-        try:
-            if received.content_type in IMAGE_TYPES:
-                info = thumbnails.image_probe(path=path)
-                if kind != Asset.Kind.THUMBNAIL:
-                    small = thumbnails.image_thumbnail(source=path)
-            else:
-                info = thumbnails.video_probe(path=path)
-                small = thumbnails.video_thumbnail(path=path, duration=info.duration)
-        except thumbnails.MediaUnreadable as exc:
-            raise AssetRejected(str(exc), status_code=400) from exc
-        small_received: _Received | None = None
-        if small is not None:
-            small_received = _Received(
-                file=io.BytesIO(small.data),
-                size=len(small.data),
-                sha256=hashlib.sha256(small.data).hexdigest(),
-                content_type=thumbnails.THUMBNAIL_CONTENT_TYPE,
-            )
-            small_info = thumbnails.MediaInfo(width=small.width, height=small.height)
-        incoming = received.size + (small_received.size if small_received else 0)
-        _check_quota(owner=owner, incoming=incoming)  # early, before any upload
-        keys = {"main": "", "thumbnail": ""}
-        try:
-            if settings.MEDIA_STORAGE == "s3":
-                keys["main"] = _upload(received)
-                if small_received:
-                    keys["thumbnail"] = _upload(small_received)
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # Serialises one user's stores so two uploads cannot both slip under the quota.
-                    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
-                _check_quota(owner=owner, incoming=incoming)
-                thumbnail = None
-                if small_received is not None:
-                    thumbnail = _insert(
-                        owner=owner,
-                        kind=Asset.Kind.THUMBNAIL,
-                        received=small_received,
-                        info=small_info,
-                        filename="",
-                        thumbnail=None,
-                        storage_key=keys["thumbnail"],
-                    )
-                asset = _insert(
-                    owner=owner,
-                    kind=kind,
-                    received=received,
-                    info=info,
-                    filename=filename,
-                    thumbnail=thumbnail,
-                    storage_key=keys["main"],
-                )
-        except BaseException:
-            for key in filter(None, keys.values()):
-                storage_backends.object_delete_quietly(key=key)
-            raise
-    return asset
+        _accept_type(received, kind=kind, expected_types=expected_types)
+        probed = _probe(received, kind=kind)
+        _check_quota(owner=owner, incoming=received.size + probed.thumbnail_bytes)  # early, before any upload
+        return _write(owner=owner, kind=kind, received=received, probed=probed, filename=filename)
 
 
 def asset_delete(*, asset: Asset) -> None:

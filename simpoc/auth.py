@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
-from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from simpoc import selectors, services
+from simpoc.errors import ServiceError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -69,7 +69,9 @@ class SessionAuth(APIKeyCookie):
         if not csrf_passes(request):
             if _has_api_key_header(request):
                 return None  # let the key decide
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header or a same-origin Origin.")
+            raise ServiceError(
+                "CSRF check failed: send the X-CSRFToken header or a same-origin Origin.", status_code=403
+            )
         return user
 
 
@@ -104,4 +106,4 @@ user_auth = [SessionAuth(), ApiKeyHeaderAuth(), ApiKeyBearerAuth()]
 def staff_required(request: HttpRequest) -> None:
     user = request.auth
     if not getattr(user, "is_staff", False):
-        raise HttpError(403, "Staff only.")
+        raise ServiceError("Staff only.", status_code=403)

@@ -1,4 +1,7 @@
-"""Writes for accounts and API keys."""
+"""Writes for accounts and API keys.
+
+``ServiceError`` lives in ``simpoc.errors``; it is importable from here too, as every app has done.
+"""
 
 import hashlib
 import secrets
@@ -12,24 +15,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from simpoc.errors import ServiceError
 from simpoc.models import ApiKey
 
 API_KEY_PREFIX = "sk_"
 LOOKUP_PREFIX_LENGTH = 8
 # last_used is written at most this often per key, so a busy integration does not write on every call.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-
-
-class ServiceError(Exception):
-    """A refusal a client can act on; the API turns it into a 4xx with this message."""
-
-    status_code = 400
-
-    def __init__(self, message: str, *, status_code: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status_code is not None:
-            self.status_code = status_code
 
 
 def hash_api_key(raw_key: str) -> str:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from gallery.selectors import asset_is_visible_to
 from gallery.streaming import asset_response
+from simpoc.errors import ServiceError, not_found
 from simpoc.schemas import DetailOut
 from simulation import selectors, services
 from simulation.models import Render, Scene
@@ -130,7 +131,7 @@ def _own_scene(request: HttpRequest, scene_id: int) -> Scene | None:
 def scene_get(request: HttpRequest, scene_id: int) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return Status(404, {"detail": f"Scene {scene_id} not found."})
+        raise not_found(f"Scene {scene_id}")
     return Status(200, _scene_record(scene))
 
 
@@ -138,7 +139,7 @@ def scene_get(request: HttpRequest, scene_id: int) -> Status:
 def scene_update(request: HttpRequest, scene_id: int, payload: SceneSaveIn) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return Status(404, {"detail": f"Scene {scene_id} not found."})
+        raise not_found(f"Scene {scene_id}")
     scene = services.scene_save(
         user=request.auth,
         scene_data=payload.scene,
@@ -153,7 +154,7 @@ def scene_update(request: HttpRequest, scene_id: int, payload: SceneSaveIn) -> S
 def scene_delete(request: HttpRequest, scene_id: int) -> Status:
     scene = _own_scene(request, scene_id)
     if scene is None:
-        return Status(404, {"detail": f"Scene {scene_id} not found."})
+        raise not_found(f"Scene {scene_id}")
     services.scene_delete(scene=scene)
     return Status(200, {"success": True, "message": f"Scene {scene_id} deleted."})
 
@@ -244,7 +245,7 @@ def _own_render(request: HttpRequest, render_id: int) -> Render | None:
 def render_get(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return Status(404, {"detail": f"Render {render_id} not found."})
+        raise not_found(f"Render {render_id}")
     return Status(200, {"success": True, "video": _render_record(render)})
 
 
@@ -255,7 +256,7 @@ def _render_media(request: HttpRequest, render_id: int, *, thumbnail: bool) -> H
         or render.asset is None
         or not asset_is_visible_to(asset=render.asset, user=request.auth)
     ):
-        return Status(404, {"detail": f"Render {render_id} has no video (yet)."})
+        raise ServiceError(f"Render {render_id} has no video (yet).", status_code=404)
     return asset_response(request, render.asset, thumbnail=thumbnail, filename_stem=f"simulation-{render_id}")
 
 
@@ -277,7 +278,7 @@ def render_thumbnail(request: HttpRequest, render_id: int) -> HttpResponse | Sta
 def render_cancel(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return Status(404, {"detail": f"Render {render_id} not found."})
+        raise not_found(f"Render {render_id}")
     render = services.render_cancel(render=render)
     return Status(200, {"success": True, "video": _render_record(render)})
 
@@ -288,6 +289,6 @@ def render_cancel(request: HttpRequest, render_id: int) -> Status:
 def render_delete(request: HttpRequest, render_id: int) -> Status:
     render = _own_render(request, render_id)
     if render is None:
-        return Status(404, {"detail": f"Render {render_id} not found."})
+        raise not_found(f"Render {render_id}")
     services.render_delete(render=render)
     return Status(200, {"success": True, "deleted": True})

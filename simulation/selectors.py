@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from simpoc.rules import visible_to
 from simulation.models import Render, Scene
 
 
@@ -33,7 +34,10 @@ def generator_names(*, user: AbstractBaseUser) -> list[str]:
 
 
 def render_list(*, user: AbstractBaseUser, quality: str | None = None) -> QuerySet[Render]:
-    renders = Render.objects.filter(owner=user).select_related("asset").defer("asset__data")
+    """Owner or staff; a render whose video is hidden only for staff (``simpoc.rules``)."""
+    renders = visible_to(
+        Render.objects.select_related("asset").defer("asset__data"), user=user, hidden_at="asset__hidden_at"
+    )
     if quality:
         renders = renders.filter(quality=quality)
     return renders.order_by("-created_at", "-id")

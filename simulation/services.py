@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from gallery.services import asset_delete, asset_store
+from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 from simulation.models import Render, Scene
 from simulation.providers.base import SceneResult, provider_get
@@ -151,6 +151,16 @@ def _render_limits(
         raise ServiceError("Renders allow " + "; ".join(problems) + ".", status_code=422)
 
 
+def _render_cap_check(*, user: AbstractBaseUser) -> None:
+    in_flight = renders_in_flight(user=user)
+    if in_flight >= settings.RENDER_MAX_IN_FLIGHT:
+        raise ServiceError(
+            f"You already have {in_flight} render(s) in progress (the limit is "
+            f"{settings.RENDER_MAX_IN_FLIGHT}); wait for one to finish or cancel it.",
+            status_code=429,
+        )
+
+
 def render_request(
     *,
     user: AbstractBaseUser,
@@ -182,16 +192,8 @@ def render_request(
     if not scene_json["objects"]:
         raise ServiceError("The scene is empty: add an object before rendering.", status_code=422)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Serialises one user's requests so two cannot both slip under the in-flight cap.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        in_flight = renders_in_flight(user=user)
-        if in_flight >= settings.RENDER_MAX_IN_FLIGHT:
-            raise ServiceError(
-                f"You already have {in_flight} render(s) in progress (the limit is "
-                f"{settings.RENDER_MAX_IN_FLIGHT}); wait for one to finish or cancel it.",
-                status_code=429,
-            )
+        # Serialises one user's requests so two cannot both slip under the in-flight cap.
+        user_lock_then_check(user_id=user.pk, check=lambda: _render_cap_check(user=user))
         render = Render.objects.create(
             owner=user,
             scene_data=scene_json,

@@ -5,6 +5,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from django.utils import timezone
 from django_q.models import OrmQ, Task
 
 from gallery.models import Asset
@@ -13,6 +14,7 @@ from simulation.models import Render
 from simulation.render.physics import SceneWorld, steps_for_duration
 from simulation.render.pipeline import RenderCanceled, render_scene_to_mp4
 from simulation.scene_schema import scene_parse
+from tests.gallery.factories import AssetFactory
 from tests.simulation.factories import RenderFactory, body, scene_json
 
 W, H = 160, 90
@@ -124,6 +126,18 @@ def test_other_users_cannot_see_or_delete_a_render(user_client, other_client):
     assert other_client.delete(f"/api/genesis/videos/{render_id}").status_code == 404
     assert other_client.get("/api/genesis/videos").json()["total"] == 0
     assert Render.objects.filter(pk=render_id).exists()
+
+
+def test_staff_see_any_render_and_owners_lose_a_hidden_one(user, user_client, staff_client):
+    """The shared rule (simpoc.rules): owner or staff; a hidden video only for staff."""
+    video = AssetFactory(owner=user, kind=Asset.Kind.RENDER)
+    render = RenderFactory(owner=user, status=Render.Status.COMPLETED, asset=video)
+    assert staff_client.get(f"/api/genesis/videos/{render.pk}").status_code == 200
+    assert staff_client.get(f"/api/genesis/videos/{render.pk}/data").status_code == 200
+    Asset.objects.filter(pk=video.pk).update(hidden_at=timezone.now())
+    assert user_client.get(f"/api/genesis/videos/{render.pk}").status_code == 404
+    assert user_client.get("/api/genesis/videos").json()["total"] == 0
+    assert staff_client.get(f"/api/genesis/videos/{render.pk}").json()["video"]["id"] == render.pk
 
 
 @pytest.mark.parametrize(
