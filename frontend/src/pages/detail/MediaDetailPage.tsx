@@ -1,11 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 import { downloadUrl } from "../../api/client";
 import { describeError } from "../../api/errors";
-import { formatBytes, formatDate } from "../../app/format";
+import { useProgram, type Perform } from "../../app/effects";
+import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox, Loading } from "../../components/Feedback";
+import { MediaView } from "../../components/MediaView";
 import { StatusBadge } from "../../components/StatusBadge";
 import { usePageTitle } from "../../components/usePageTitle";
 import {
@@ -13,17 +14,16 @@ import {
   deleteItem,
   errorText,
   isCollection,
-  listModels,
   mediaKeys,
   retryItem,
   setFavorite,
   uploadImage,
-  type MediaItem,
   type MediaKind,
 } from "../../media/api";
 import { useMediaItem } from "../../media/hooks";
-import { MediaView } from "../../components/MediaView";
-import { progressView, type DownloadProgress } from "./progress";
+import { galleryPath, init, update, type Action, type Cmd, type Msg, type SourceImage } from "./detail";
+import { MakeVideoDialog } from "./MakeVideoDialog";
+import { DownloadProgressBar, Facts, Inputs } from "./RecordFacts";
 
 export function MediaDetailPage({ kind }: { kind: MediaKind }) {
   const params = useParams();
@@ -39,34 +39,66 @@ export function MediaDetailPage({ kind }: { kind: MediaKind }) {
       </div>
     );
   }
-  return <Detail kind={kind} id={id} />;
+  // Keyed: another record is another page, with its own model.
+  return <Detail key={`${kind}-${id}`} kind={kind} id={id} />;
 }
 
-function galleryPath(kind: MediaKind): string {
-  return kind === "video" ? "/gallery" : "/image-gallery";
+/** Reads the image as the browser sees it and uploads a copy Replicate can fetch. */
+async function prepareImage(image: SourceImage): Promise<string> {
+  const response = await fetch(image.mediaUrl, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`Could not read the image (HTTP ${response.status}).`);
+  const blob = await response.blob();
+  const extension = blob.type.split("/")[1] ?? "png";
+  return (await uploadImage(blob, `image-${image.id}.${extension}`)).url;
 }
 
 function Detail({ kind, id }: { kind: MediaKind; id: number }) {
   const item = useMediaItem(kind, id);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [makeVideo, setMakeVideo] = useState(false);
 
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) });
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    const answer = (action: Action, work: Promise<void>) =>
+      work.then(
+        (): Msg => ({ type: "ActionDone", action }),
+        (error: unknown): Msg => ({ type: "ActionFailed", action, message: describeError(error) }),
+      );
+    switch (cmd.type) {
+      case "Cancel":
+        return answer("cancel", cancelItem(cmd.item.kind, cmd.item.id));
+      case "Retry":
+        return answer("retry", retryItem(cmd.item.kind, cmd.item.id));
+      case "SetFavourite":
+        return answer("favourite", setFavorite(cmd.item.kind, cmd.item.id, cmd.value));
+      case "Delete":
+        return deleteItem(cmd.item.kind, cmd.item.id).then(
+          (): Msg => ({ type: "Deleted" }),
+          (error: unknown): Msg => ({ type: "DeleteFailed", message: describeError(error) }),
+        );
+      case "Refresh":
+        void queryClient.invalidateQueries({ queryKey: mediaKeys.all(cmd.kind) });
+        return;
+      case "Forget":
+        queryClient.removeQueries({ queryKey: mediaKeys.item(cmd.item.kind, cmd.item.id) });
+        return;
+      case "GoToGallery":
+        navigate(galleryPath(cmd.kind), { replace: true });
+        return;
+      case "PrepareImage":
+        return prepareImage(cmd.image).then(
+          (url): Msg => ({ type: "ImagePrepared", url }),
+          (error: unknown): Msg => ({ type: "ImagePrepareFailed", message: describeError(error) }),
+        );
+      case "OpenVideoForm":
+        navigate(
+          { pathname: "/videos", search: new URLSearchParams({ collection: "image-to-video", model: cmd.modelId }).toString() },
+          // The image's prompt is a starting point for the video's (models without a prompt ignore it).
+          { state: { imageUrl: cmd.imageUrl, imagePreview: cmd.preview, input: cmd.prompt ? { prompt: cmd.prompt } : undefined } },
+        );
+        return;
+    }
   };
-  const cancel = useMutation({ mutationFn: () => cancelItem(kind, id), onSettled: refresh });
-  const retry = useMutation({ mutationFn: () => retryItem(kind, id), onSettled: refresh });
-  const favorite = useMutation({ mutationFn: (value: boolean) => setFavorite(kind, id, value), onSettled: refresh });
-  const remove = useMutation({
-    mutationFn: () => deleteItem(kind, id),
-    onSuccess: () => {
-      queryClient.removeQueries({ queryKey: mediaKeys.item(kind, id) });
-      void queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) });
-      navigate(galleryPath(kind), { replace: true });
-    },
-  });
+  const [model, dispatch] = useProgram(() => init(kind, id), update, perform);
 
   if (item.isPending) return <Loading label={`Loading ${kind} #${id}…`} />;
   if (item.isError) {
@@ -91,7 +123,6 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
   }
   const record = item.data;
   const failure = errorText(record);
-  const actionError = [cancel, retry, favorite].find((m) => m.isError)?.error;
   const generatePath = kind === "video" ? "/videos" : "/images";
   const collection = record.collection ?? "";
   const againSearch = new URLSearchParams({ model: record.model_id });
@@ -143,36 +174,36 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
             <button
               type="button"
               aria-pressed={record.favorite === true}
-              onClick={() => favorite.mutate(!(record.favorite === true))}
-              disabled={favorite.isPending}
+              onClick={() => dispatch({ type: "FavouriteClicked", value: !(record.favorite === true) })}
+              disabled={model.pending.includes("favourite")}
             >
               {record.favorite ? "★ Favourite" : "☆ Favourite"}
             </button>
             {record.status === "processing" ? (
-              <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
-                {cancel.isPending ? "Canceling…" : "Cancel"}
+              <button type="button" onClick={() => dispatch({ type: "CancelClicked" })} disabled={model.pending.includes("cancel")}>
+                {model.pending.includes("cancel") ? "Canceling…" : "Cancel"}
               </button>
             ) : null}
             {record.status === "failed" || record.status === "canceled" ? (
-              <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
-                {retry.isPending ? "Retrying…" : "Retry"}
+              <button type="button" onClick={() => dispatch({ type: "RetryClicked" })} disabled={model.pending.includes("retry")}>
+                {model.pending.includes("retry") ? "Retrying…" : "Retry"}
               </button>
             ) : null}
             <Link className="button" to={{ pathname: generatePath, search: againSearch.toString() }} state={{ input: record.parameters ?? {} }}>
               Use these settings again
             </Link>
             {kind === "image" && record.status === "completed" && record.media_url ? (
-              <button type="button" onClick={() => setMakeVideo(true)}>
+              <button type="button" onClick={() => dispatch({ type: "MakeVideoOpened" })}>
                 Make a video from this image
               </button>
             ) : null}
-            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+            <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteClicked" })}>
               Delete
             </button>
           </div>
-          {actionError ? (
+          {model.actionError ? (
             <p className="error" role="alert">
-              {describeError(actionError)}
+              {model.actionError}
             </p>
           ) : null}
           <Facts record={record} />
@@ -185,134 +216,18 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
       </section>
 
       <ConfirmDialog
-        open={confirmDelete}
+        open={model.remove !== null}
         title={`Delete this ${kind}?`}
         confirmLabel="Delete"
-        busy={remove.isPending}
+        busy={model.remove?.busy ?? false}
         busyLabel="Deleting…"
-        error={remove.isError ? describeError(remove.error) : null}
-        onCancel={() => {
-          setConfirmDelete(false);
-          remove.reset();
-        }}
-        onConfirm={() => remove.mutate()}
+        error={model.remove?.error ?? null}
+        onCancel={() => dispatch({ type: "DeleteCancelled" })}
+        onConfirm={() => dispatch({ type: "DeleteConfirmed" })}
       >
         <p>The {kind} and its file are removed for good.</p>
       </ConfirmDialog>
-      {makeVideo && record.media_url ? <MakeVideoDialog image={record} onClose={() => setMakeVideo(false)} /> : null}
+      {model.makeVideo && record.media_url ? <MakeVideoDialog image={record} state={model.makeVideo} dispatch={dispatch} /> : null}
     </div>
-  );
-}
-
-function DownloadProgressBar({ progress }: { progress: DownloadProgress | null | undefined }) {
-  const view = progressView(progress);
-  if (!view) return null;
-  return (
-    <div className="download-progress">
-      {view.fraction === null ? (
-        <progress aria-label="Copying the result into your gallery" style={{ width: "100%" }} />
-      ) : (
-        <progress aria-label="Copying the result into your gallery" max={1} value={view.fraction} style={{ width: "100%" }} />
-      )}
-      <p className="hint">{view.label}</p>
-    </div>
-  );
-}
-
-function Facts({ record }: { record: MediaItem }) {
-  const rows: [string, string][] = [
-    ["Model", record.model_id],
-    ["Created", formatDate(record.created_at)],
-  ];
-  // Generations started through the API without a collection have none to show.
-  if (record.collection) rows.splice(1, 0, ["Collection", record.collection]);
-  if (record.updated_at) rows.push(["Updated", formatDate(record.updated_at)]);
-  if (record.width && record.height) rows.push(["Size", `${record.width} × ${record.height}`]);
-  if (record.duration) rows.push(["Duration", `${record.duration.toFixed(1)} s`]);
-  if (record.size_bytes) rows.push(["File", `${formatBytes(record.size_bytes)}${record.content_type ? `, ${record.content_type}` : ""}`]);
-  return (
-    <dl className="facts">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return value.startsWith("data:") ? `${value.slice(0, 40)}… (uploaded file)` : value;
-  if (Array.isArray(value)) return value.map(show).join(", ");
-  return JSON.stringify(value);
-}
-
-function Inputs({ parameters }: { parameters: Record<string, unknown> }) {
-  const entries = Object.entries(parameters);
-  if (entries.length === 0) return <p className="hint">No inputs were recorded for this generation.</p>;
-  return (
-    <dl className="facts inputs">
-      {entries.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>{show(value)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-/** Pick an image-to-video model; the image is uploaded so Replicate can fetch it, then the form opens filled. */
-function MakeVideoDialog({ image, onClose }: { image: MediaItem; onClose: () => void }) {
-  const models = useQuery({ queryKey: ["models", "image-to-video"], queryFn: () => listModels("image-to-video"), staleTime: 5 * 60_000 });
-  const [modelId, setModelId] = useState("");
-  const navigate = useNavigate();
-  const prepare = useMutation({
-    mutationFn: async () => {
-      if (!image.media_url) throw new Error("The image has no file.");
-      const response = await fetch(image.media_url, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`Could not read the image (HTTP ${response.status}).`);
-      const blob = await response.blob();
-      const extension = blob.type.split("/")[1] ?? "png";
-      return uploadImage(blob, `image-${image.id}.${extension}`);
-    },
-    onSuccess: (uploaded) => {
-      const chosen = modelId || models.data?.[0]?.id || "";
-      navigate(
-        { pathname: "/videos", search: new URLSearchParams({ collection: "image-to-video", model: chosen }).toString() },
-        // The image's prompt is a starting point for the video's (models without a prompt ignore it).
-        { state: { imageUrl: uploaded.url, imagePreview: image.media_url, input: image.prompt ? { prompt: image.prompt } : undefined } },
-      );
-    },
-  });
-  const chosen = modelId || models.data?.[0]?.id || "";
-  return (
-    <ConfirmDialog
-      open
-      tone="primary"
-      title="Make a video from this image"
-      confirmLabel="Open the video form"
-      busy={prepare.isPending || models.isPending}
-      busyLabel={prepare.isPending ? "Preparing the image…" : "Loading models…"}
-      error={prepare.isError ? describeError(prepare.error) : models.isError ? describeError(models.error) : null}
-      onCancel={onClose}
-      onConfirm={() => {
-        if (chosen) prepare.mutate();
-      }}
-    >
-      <label className="field">
-        <span>Image-to-video model</span>
-        <select value={chosen} onChange={(e) => setModelId(e.target.value)} disabled={!models.data?.length}>
-          {models.data?.length === 0 ? <option value="">No image-to-video models available</option> : null}
-          {models.data?.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className="hint">The chosen model's image input is filled with this image; you can change the other settings before generating.</p>
-    </ConfirmDialog>
   );
 }

@@ -1,0 +1,42 @@
+import { useQuery } from "@tanstack/react-query";
+import { describeError } from "../../api/errors";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { listModels, type MediaItem } from "../../media/api";
+import type { MakeVideo, Msg } from "./detail";
+
+/** Pick an image-to-video model; the image is uploaded so Replicate can fetch it, then the form opens filled. */
+export function MakeVideoDialog({ image, state, dispatch }: { image: MediaItem; state: MakeVideo; dispatch: (msg: Msg) => void }) {
+  const models = useQuery({ queryKey: ["models", "image-to-video"], queryFn: () => listModels("image-to-video"), staleTime: 5 * 60_000 });
+  const chosen = state.modelId ?? models.data?.[0]?.id ?? "";
+  const preparing = state.kind === "preparing";
+  return (
+    <ConfirmDialog
+      open
+      tone="primary"
+      title="Make a video from this image"
+      confirmLabel="Open the video form"
+      busy={preparing || models.isPending}
+      busyLabel={preparing ? "Preparing the image…" : "Loading models…"}
+      error={state.kind === "choosing" && state.error ? state.error : models.isError ? describeError(models.error) : null}
+      onCancel={() => dispatch({ type: "MakeVideoClosed" })}
+      onConfirm={() => {
+        if (image.media_url) {
+          dispatch({ type: "MakeVideoConfirmed", modelId: chosen, image: { id: image.id, mediaUrl: image.media_url, prompt: image.prompt } });
+        }
+      }}
+    >
+      <label className="field">
+        <span>Image-to-video model</span>
+        <select value={chosen} onChange={(e) => dispatch({ type: "MakeVideoModelChosen", modelId: e.target.value })} disabled={!models.data?.length}>
+          {models.data?.length === 0 ? <option value="">No image-to-video models available</option> : null}
+          {models.data?.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">The chosen model's image input is filled with this image; you can change the other settings before generating.</p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { replay } from "../../app/effects";
+import { galleryPath, init, update, type Model, type Msg } from "./detail";
+
+const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
+const video = init("video", 7);
+const item = { kind: "video", id: 7 } as const;
+const image = { id: 3, mediaUrl: "/api/images/3/data", prompt: "a red fox" };
+
+describe("cancel, retry and favourite", () => {
+  it("sends each action once until it is answered, then asks for the record again", () => {
+    const [busy, cmds] = run(video, { type: "CancelClicked" }, { type: "CancelClicked" }, { type: "FavouriteClicked", value: true });
+    expect(cmds).toEqual([
+      { type: "Cancel", item },
+      { type: "SetFavourite", item, value: true },
+    ]);
+    expect(busy.pending).toEqual(["cancel", "favourite"]);
+    const [done, after] = update(busy, { type: "ActionDone", action: "cancel" });
+    expect(done.pending).toEqual(["favourite"]);
+    expect(after).toEqual([{ type: "Refresh", kind: "video" }]);
+  });
+
+  it("says why an action failed, still refreshes, and clears the message on the next try", () => {
+    const [failed, cmds] = run(video, { type: "RetryClicked" }, { type: "ActionFailed", action: "retry", message: "Not found" });
+    expect(failed).toMatchObject({ pending: [], actionError: "Not found" });
+    expect(cmds).toContainEqual({ type: "Refresh", kind: "video" });
+    expect(update(failed, { type: "RetryClicked" })[0].actionError).toBeNull();
+  });
+});
+
+describe("delete", () => {
+  it("asks first, deletes once, then forgets the record and goes to the gallery", () => {
+    const [asked, none] = run(video, { type: "DeleteClicked" });
+    expect(asked.remove).toEqual({ busy: false, error: null });
+    expect(none).toEqual([]);
+    const [busy, cmds] = run(asked, { type: "DeleteConfirmed" }, { type: "DeleteConfirmed" }, { type: "DeleteCancelled" });
+    expect(cmds).toEqual([{ type: "Delete", item }]);
+    expect(busy.remove).toEqual({ busy: true, error: null });
+    const [, after] = update(busy, { type: "Deleted" });
+    expect(after).toEqual([
+      { type: "Forget", item },
+      { type: "Refresh", kind: "video" },
+      { type: "GoToGallery", kind: "video" },
+    ]);
+  });
+
+  it("keeps the dialog open with the reason when it fails, and can be cancelled then", () => {
+    const [failed] = run(video, { type: "DeleteClicked" }, { type: "DeleteConfirmed" }, { type: "DeleteFailed", message: "Server error" });
+    expect(failed.remove).toEqual({ busy: false, error: "Server error" });
+    expect(update(failed, { type: "DeleteCancelled" })[0].remove).toBeNull();
+  });
+
+  it("does not delete without being asked", () => {
+    expect(run(video, { type: "DeleteConfirmed" })).toEqual([video, []]);
+  });
+
+  it("knows each kind's gallery", () => {
+    expect(galleryPath("video")).toBe("/gallery");
+    expect(galleryPath("image")).toBe("/image-gallery");
+  });
+});
+
+describe("make a video from this image", () => {
+  const picture = init("image", 3);
+
+  it("prepares the image for the model shown, then opens the video form with it", () => {
+    const [preparing, cmds] = run(picture, { type: "MakeVideoOpened" }, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image });
+    expect(cmds).toEqual([{ type: "PrepareImage", image }]);
+    expect(update(preparing, { type: "MakeVideoClosed" })[0]).toBe(preparing);
+    expect(update(preparing, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([]);
+    const [closed, after] = update(preparing, { type: "ImagePrepared", url: "data:image/png;base64,AA" });
+    expect(closed.makeVideo).toBeNull();
+    expect(after).toEqual([
+      { type: "OpenVideoForm", modelId: "wan/i2v", imageUrl: "data:image/png;base64,AA", preview: "/api/images/3/data", prompt: "a red fox" },
+    ]);
+  });
+
+  it("remembers the model the person picked", () => {
+    const [model] = run(picture, { type: "MakeVideoOpened" }, { type: "MakeVideoModelChosen", modelId: "kling/i2v" });
+    expect(model.makeVideo).toEqual({ kind: "choosing", modelId: "kling/i2v", error: null });
+  });
+
+  it("shows why the image could not be prepared and lets the person try again", () => {
+    const [failed] = run(
+      picture,
+      { type: "MakeVideoOpened" },
+      { type: "MakeVideoConfirmed", modelId: "wan/i2v", image },
+      { type: "ImagePrepareFailed", message: "Could not read the image (HTTP 404)." },
+    );
+    expect(failed.makeVideo).toEqual({ kind: "choosing", modelId: "wan/i2v", error: "Could not read the image (HTTP 404)." });
+    expect(update(failed, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([{ type: "PrepareImage", image }]);
+  });
+
+  it("needs a model and an open dialog", () => {
+    const [open] = run(picture, { type: "MakeVideoOpened" });
+    expect(update(open, { type: "MakeVideoConfirmed", modelId: "", image })[1]).toEqual([]);
+    expect(update(picture, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([]);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * One generation's page (`/video/:id`, `/image/:id`): Model, Msg, Cmd and a pure update. The record
+ * itself is server data, polled through the query cache; the model holds what the person is doing
+ * with it (actions in flight, the delete dialog, "make a video from this image").
+ * MediaDetailPage.tsx performs the commands.
+ */
+import { only, type Step } from "../../app/effects";
+import type { MediaKind } from "../../media/api";
+
+export type Action = "cancel" | "retry" | "favourite";
+
+/** The image a video is made from, as the page shows it. */
+export type SourceImage = { id: number; mediaUrl: string; prompt: string };
+
+export type MakeVideo =
+  | { kind: "choosing"; modelId: string | null; error: string | null }
+  | { kind: "preparing"; modelId: string; image: SourceImage };
+
+export type Model = {
+  kind: MediaKind;
+  id: number;
+  /** Actions sent and not answered yet: each button waits for its own. */
+  pending: readonly Action[];
+  actionError: string | null;
+  remove: { busy: boolean; error: string | null } | null;
+  makeVideo: MakeVideo | null;
+};
+
+export type Msg =
+  | { type: "CancelClicked" }
+  | { type: "RetryClicked" }
+  | { type: "FavouriteClicked"; value: boolean }
+  | { type: "ActionDone"; action: Action }
+  | { type: "ActionFailed"; action: Action; message: string }
+  | { type: "DeleteClicked" }
+  | { type: "DeleteCancelled" }
+  | { type: "DeleteConfirmed" }
+  | { type: "Deleted" }
+  | { type: "DeleteFailed"; message: string }
+  | { type: "MakeVideoOpened" }
+  | { type: "MakeVideoModelChosen"; modelId: string }
+  /** `modelId`: the model shown as chosen (the first one until the person picks another). */
+  | { type: "MakeVideoConfirmed"; modelId: string; image: SourceImage }
+  | { type: "ImagePrepared"; url: string }
+  | { type: "ImagePrepareFailed"; message: string }
+  | { type: "MakeVideoClosed" };
+
+export type Item = { kind: MediaKind; id: number };
+
+export type Cmd =
+  | { type: "Cancel"; item: Item }
+  | { type: "Retry"; item: Item }
+  | { type: "SetFavourite"; item: Item; value: boolean }
+  | { type: "Delete"; item: Item }
+  /** Ask the server again for this kind's records (this one, the lists). */
+  | { type: "Refresh"; kind: MediaKind }
+  /** Drop the deleted record from the cache so nothing polls it. */
+  | { type: "Forget"; item: Item }
+  | { type: "GoToGallery"; kind: MediaKind }
+  /** Copy the image into an upload Replicate can fetch; answers with its URL. */
+  | { type: "PrepareImage"; image: SourceImage }
+  | { type: "OpenVideoForm"; modelId: string; imageUrl: string; preview: string; prompt: string };
+
+export function init(kind: MediaKind, id: number): Model {
+  return { kind, id, pending: [], actionError: null, remove: null, makeVideo: null };
+}
+
+export function galleryPath(kind: MediaKind): string {
+  return kind === "video" ? "/gallery" : "/image-gallery";
+}
+
+function item(model: Model): Item {
+  return { kind: model.kind, id: model.id };
+}
+
+function start(model: Model, action: Action, cmd: Cmd): Step<Model, Cmd> {
+  if (model.pending.includes(action)) return only(model);
+  return [{ ...model, pending: [...model.pending, action], actionError: null }, [cmd]];
+}
+
+function settle(model: Model, action: Action, error: string | null): Step<Model, Cmd> {
+  const next = { ...model, pending: model.pending.filter((a) => a !== action), actionError: error ?? model.actionError };
+  // Either way the record may have moved on (a cancel that lost to completion): ask again.
+  return [next, [{ type: "Refresh", kind: model.kind }]];
+}
+
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
+  switch (msg.type) {
+    case "CancelClicked":
+      return start(model, "cancel", { type: "Cancel", item: item(model) });
+    case "RetryClicked":
+      return start(model, "retry", { type: "Retry", item: item(model) });
+    case "FavouriteClicked":
+      return start(model, "favourite", { type: "SetFavourite", item: item(model), value: msg.value });
+    case "ActionDone":
+      return settle(model, msg.action, null);
+    case "ActionFailed":
+      return settle(model, msg.action, msg.message);
+    case "DeleteClicked":
+      return only(model.remove ? model : { ...model, remove: { busy: false, error: null } });
+    case "DeleteCancelled":
+      return only(model.remove?.busy ? model : { ...model, remove: null });
+    case "DeleteConfirmed":
+      if (!model.remove || model.remove.busy) return only(model);
+      return [{ ...model, remove: { busy: true, error: null } }, [{ type: "Delete", item: item(model) }]];
+    case "Deleted":
+      return [
+        { ...model, remove: null },
+        [{ type: "Forget", item: item(model) }, { type: "Refresh", kind: model.kind }, { type: "GoToGallery", kind: model.kind }],
+      ];
+    case "DeleteFailed":
+      return only(model.remove ? { ...model, remove: { busy: false, error: msg.message } } : model);
+    case "MakeVideoOpened":
+      return only(model.makeVideo ? model : { ...model, makeVideo: { kind: "choosing", modelId: null, error: null } });
+    case "MakeVideoModelChosen":
+      return only(model.makeVideo?.kind === "choosing" ? { ...model, makeVideo: { ...model.makeVideo, modelId: msg.modelId } } : model);
+    case "MakeVideoConfirmed":
+      if (model.makeVideo?.kind !== "choosing" || msg.modelId === "") return only(model);
+      return [
+        { ...model, makeVideo: { kind: "preparing", modelId: msg.modelId, image: msg.image } },
+        [{ type: "PrepareImage", image: msg.image }],
+      ];
+    case "ImagePrepared": {
+      if (model.makeVideo?.kind !== "preparing") return only(model);
+      const { modelId, image } = model.makeVideo;
+      return [
+        { ...model, makeVideo: null },
+        [{ type: "OpenVideoForm", modelId, imageUrl: msg.url, preview: image.mediaUrl, prompt: image.prompt }],
+      ];
+    }
+    case "ImagePrepareFailed":
+      if (model.makeVideo?.kind !== "preparing") return only(model);
+      return only({ ...model, makeVideo: { kind: "choosing", modelId: model.makeVideo.modelId, error: msg.message } });
+    case "MakeVideoClosed":
+      return only(model.makeVideo?.kind === "preparing" ? model : { ...model, makeVideo: null });
+  }
+}
