@@ -1,6 +1,8 @@
 """Shared physics test vectors (`examples/physics/*.json`): scenes with the trajectories that the
 Python pipeline computes and the browser's Rapier must reproduce within 1 mm after one second.
 
+Jointed scenes (docs/scene.md "Joints") are sampled for three seconds.
+
 `manage.py export_physics_vectors` rewrites the files; a test fails when they are stale.
 """
 
@@ -26,6 +28,7 @@ from simulation.scene_schema import scene_parse
 
 VECTOR_DIR = Path(settings.BASE_DIR) / "examples" / "physics"
 SAMPLE_TIMES = [0.25, 0.5, 0.75, 1.0]
+JOINT_SAMPLE_TIMES = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
 TOLERANCE_M = 0.001
 
 CONVENTIONS = {
@@ -42,6 +45,11 @@ CONVENTIONS = {
     "physicsProperties.mass; friction and restitution from physicsProperties (default combine rules); "
     "static bodies fixed, kinematic bodies velocity-based",
     "rotation": "one quaternion from the Euler XYZ angles, as three.js Quaternion.setFromEuler (order XYZ)",
+    "joints": "after every body; a joint to the world attaches to one extra fixed body at the origin "
+    "without a collider; Rapier body 1 = bodyB (or the world), body 2 = bodyA; revolute, prismatic, "
+    "fixed and spherical joints get both local frames explicitly (on bodyA: anchorA, +X turned onto "
+    "the axis; on bodyB: the same frame in the start pose), contacts off; rope and spring: anchors "
+    "only, contacts on (docs/scene.md)",
     "output": "position = body translation (m); rotation = quaternion [x, y, z, w]",
 }
 
@@ -59,8 +67,98 @@ def _box(object_id: str, position, *, mass=1.0, friction=0.5, restitution=0.0, r
     }
 
 
-def _scene(*objects: dict[str, Any]) -> dict[str, Any]:
-    return {"objects": {o["id"]: o for o in objects}, "selectedObject": None}
+def _scene(*objects: dict[str, Any], joints: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    scene: dict[str, Any] = {"objects": {o["id"]: o for o in objects}, "selectedObject": None}
+    if joints:
+        scene["joints"] = {j["id"]: j for j in joints}
+    return scene
+
+
+def _joint(joint_id: str, joint_type: str, body_a: str, body_b: str | None, **fields: Any) -> dict[str, Any]:
+    return {"id": joint_id, "type": joint_type, "bodyA": body_a, "bodyB": body_b, **fields}
+
+
+def _v(x: float, y: float, z: float) -> dict[str, float]:
+    return {"x": x, "y": y, "z": z}
+
+
+def _pendulum() -> dict[str, Any]:
+    length, angle = 1.5, math.radians(60)
+    bob = _box(
+        "bob",
+        (length * math.sin(angle), 3 - length * math.cos(angle), 0),
+        mass=2.0,
+        shape="Sphere",
+        scale=(0.3, 0.3, 0.3),
+        color="#e53935",
+    )
+    pivot = _v(-length * math.sin(angle), length * math.cos(angle), 0)  # (0, 3, 0) in the bob's frame
+    return _scene(bob, joints=[_joint("rod", "revolute", "bob", None, anchorA=pivot, axis=_v(0, 0, 1))])
+
+
+def _hinged_door() -> dict[str, Any]:
+    post = _box("post", (0, 1.1, 0), mass=0, scale=(0.1, 2.2, 0.1), color="#8d6e63")
+    door = _box("door", (0.55, 1.1, 0), mass=10.0, scale=(1.0, 2.0, 0.05), color="#6d4c41")
+    door["angularVelocity"] = _v(0, -3.0, 0)
+    hinge = _joint(
+        "hinge",
+        "revolute",
+        "door",
+        "post",
+        anchorA=_v(-0.5, 0, 0),
+        axis=_v(0, 1, 0),
+        limits=[-1.2, 0.2],
+        motor={"targetVelocity": 1.0, "maxForce": 30.0},
+    )
+    return _scene(post, door, joints=[hinge])
+
+
+def _chain_of_five() -> dict[str, Any]:
+    links = [
+        _box(f"link{i}", (0.2 + 0.4 * i, 4, 0), mass=0.5, scale=(0.4, 0.08, 0.08), color="#546e7a")
+        for i in range(5)
+    ]
+    joints = [_joint("top", "spherical", "link0", None, anchorA=_v(-0.2, 0, 0))]
+    joints += [
+        _joint(
+            f"j{i}", "spherical", f"link{i}", f"link{i - 1}", anchorA=_v(-0.2, 0, 0), anchorB=_v(0.2, 0, 0)
+        )
+        for i in range(1, 5)
+    ]
+    return _scene(*links, joints=joints)
+
+
+def _newtons_cradle() -> dict[str, Any]:
+    length, radius, lifted = 1.0, 0.1, math.radians(40)
+    balls, joints = [], []
+    for i in range(5):
+        pivot = (-0.4 + 0.2005 * i, 2.5, 0)
+        angle = -lifted if i == 0 else 0.0
+        centre = (pivot[0] + length * math.sin(angle), pivot[1] - length * math.cos(angle), 0)
+        balls.append(
+            _box(
+                f"ball{i}",
+                centre,
+                mass=1.0,
+                friction=0.0,
+                restitution=1.0,
+                shape="Sphere",
+                scale=(2 * radius,) * 3,
+                color="#b0bec5",
+            )
+        )
+        joints.append(
+            _joint(
+                f"string{i}",
+                "revolute",
+                f"ball{i}",
+                None,
+                anchorB=_v(*pivot),
+                axis=_v(0, 0, 1),
+                anchorA=_v(pivot[0] - centre[0], pivot[1] - centre[1], 0),
+            )
+        )
+    return _scene(*balls, joints=joints)
 
 
 SLOPE = math.radians(30)
@@ -110,20 +208,41 @@ VECTORS: dict[str, tuple[str, dict[str, Any]]] = {
             _box("top", (0, 2.5, 0), color="#1e88e5"),
         ),
     ),
+    "pendulum": (
+        "A 2 kg ball of diameter 0.3 m on a 1.5 m rod hinged (revolute, axis z) to the world at (0, 3, 0), "
+        "released 60 degrees from the vertical.",
+        _pendulum(),
+    ),
+    "hinged_door": (
+        "A 10 kg door hinged (revolute, axis y, limits [-1.2, 0.2] rad) to a fixed post, pushed open at "
+        "3 rad/s while a motor (1 rad/s, at most 30 N m) pulls it shut against the other limit.",
+        _hinged_door(),
+    ),
+    "chain_of_five": (
+        "Five 0.4 m links joined end to end by spherical joints, the first to the world at (0, 4, 0), "
+        "released horizontally.",
+        _chain_of_five(),
+    ),
+    "newtons_cradle": (
+        "Newton's cradle: five 0.2 m steel balls (restitution 1, frictionless) each hinged 1 m below the "
+        "world, the first lifted 40 degrees and released.",
+        _newtons_cradle(),
+    ),
 }
 
 
 def vector_compute(name: str) -> dict[str, Any]:
     description, scene_json = VECTORS[name]
     scene = scene_parse(scene_json)
-    samples = simulate(scene, sample_times=SAMPLE_TIMES)
+    sample_times = JOINT_SAMPLE_TIMES if scene.joints else SAMPLE_TIMES
+    samples = simulate(scene, sample_times=sample_times)
     return {
         "name": name,
         "description": description,
         "conventions": CONVENTIONS,
         "tolerance_m": TOLERANCE_M,
         "scene": scene_json,
-        "steps": steps_for_duration(1.0),
+        "steps": steps_for_duration(sample_times[-1]),
         "samples": [
             {
                 "time": time,

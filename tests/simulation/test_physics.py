@@ -11,6 +11,7 @@ from simulation.render.physics import (
     SceneWorld,
     euler_xyz_to_quaternion,
     frame_step_counts,
+    quat_rotate,
     steps_for_duration,
 )
 from simulation.scene_schema import scene_parse
@@ -25,7 +26,35 @@ def test_the_four_required_vectors_exist():
         "bouncing_ball",
         "slope_slide",
         "stack_of_three",
+        "pendulum",
+        "hinged_door",
+        "chain_of_five",
+        "newtons_cradle",
     }
+
+
+def test_joint_vectors_show_the_physics_they_claim():
+    pendulum = vector_compute("pendulum")
+    assert pendulum["samples"][-1]["time"] == 3.0
+    for sample in pendulum["samples"]:
+        assert math.dist(sample["bodies"]["bob"]["position"], (0, 3, 0)) == pytest.approx(1.5, abs=1e-3)
+    door_angles = [2 * math.atan2(s["bodies"]["door"]["rotation"][1], s["bodies"]["door"]["rotation"][3])
+                   for s in vector_compute("hinged_door")["samples"]]  # fmt: skip
+    assert all(-1.2 - 0.01 <= a <= 0.2 + 0.01 for a in door_angles)
+    assert door_angles[-1] == pytest.approx(0.2, abs=0.01)  # the motor holds it against the limit
+    for sample in vector_compute("chain_of_five")["samples"]:
+        ends = []  # each link's two ends, 0.2 m either side of its centre along its own x
+        for i in range(5):
+            pose = sample["bodies"][f"link{i}"]
+            ends.append([
+                tuple(c + d for c, d in zip(pose["position"], quat_rotate(tuple(pose["rotation"]), (dx, 0, 0)), strict=True))
+                for dx in (-0.2, 0.2)
+            ])  # fmt: skip
+        assert math.dist(ends[0][0], (0, 4, 0)) < 2e-3
+        # the solver lets a fast-swinging joint stretch by a few millimetres
+        assert all(math.dist(ends[i][0], ends[i - 1][1]) < 0.02 for i in range(1, 5))
+    cradle = vector_compute("newtons_cradle")["samples"]
+    assert max(s["bodies"]["ball4"]["position"][0] for s in cradle) > 0.6  # the far ball swings out
 
 
 @pytest.mark.parametrize("name", sorted(VECTORS))

@@ -18,7 +18,10 @@ beforeAll(async () => {
 
 describe("physics parity vectors", () => {
   it("exist", () => {
-    expect(Object.keys(vectors).length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(vectors).length).toBeGreaterThanOrEqual(8);
+    for (const name of ["pendulum", "hinged_door", "chain_of_five", "newtons_cradle"]) {
+      expect(Object.values(vectors).map((v) => v.name)).toContain(name);
+    }
   });
 
   for (const [path, vector] of Object.entries(vectors)) {

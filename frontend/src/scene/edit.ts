@@ -1,6 +1,10 @@
 /** Pure edits of a scene: each returns a new Scene and leaves its argument untouched. */
+import { eulerXyzToQuaternion, quatConjugate, quatRotate } from "./math";
 import {
   type BodyType,
+  type Joint,
+  type JointType,
+  MAX_JOINTS,
   MAX_OBJECTS,
   type PhysicsProperties,
   type Scene,
@@ -80,11 +84,83 @@ export function duplicateObject(scene: Scene, id: string): { scene: Scene; id: s
   return { scene: { ...scene, objects: { ...scene.objects, [newId]: copy } }, id: newId };
 }
 
+/** Deletes an object and every joint that holds it. */
 export function deleteObject(scene: Scene, id: string): Scene {
   if (!(id in scene.objects)) return scene;
   const objects = { ...scene.objects };
   delete objects[id];
-  return { ...scene, objects, selectedObject: scene.selectedObject === id ? null : scene.selectedObject };
+  const next: Scene = { ...scene, objects, selectedObject: scene.selectedObject === id ? null : scene.selectedObject };
+  if (scene.joints) {
+    const joints = Object.fromEntries(Object.entries(scene.joints).filter(([, j]) => j.bodyA !== id && j.bodyB !== id));
+    if (Object.keys(joints).length > 0) next.joints = joints;
+    else delete next.joints;
+  }
+  return next;
+}
+
+/** The joints that hold object `id`, at either end. */
+export function jointsOf(scene: Scene, id: string): Joint[] {
+  return Object.values(scene.joints ?? {}).filter((j) => j.bodyA === id || j.bodyB === id);
+}
+
+function freeJointId(scene: Scene, base: string): string {
+  const joints = scene.joints ?? {};
+  if (!(base in joints)) return base;
+  for (let n = 2; ; n += 1) {
+    const id = `${base}-${n}`;
+    if (!(id in joints)) return id;
+  }
+}
+
+/** Why a joint of `bodyA` to `bodyB` (null: the world) cannot be added, or null when it can. */
+export function jointProblem(scene: Scene, bodyA: string, bodyB: string | null): string | null {
+  if (!(bodyA in scene.objects)) return "Select the object to attach first.";
+  if (bodyB !== null && !(bodyB in scene.objects)) return `There is no object ${bodyB}.`;
+  if (bodyA === bodyB) return "A joint needs two different objects (or an object and the world).";
+  if (Object.keys(scene.joints ?? {}).length >= MAX_JOINTS) return `A scene holds at most ${MAX_JOINTS} joints.`;
+  return null;
+}
+
+/**
+ * A new joint of `type` holding `bodyA` to `bodyB`, or to the world when bodyB is null. Between
+ * two objects, hinges and welds sit halfway between their centres and ropes and springs join the
+ * centres; to the world, the object hangs by the middle of its top face, ropes and springs from a
+ * point 1 m above it.
+ */
+export function addJoint(scene: Scene, type: JointType, bodyA: string, bodyB: string | null): { scene: Scene; id: string } | null {
+  if (jointProblem(scene, bodyA, bodyB) !== null) return null;
+  const a = scene.objects[bodyA];
+  if (!a) return null;
+  const id = freeJointId(scene, type);
+  const joint: Joint = { id, type, bodyA, bodyB };
+  const stretchy = type === "rope" || type === "spring";
+  const b = bodyB === null ? undefined : scene.objects[bodyB];
+  if (!b) {
+    const top = a.transform.scale.y / 2;
+    joint.anchorA = { x: 0, y: top, z: 0 };
+    if (stretchy) {
+      const p = a.transform.position;
+      joint.anchorB = { x: p.x, y: p.y + top + 1, z: p.z };
+    }
+  } else if (stretchy) {
+    joint.anchorA = { x: 0, y: 0, z: 0 };
+    joint.anchorB = { x: 0, y: 0, z: 0 };
+  } else {
+    const pa = a.transform.position;
+    const pb = b.transform.position;
+    const middle = { x: (pb.x - pa.x) / 2, y: (pb.y - pa.y) / 2, z: (pb.z - pa.z) / 2 };
+    joint.anchorA = quatRotate(quatConjugate(eulerXyzToQuaternion(a.transform.rotation)), middle);
+  }
+  return { scene: { ...scene, joints: { ...(scene.joints ?? {}), [id]: joint } }, id };
+}
+
+export function deleteJoint(scene: Scene, id: string): Scene {
+  if (!scene.joints || !(id in scene.joints)) return scene;
+  const joints = { ...scene.joints };
+  delete joints[id];
+  const next: Scene = { ...scene, joints };
+  if (Object.keys(joints).length === 0) delete next.joints;
+  return next;
 }
 
 function replace(scene: Scene, id: string, change: (object: SceneObject) => SceneObject): Scene {

@@ -9,9 +9,14 @@ import {
   type BodyType,
   type Camera,
   COLOR_PATTERN,
+  DEFAULT_MOTOR_FORCE,
+  JOINT_TYPES,
+  type Joint,
+  type JointType,
   LIMITS,
   MAX_DESCRIPTION_LENGTH,
   MAX_ID_LENGTH,
+  MAX_JOINTS,
   MAX_OBJECTS,
   type Range,
   type Scene,
@@ -135,6 +140,78 @@ class Reader {
     return object;
   }
 
+  /** One joint; `objects` are the scene's object ids, to check that both ends exist. */
+  joint(key: string, value: unknown, objects: Record<string, SceneObject>): Joint | null {
+    const where = `joint '${key}'`;
+    if (!isRecord(value)) {
+      this.errors.push(`${where}: must be a JSON object`);
+      return null;
+    }
+    const before = this.errors.length;
+    const id = value.id;
+    if (typeof id !== "string" || id.length === 0) this.errors.push(`${where} field id: must be a non-empty string`);
+    else if (id.length > MAX_ID_LENGTH) this.errors.push(`${where} field id: at most ${MAX_ID_LENGTH} characters`);
+    else if (id !== key) this.errors.push(`${where}: the key differs from its id '${id}'`);
+    const type = value.type;
+    if (typeof type !== "string" || !(JOINT_TYPES as readonly string[]).includes(type)) {
+      this.errors.push(`${where} field type: must be one of ${JOINT_TYPES.join(", ")}`);
+    }
+    const bodyA = value.bodyA;
+    const bodyB = value.bodyB ?? null;
+    if (typeof bodyA !== "string" || !(bodyA in objects)) {
+      this.errors.push(`${where} field bodyA: no object ${JSON.stringify(bodyA ?? null)} in the scene`);
+    }
+    if (bodyB !== null && (typeof bodyB !== "string" || !(bodyB in objects))) {
+      this.errors.push(`${where} field bodyB: no object ${JSON.stringify(bodyB)} in the scene`);
+    }
+    if (bodyA === bodyB) this.errors.push(`${where}: bodyA and bodyB must differ (null bodyB attaches to the world)`);
+    const joint: Joint = {
+      id: typeof id === "string" ? id : key,
+      type: (typeof type === "string" ? type : "fixed") as JointType,
+      bodyA: typeof bodyA === "string" ? bodyA : "",
+      bodyB: typeof bodyB === "string" ? bodyB : null,
+      anchorA: this.vec(value.anchorA, `${where} field anchorA`, { x: 0, y: 0, z: 0 }, LIMITS.anchor),
+    };
+    if (value.anchorB !== undefined && value.anchorB !== null) {
+      joint.anchorB = this.vec(value.anchorB, `${where} field anchorB`, { x: 0, y: 0, z: 0 }, LIMITS.anchor);
+    }
+    if (value.axis !== undefined && value.axis !== null) {
+      const axis = this.vec(value.axis, `${where} field axis`, { x: 1, y: 0, z: 0 }, LIMITS.anchor);
+      if (axis.x * axis.x + axis.y * axis.y + axis.z * axis.z < 1e-12) {
+        this.errors.push(`${where} field axis: the axis must not be the zero vector`);
+      }
+      joint.axis = axis;
+    }
+    if (value.limits !== undefined && value.limits !== null) {
+      const limits = value.limits;
+      const ok =
+        Array.isArray(limits) &&
+        limits.length === 2 &&
+        limits.every((v) => typeof v === "number" && inRange(v, LIMITS.jointLimit)) &&
+        (limits[0] as number) <= (limits[1] as number);
+      if (!ok) this.errors.push(`${where} field limits: limits must be [min, max] with min <= max, within ±1000`);
+      else joint.limits = [limits[0] as number, limits[1] as number];
+    }
+    if (value.motor !== undefined && value.motor !== null) {
+      if (!isRecord(value.motor)) this.errors.push(`${where} field motor: must be an object {targetVelocity, maxForce}`);
+      else {
+        if (value.motor.targetVelocity === undefined) this.errors.push(`${where} field motor.targetVelocity: required`);
+        joint.motor = {
+          targetVelocity: this.number(value.motor.targetVelocity, `${where} field motor.targetVelocity`, 0, LIMITS.velocity),
+          maxForce: this.number(value.motor.maxForce, `${where} field motor.maxForce`, DEFAULT_MOTOR_FORCE, LIMITS.jointForce),
+        };
+      }
+    }
+    for (const [field, range] of [
+      ["length", LIMITS.jointLength],
+      ["stiffness", LIMITS.springCoefficient],
+      ["damping", LIMITS.springCoefficient],
+    ] as const) {
+      if (value[field] !== undefined && value[field] !== null) joint[field] = this.number(value[field], `${where} field ${field}`, 1, range);
+    }
+    return this.errors.length === before ? joint : null;
+  }
+
   camera(value: unknown): Camera | undefined {
     if (value === undefined || value === null) return undefined;
     if (!isRecord(value)) {
@@ -188,5 +265,20 @@ export function parseScene(data: unknown): ParseResult {
   }
   const camera = reader.camera(data.camera);
   if (camera) scene.camera = camera;
+  if (data.joints !== undefined && data.joints !== null) {
+    if (!isRecord(data.joints)) reader.errors.push("joints: must be a map from joint id to joint");
+    else {
+      const entries = Object.entries(data.joints);
+      if (entries.length > MAX_JOINTS) {
+        reader.errors.push(`joints: a scene holds at most ${MAX_JOINTS} joints, this one has ${entries.length}`);
+      }
+      const joints: Record<string, Joint> = {};
+      for (const [key, value] of entries) {
+        const joint = reader.joint(key, value, objects);
+        if (joint) joints[key] = joint;
+      }
+      scene.joints = joints;
+    }
+  }
   return reader.errors.length > 0 ? { ok: false, errors: reader.errors } : { ok: true, scene };
 }

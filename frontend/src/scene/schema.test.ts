@@ -5,9 +5,9 @@
  */
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
-import { addObject, duplicateObject, sceneForExport, setBodyType, setPhysics } from "./edit";
+import { addJoint, addObject, duplicateObject, sceneForExport, setBodyType, setPhysics } from "./edit";
 import { parseScene } from "./parse";
-import { BODY_TYPES, LIMITS, MAX_DESCRIPTION_LENGTH, MAX_ID_LENGTH, SHAPES, type Scene } from "./types";
+import { BODY_TYPES, JOINT_TYPES, LIMITS, MAX_DESCRIPTION_LENGTH, MAX_ID_LENGTH, SHAPES, type Scene } from "./types";
 
 type JsonSchema = Record<string, unknown> & { $defs: Record<string, { properties: Record<string, Record<string, unknown>> }> };
 
@@ -66,6 +66,9 @@ describe("the editor's types and limits", () => {
   it("match the schema's shapes and body types", () => {
     expect(prop("VisualProperties", "shape").enum).toEqual([...SHAPES]);
     expect(JSON.stringify(prop("SceneObject", "bodyType"))).toContain(JSON.stringify([...BODY_TYPES]));
+    expect(prop("Joint", "type").enum).toEqual([...JOINT_TYPES]);
+    for (const axis of ["x", "y", "z"]) expect(prop("Axis", axis)).toMatchObject({ minimum: LIMITS.anchor.min, maximum: LIMITS.anchor.max });
+    expect(JSON.stringify(prop("Joint", "length"))).toContain(`"exclusiveMinimum":${LIMITS.jointLength.min},"maximum":${LIMITS.jointLength.max}`);
   });
 
   it("produce scenes the schema accepts", () => {
@@ -74,6 +77,8 @@ describe("the editor's types and limits", () => {
     scene = duplicateObject(scene, "sphere")?.scene ?? scene;
     scene = setBodyType(scene, "box", "kinematic");
     scene = setPhysics(scene, "cylinder", { mass: 0 });
+    for (const type of JOINT_TYPES) scene = addJoint(scene, type, "box", type === "rope" ? null : "sphere")?.scene ?? scene;
+    expect(Object.keys(scene.joints ?? {})).toHaveLength(JOINT_TYPES.length);
     expect(schemaErrors(sceneForExport(scene, "box"))).toEqual([]);
   });
 

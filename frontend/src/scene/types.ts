@@ -29,12 +29,39 @@ export type SceneObject = {
 
 export type Camera = { position: Vec3; target: Vec3; fov: number };
 
+export const JOINT_TYPES = ["fixed", "revolute", "spherical", "prismatic", "rope", "spring"] as const;
+export type JointType = (typeof JOINT_TYPES)[number];
+
+/** docs/scene.md "Joints": revolute (rad/s, N·m) or prismatic (m/s, N). */
+export type JointMotor = { targetVelocity: number; maxForce: number };
+
+/**
+ * A constraint between object `bodyA` and object `bodyB`, or the fixed world when `bodyB` is null.
+ * `anchorA` and `axis` are in bodyA's frame; `anchorB` in bodyB's frame (a world point for the
+ * world), by default where anchorA starts. Limits and motors say how A moves relative to B.
+ */
+export type Joint = {
+  id: string;
+  type: JointType;
+  bodyA: string;
+  bodyB: string | null;
+  anchorA?: Vec3;
+  anchorB?: Vec3;
+  axis?: Vec3;
+  limits?: [number, number];
+  motor?: JointMotor;
+  length?: number;
+  stiffness?: number;
+  damping?: number;
+};
+
 export type Scene = {
   objects: Record<string, SceneObject>;
   selectedObject: string | null;
   gravity?: Vec3;
   ground?: boolean;
   camera?: Camera;
+  joints?: Record<string, Joint>;
 };
 
 /** Inclusive numeric ranges of SCENE.md "Validation" (`exclusiveMin`: the lower bound itself is refused). */
@@ -49,9 +76,21 @@ export const LIMITS = {
   restitution: { min: 0, max: 1 },
   velocity: { min: -1000, max: 1000 },
   gravity: { min: -1000, max: 1000 },
+  anchor: { min: -1000, max: 1000 },
+  jointLimit: { min: -1000, max: 1000 },
+  jointLength: { min: 0, max: 1000, exclusiveMin: true },
+  jointForce: { min: 0, max: 1e9, exclusiveMin: true },
+  springCoefficient: { min: 0, max: 1e9 },
 } as const satisfies Record<string, Range>;
 
 export const MAX_OBJECTS = 500;
+export const MAX_JOINTS = 500;
+/** Used when a revolute (hinge) or prismatic (slider) joint gives no axis. */
+export const DEFAULT_REVOLUTE_AXIS: Vec3 = { x: 0, y: 0, z: 1 };
+export const DEFAULT_PRISMATIC_AXIS: Vec3 = { x: 1, y: 0, z: 0 };
+export const DEFAULT_MOTOR_FORCE = 1000;
+export const DEFAULT_SPRING_STIFFNESS = 100;
+export const DEFAULT_SPRING_DAMPING = 1;
 export const MAX_ID_LENGTH = 64;
 export const MAX_DESCRIPTION_LENGTH = 500;
 export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
