@@ -10,12 +10,14 @@ every movable object. Whatever changed is lifted clear so nothing overlaps at th
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulation.providers.composer import Composer
+from simulation.providers.composer import compose_plan
+from simulation.providers.lexicon import COLOURS, KINDS, MULTICOLOUR_WORDS, NOUNS, RAINBOW
+from simulation.providers.parse import plan_parse, tokenize
 from simulation.providers.placement import bounds, settle
-from simulation.providers.vocabulary import COLOURS, MULTICOLOUR_WORDS, RAINBOW, SHAPE_NOUNS, tokenize
 
 GRAVITY = {"moon": -1.62, "mars": -3.71, "jupiter": -24.79, "earth": -9.81}
 GROW = {"bigger", "larger", "grow", "enlarge", "taller", "wider"}
@@ -31,23 +33,41 @@ class Refinement:
     changed: bool = False
 
 
+GENERIC_SHAPES = {"ball": "Sphere", "sphere": "Sphere", "box": "Box", "cube": "Box", "cylinder": "Cylinder"}
+
+
+def _named(obj: dict[str, Any], kinds: set[str]) -> bool:
+    """The object is one of `kinds`: by its id (composer ids are <colour_>kind_<n>) or its shape."""
+    object_id = obj["id"]
+    for kind in kinds:
+        if re.search(rf"(^|_){re.escape(kind.replace(' ', '_'))}_\d+$", object_id):
+            return True
+        if kind in GENERIC_SHAPES and obj["visualProperties"]["shape"] == GENERIC_SHAPES[kind]:
+            return True
+    return False
+
+
+def _kinds(tokens: list[str]) -> set[str]:
+    return {NOUNS[t] for t in tokens if t in NOUNS and KINDS[NOUNS[t]].category != "fixture"}
+
+
 def _targets(scene: dict[str, Any], tokens: list[str]) -> tuple[list[str], bool]:
     """Ids the instruction names, and whether it named them (else: selected or all movable)."""
     objects = scene["objects"]
-    shapes = {SHAPE_NOUNS[t][0] for t in tokens if t in SHAPE_NOUNS}
+    kinds = _kinds(tokens)
     # "make the ball blue": the last colour is the new one when a noun comes before it.
     named_colours = set()
     for index, token in enumerate(tokens):
-        if token in COLOURS and index + 1 < len(tokens) and tokens[index + 1] in SHAPE_NOUNS:
+        if token in COLOURS and index + 1 < len(tokens) and tokens[index + 1] in NOUNS:
             named_colours.add(COLOURS[token])
     ids = [
         object_id
         for object_id, obj in objects.items()
-        if (not shapes or obj["visualProperties"]["shape"] in shapes)
+        if (not kinds or _named(obj, kinds))
         and (not named_colours or obj["visualProperties"]["color"].lower() in named_colours)
-        and (shapes or named_colours)
+        and (kinds or named_colours)
     ]
-    if shapes or named_colours:
+    if kinds or named_colours:
         return ids, True
     if "everything" in tokens or "all" in tokens:
         return list(objects), True
@@ -76,30 +96,30 @@ def scene_refine_locally(*, scene: dict[str, Any], instruction: str) -> Refineme
     words = set(tokens)
 
     if words & ADD and not (words & REMOVE):
-        composer = Composer(" ".join(t for t in tokens if t not in ADD))
-        shape_groups = [g for g in composer.groups if g.kind == "shape"]
-        if shape_groups:
-            composer.groups = shape_groups
-            for group in composer.groups:
-                group.target = None
-            composer.objects = {}
+        if "more" in words and _extend(scene, tokens, notes):
+            return Refinement(scene, notes, True)
+        plan = plan_parse(" ".join(t for t in tokens if t not in ADD))
+        plan.entities = [e for e in plan.entities if not e.fixed]
+        plan.events, plan.relations = [], []
+        for number, entity in enumerate(plan.entities):
+            entity.index = number
+        if plan.entities:
+            added = compose_plan(plan, check=False).scene["objects"]
             top = max((float(bounds(o)[1][1]) for o in objects.values()), default=0.0)
-            for number in range(len(composer.groups)):
-                composer.place(number, set())
-            for obj in composer.objects.values():
+            for obj in added.values():
                 # New things appear above what is there, so they never start inside it.
                 obj["id"] = _fresh(obj["id"], objects)
                 obj["transform"]["position"]["y"] += top + 0.5
                 objects[obj["id"]] = obj
             settle(objects, order=list(objects))
-            notes.append(f"Added {', '.join(g.describe() for g in shape_groups)}.")
+            notes.append(f"Added {', '.join(e.label() for e in plan.entities)}.")
             return Refinement(scene, notes, True)
 
     targets, named = _targets(scene, tokens)
     if words & REMOVE:
         if not named:
             return Refinement(scene, ["Say what to remove, for example 'remove the red ball'."], False)
-        plural = any(t.endswith("s") and t in SHAPE_NOUNS for t in tokens) or "all" in words
+        plural = any(t in NOUNS and t != NOUNS[t] for t in tokens) or "all" in words
         doomed = targets if plural else targets[-1:]
         for object_id in doomed:
             objects.pop(object_id, None)
@@ -153,6 +173,16 @@ def scene_refine_locally(*, scene: dict[str, Any], instruction: str) -> Refineme
             props["restitution"] = round(props["restitution"] / 2, 4)
         notes.append(f"Made {len(targets)} object(s) less bouncy.")
         changed = True
+    speed = _speed_factor(tokens)
+    if speed is not None:
+        moving = [i for i in (targets if named else objects) if objects[i].get("linearVelocity")]
+        for object_id in moving:
+            velocity = objects[object_id]["linearVelocity"]
+            for axis in "xyz":
+                velocity[axis] = round(velocity[axis] * speed, 4)
+        if moving:
+            notes.append(f"Made {len(moving)} moving object(s) {speed:g} times as fast.")
+            changed = True
     if "gravity" in words:
         planet = next((p for p in GRAVITY if p in words), None)
         strength = 0.0 if words & {"no", "zero", "without", "off"} else GRAVITY.get(planet or "")
@@ -166,6 +196,42 @@ def scene_refine_locally(*, scene: dict[str, Any], instruction: str) -> Refineme
             "'smaller', 'add a ball', 'remove the box', 'bouncier', 'heavier', 'slippery' or 'moon gravity'."
         )
     return Refinement(scene, notes, changed)
+
+
+def _speed_factor(tokens: list[str]) -> float | None:
+    words = set(tokens)
+    strong = bool(words & {"twice", "double", "much", "lot"})
+    if words & {"faster", "quicker", "fast", "speed", "quickly"}:
+        return 3.0 if "three" in words or "triple" in words else 2.0 if strong or "twice" in words else 1.5
+    if words & {"slower", "slowly", "slow"}:
+        return 0.5 if strong or "half" in words else 0.67
+    return None
+
+
+def _extend(scene: dict[str, Any], tokens: list[str], notes: list[str]) -> bool:
+    """'add five more dominoes': continue the line the existing ones stand in, same spacing."""
+    objects = scene["objects"]
+    kinds = _kinds(tokens)
+    plan = plan_parse(" ".join(t for t in tokens if t not in ADD and t != "more"))
+    count = plan.entities[0].count if plan.entities else 1
+    group = [o for o in objects.values() if kinds and _named(o, kinds)]
+    if len(group) < 2 or count < 1:
+        return False
+    last, before = group[-1], group[-2]
+    step = {a: last["transform"]["position"][a] - before["transform"]["position"][a] for a in "xyz"}
+    for number in range(1, min(count, 200) + 1):
+        clone = copy.deepcopy(last)
+        clone["id"] = _fresh(re.sub(r"_\d+$", "_1", last["id"]), objects)
+        for axis in "xyz":
+            clone["transform"]["position"][axis] = round(
+                last["transform"]["position"][axis] + step[axis] * number, 4
+            )
+        clone.pop("linearVelocity", None)
+        clone.pop("angularVelocity", None)
+        objects[clone["id"]] = clone
+    settle(objects, order=list(objects))
+    notes.append(f"Added {count} more after {last['id']}, continuing its line.")
+    return True
 
 
 def _fresh(object_id: str, taken: dict[str, Any]) -> str:

@@ -1,0 +1,622 @@
+"""Sentence -> scene plan.
+
+The sentence is folded (lower case, multi-word phrases to one token), the object nouns found
+(longest match: "bowling ball" before "ball"), each noun gathers the words before it (count,
+colours, size, material, "a stack of") and after it ("in a row", "made of steel"), and each verb
+links the noun before it (its actor) to the nouns after it through prepositions: "rolls down the
+ramp into the pins" gives the ramp as the way and the pins as the target; "knocked over by a ball"
+turns the direction round. Words left over are reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+from simulation.providers.lexicon import (
+    ARRANGEMENT_NOUNS,
+    ARRANGEMENT_WORDS,
+    COLOUR_OR_MATERIAL,
+    COLOURS,
+    KINDS,
+    LENGTH_UNITS,
+    MATERIAL_WORDS,
+    MATERIALS,
+    MAX_NOUN_WORDS,
+    MULTICOLOUR_WORDS,
+    MULTIPLE_WORDS,
+    MULTIPLIERS,
+    NOUNS,
+    NUMBER_WORDS,
+    PASSIVE_PARTICIPLES,
+    PHRASES,
+    PREPOSITIONS,
+    SHADE_WORDS,
+    SHORT_WORDS,
+    SIZES,
+    SPEED_UNITS,
+    SPEED_WORDS,
+    STOP_WORDS,
+    TALL_WORDS,
+    VAGUE_COUNTS,
+    VERBS,
+    WEIGHT_WORDS,
+)
+from simulation.providers.plan import Entity, Event, Plan, Relation
+
+DETERMINERS = {"a", "an", "the", "this", "that", "my", "your", "its", "their", "some", "one", "each"}
+PRONOUNS = {"it", "them", "they", "those", "these", "each_other", "one", "ones"}
+TRANSITIVE = {"hit", "knock", "topple", "collide"}
+CLAUSE_BREAKS = {"while", "then", "and_then", "which", "that", "who", "as", "when", "after", "before"}
+DEFAULT_COUNTS = {
+    "stack": 5, "pile": 10, "pyramid": 10, "triangle": 10, "row": 8, "circle": 12, "spiral": 30,
+    "arc": 10, "zigzag": 12, "grid": 9, "wall": 24, "jenga": 30, "scatter": 12,
+}  # fmt: skip
+PLURAL_DEFAULTS = {"domino": 12, "pin": 10, "bowling pin": 10, "marble": 20, "coin": 10, "bead": 20}
+_PHRASE_PATTERNS = [
+    (re.compile(r"(?<![a-z_'])" + re.escape(p) + r"(?![a-z_])"), r)
+    for p, r in sorted(PHRASES.items(), key=lambda item: -len(item[0]))
+]
+_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|km/h|m/s|[a-z_]+(?:'[a-z]+)?")
+
+
+def tokenize(sentence: str) -> list[str]:
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", sentence).lower().replace("\u2019", "'").replace("\u00d7", " x ")
+    text = re.sub(r"(\d)([a-z])", r"\1 \2", text)  # "10m/s", "3kg", "5x5"
+    text = re.sub(r"\bm / s\b", "m/s", text)
+    for pattern, replacement in _PHRASE_PATTERNS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"-(?!\d)|(?<=[a-z0-9])-", " ", text)  # hyphens join words; a minus sign stays
+    return _TOKEN.findall(text)
+
+
+def _is_number(token: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(?:\.\d+)?", token))
+
+
+def _number(token: str) -> float | None:
+    if _is_number(token):
+        return float(token)
+    value = NUMBER_WORDS.get(token)
+    return None if value is None else float(value)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str
+    entity: int = -1
+    arrangement: str = ""
+
+
+class Parser:
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        self.tokens = tokenize(sentence)
+        self.used = [False] * len(self.tokens)
+        self.plan = Plan(sentence=sentence, seed=zlib.crc32(sentence.encode()) & 0xFFFF)
+        self.mentions: list[Mention] = []
+
+    # --- nouns -----------------------------------------------------------------------------------
+
+    def _noun_at(self, i: int) -> tuple[int, str] | None:
+        tokens = self.tokens
+        for n in range(min(MAX_NOUN_WORDS, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + n])
+            if phrase in NOUNS:
+                return n, NOUNS[phrase]
+        return None
+
+    def _modifier_word(self, word: str) -> bool:
+        return (
+            word in COLOURS
+            or word in SIZES
+            or word in MATERIAL_WORDS
+            or word in NUMBER_WORDS
+            or word in SHADE_WORDS
+            or word in MULTICOLOUR_WORDS
+            or word in TALL_WORDS
+            or word in WEIGHT_WORDS
+            or _is_number(word)
+        )
+
+    def find_mentions(self) -> None:
+        tokens = self.tokens
+        i = 0
+        while i < len(tokens):
+            found = self._noun_at(i)
+            if found is None:
+                i += 1
+                continue
+            n, kind = found
+            word = tokens[i]
+            nxt = tokens[i + n] if i + n < len(tokens) else ""
+            prev = tokens[i - 1] if i else ""
+            if n == 1:
+                # A word that is a noun and a modifier ("rock wall", "orange ball", "ice cube"):
+                # a modifier when a noun follows.
+                if (self._modifier_word(word) or word in ARRANGEMENT_NOUNS) and self._noun_at(i + 1):
+                    i += 1
+                    continue
+                # "a wall of bricks", "a chain of dominoes": an arrangement, not a thing.
+                if word in ARRANGEMENT_NOUNS and nxt == "of":
+                    i += 1
+                    continue
+                # "slides", "swing", "bowling": a verb unless a determiner or adjective comes first.
+                if word in VERBS and not (prev in DETERMINERS or self._modifier_word(prev)):
+                    i += 1
+                    continue
+                # "a brick wall", "a domino tower": the second noun arranges the first.
+                if self.mentions and self.mentions[-1].end == i and word in ARRANGEMENT_WORDS:
+                    last = self.mentions[-1]
+                    if not KINDS[last.kind].fixed:
+                        last.arrangement = ARRANGEMENT_WORDS[word]
+                        self.used[i] = True
+                        i += 1
+                        continue
+            self.mentions.append(Mention(i, i + n, kind))
+            for k in range(i, i + n):
+                self.used[k] = True
+            i += n
+        self._merge_arrangement_nouns()
+
+    def _merge_arrangement_nouns(self) -> None:
+        """'a domino run of ten red dominoes': one entity, not two."""
+        merged: list[Mention] = []
+        for mention in self.mentions:
+            if merged and merged[-1].kind == "jenga block" and mention.kind == "block":
+                # "a jenga tower of 30 blocks", "a jenga style tower with 24 blocks"
+                mention.kind, mention.arrangement = "jenga block", "jenga"
+                merged[-1] = mention
+                continue
+            if merged and merged[-1].kind == mention.kind:
+                between = self.tokens[merged[-1].end : mention.start]
+                if "of" in between and all(
+                    w in ARRANGEMENT_NOUNS or w in ARRANGEMENT_WORDS or self._modifier_word(w) or w == "of"
+                    for w in between
+                ):
+                    mention.arrangement = merged[-1].arrangement or next(
+                        (ARRANGEMENT_WORDS[w] for w in between if ARRANGEMENT_WORDS.get(w)), ""
+                    )
+                    for k in range(merged[-1].start, merged[-1].end):
+                        self.used[k] = True
+                    merged[-1] = mention
+                    continue
+            merged.append(mention)
+        self.mentions = merged
+
+    # --- what describes each noun ---------------------------------------------------------------
+
+    def build_entities(self) -> None:
+        for number, mention in enumerate(self.mentions):
+            entity = Entity(index=len(self.plan.entities), kind=KINDS[mention.kind])
+            entity.arrangement = mention.arrangement
+            previous_end = self.mentions[number - 1].end if number else 0
+            left = self._left_span(mention.start, previous_end)
+            count = self._describe(entity, left)
+            following = (
+                self.mentions[number + 1].start if number + 1 < len(self.mentions) else len(self.tokens)
+            )
+            trailing = self._trailing_span(mention.end, following)
+            self._describe(entity, trailing, trailing=True)
+            if count is None:
+                count = self._default_count(entity, plural=self._plural(mention))
+            count = self._clean_count(entity, count)
+            if count <= 0:
+                self.plan.notes.append(f"Left out the {entity.kind.plural_name}: the count was zero.")
+                mention.entity = -1
+                continue
+            entity.count = 1 if entity.fixed and entity.kind.shape != "Stairs" else count
+            if entity.kind.shape == "Stairs":
+                entity.count = max(2, min(count if count > 1 else 5, 20))
+            mention.entity = entity.index
+            self.plan.entities.append(entity)
+            if entity.fixed and entity.kind.shape not in {"Stairs", "Floor"}:
+                # "two tables": fixed things are one body each, so each is its own entity.
+                for _ in range(min(int(count), 6) - 1):
+                    twin = Entity(**{**entity.__dict__, "index": len(self.plan.entities)})
+                    self.plan.entities.append(twin)
+
+    def _plural(self, mention: Mention) -> bool:
+        words = " ".join(self.tokens[mention.start : mention.end])
+        kind = KINDS[mention.kind]
+        return words != kind.name and (words.endswith("s") or words == kind.plural_name)
+
+    def _left_span(self, start: int, stop: int) -> list[int]:
+        span = []
+        j = start - 1
+        while j >= stop:
+            word = self.tokens[j]
+            if (
+                self._modifier_word(word)
+                or word in DETERMINERS
+                or word in ARRANGEMENT_NOUNS
+                or word in ARRANGEMENT_WORDS
+                or word in SHORT_WORDS
+                or word in {"of", "and", "or", "x", "by", "in"}
+                or word in MULTIPLE_WORDS
+            ):
+                if word in {"and", "or", "by", "x", "in"} and not (
+                    j - 1 >= stop and self._modifier_word(self.tokens[j - 1])
+                ):
+                    break
+                span.append(j)
+                j -= 1
+                continue
+            break
+        return sorted(span)
+
+    def _trailing_span(self, start: int, stop: int) -> list[int]:
+        span = []
+        for j in range(start, stop):
+            word = self.tokens[j]
+            if word in VERBS and word not in ARRANGEMENT_WORDS and word not in {"stacked", "piled"}:
+                break
+            if word in PREPOSITIONS and word not in {"in", "of", "with"} and word != "by":
+                break
+            if word in {"by"} and j + 1 < stop and not _is_number(self.tokens[j + 1]):
+                break
+            # Words right before the next noun describe that noun, not this one.
+            if all(self._modifier_word(w) or w in DETERMINERS for w in self.tokens[j:stop]) and stop < len(
+                self.tokens
+            ):
+                break
+            span.append(j)
+        return span
+
+    def _describe(self, entity: Entity, span: list[int], *, trailing: bool = False) -> int | None:
+        """Apply the words at `span` to `entity`; the count they give (None: none given)."""
+        tokens = self.tokens
+        numbers: list[tuple[int, float]] = []
+        shade = 1.0
+        for position in span:
+            word = tokens[position]
+            nxt = tokens[position + 1] if position + 1 < len(tokens) else ""
+            if ARRANGEMENT_WORDS.get(word):
+                if not entity.arrangement or ARRANGEMENT_WORDS[word] not in {"row", "stack"}:
+                    entity.arrangement = ARRANGEMENT_WORDS[word]
+                self.used[position] = True
+            elif word in SHADE_WORDS and nxt in COLOURS:
+                shade = SHADE_WORDS[word]
+                self.used[position] = True
+            elif word in COLOURS and not (
+                word in COLOUR_OR_MATERIAL and nxt in {"coin", "coins", "bar", "bars"}
+            ):
+                entity.colours.append(_shade(COLOURS[word], shade))
+                entity.colour_names.append(f"{tokens[position - 1]} {word}" if shade != 1.0 else word)
+                shade = 1.0
+                self.used[position] = True
+            elif word in MULTICOLOUR_WORDS:
+                entity.multicolour = True
+                self.used[position] = True
+            elif word in MATERIAL_WORDS:
+                entity.material = MATERIALS[MATERIAL_WORDS[word]]
+                self.used[position] = True
+            elif word in SIZES:
+                entity.size *= SIZES[word]
+                self.used[position] = True
+            elif word in TALL_WORDS:
+                entity.tall = True
+                self.used[position] = True
+            elif word in SHORT_WORDS:
+                self.used[position] = True
+            elif word in WEIGHT_WORDS:
+                entity.weight *= WEIGHT_WORDS[word]
+                self.used[position] = True
+            elif word in {"x", "by"} and numbers and position + 1 < len(tokens) and _number(nxt):
+                self.used[position] = True
+            elif _number(word) is not None and not (trailing and word in {"a", "an", "one"}):
+                # "3 x 4": a grid's rows and columns.
+                if numbers and position - 1 >= 0 and tokens[position - 1] in {"x", "by"}:
+                    rows = int(numbers[-1][1])
+                    entity.grid = (max(1, min(rows, 50)), max(1, min(int(abs(_number(word) or 1)), 50)))
+                    entity.arrangement = entity.arrangement or "grid"
+                    numbers.append((position, -1.0))
+                else:
+                    numbers.append((position, _number(word) or 0.0))
+                self.used[position] = True
+            elif word in ARRANGEMENT_NOUNS or word in DETERMINERS or word in {"of", "and", "or", "in"}:
+                self.used[position] = True
+        if entity.grid and not any(v > 0 for _, v in numbers if v != -1.0):
+            return entity.grid[0] * entity.grid[1]
+        if entity.grid:
+            return entity.grid[0] * entity.grid[1]
+        counted = [(tokens[p], v) for p, v in numbers if v != -1.0]
+        if entity.arrangement and all(w in {"a", "an", "one"} for w, _ in counted):
+            return None  # "a domino run": the article counts the run, not the dominoes
+        return _combine_numbers(counted)
+
+    def _default_count(self, entity: Entity, *, plural: bool) -> int:
+        if entity.arrangement in DEFAULT_COUNTS:
+            count = DEFAULT_COUNTS[entity.arrangement]
+            if entity.kind.category == "domino" and entity.arrangement in {"row", "arc", "zigzag"}:
+                count = 12
+            if entity.tall and entity.arrangement == "stack":
+                count = 10
+            return count
+        if plural:
+            return PLURAL_DEFAULTS.get(entity.kind.name, 3)
+        return 1
+
+    def _clean_count(self, entity: Entity, count: float) -> int:
+        if count < 0:
+            self.plan.notes.append(
+                f"Read the count {count:g} of {entity.kind.plural_name} as {abs(count):g} (counts are not negative)."
+            )
+            count = abs(count)
+        if count != int(count):
+            self.plan.notes.append(f"Rounded {count:g} {entity.kind.plural_name} to {round(count)}.")
+        return round(count) if count < 1e9 else 10**9
+
+    # --- verbs and prepositions ------------------------------------------------------------------
+
+    def _mention_at(self, position: int) -> Mention | None:
+        for mention in self.mentions:
+            if mention.start <= position < mention.end:
+                return mention
+        return None
+
+    def _mention_before(self, position: int) -> Mention | None:
+        found = None
+        for mention in self.mentions:
+            if mention.end <= position and mention.entity >= 0:
+                found = mention
+        return found
+
+    def _pronoun_target(self, subject: Mention | None, position: int) -> int | None:
+        """What 'them' / 'it' means: the latest entity mentioned before the subject."""
+        candidates = [
+            m
+            for m in self.mentions
+            if m.entity >= 0 and m.end <= position and (subject is None or m.entity != subject.entity)
+        ]
+        return candidates[-1].entity if candidates else None
+
+    def read_events(self) -> None:
+        tokens = self.tokens
+        for position, word in enumerate(tokens):
+            if self.used[position] or word not in VERBS:
+                continue
+            kind = VERBS[word]
+            self.used[position] = True
+            subject = self._mention_before(position)
+            # "X knocked over by Y": Y acts on X.
+            by = position + 1
+            while by < len(tokens) and tokens[by] in {"over", "down", "off", "away", "aside", "up"}:
+                by += 1
+            passive = word in PASSIVE_PARTICIPLES and by < len(tokens) and tokens[by] == "by"
+            if passive:
+                for k in range(position + 1, by + 1):
+                    self.used[k] = True
+                actor_mention = self._next_mention(by + 1)
+                if actor_mention is None or subject is None:
+                    continue
+                event = Event(
+                    kind="knock" if kind in {"knock", "topple", "hit"} else kind,
+                    actor=actor_mention.entity,
+                    target=subject.entity,
+                    passive=True,
+                )
+                self._modifiers(event, position + 2, subject)
+                self.plan.events.append(event)
+                continue
+            if kind in {"rest"}:
+                continue
+            if subject is None:
+                continue
+            event = Event(kind=kind, actor=subject.entity)
+            self._objects(event, position, subject)
+            self._modifiers(event, position, subject)
+            if kind == "collide" and event.target is None:
+                # "a red ball and a blue ball collide": the two named before the verb.
+                partner = self._mention_before(subject.start)
+                if partner is not None and "and" in tokens[partner.end : subject.start]:
+                    event.actor, event.target = partner.entity, subject.entity
+                    event.head_on = True
+            self.plan.events.append(event)
+
+    def _next_mention(self, position: int) -> Mention | None:
+        for mention in self.mentions:
+            if mention.start >= position and mention.entity >= 0:
+                return mention
+        return None
+
+    def _objects(self, event: Event, position: int, subject: Mention) -> None:
+        """Walk the prepositional phrases after the verb at `position`."""
+        tokens = self.tokens
+        preposition = ""
+        j = position + 1
+        while j < len(tokens):
+            word = tokens[j]
+            mention = self._mention_at(j)
+            if mention is not None:
+                if mention.entity < 0:
+                    j = mention.end
+                    continue
+                if not preposition and event.kind not in TRANSITIVE:
+                    break
+                self._attach(event, preposition or "object", mention.entity)
+                preposition = ""
+                j = mention.end
+                continue
+            if word in VERBS and not self.used[j] and VERBS[word] not in {"rest"}:
+                break
+            if word in CLAUSE_BREAKS and preposition == "":
+                break
+            if word in PREPOSITIONS:
+                preposition = PREPOSITIONS[word]
+                self.used[j] = True
+            elif word == "by" or word in {"on_top_of", "at_foot_of"}:
+                preposition = PREPOSITIONS.get(word, "on")
+                self.used[j] = True
+            elif word in PRONOUNS:
+                target = None if word == "each_other" else self._pronoun_target(subject, subject.start)
+                if word == "each_other":
+                    event.head_on = event.head_on or event.kind in {"collide", "hit", "roll"}
+                    if event.kind in {"roll", "hit"}:
+                        event.kind = "collide"
+                    self.used[j] = True
+                elif target is not None and (preposition or event.kind in TRANSITIVE):
+                    self._attach(event, preposition or "object", target)
+                    self.used[j] = True
+                    preposition = ""
+            j += 1
+
+    def _attach(self, event: Event, preposition: str, entity: int) -> None:
+        kind = self.plan.entities[entity].kind
+        if entity == event.actor:
+            return
+        if kind.shape in {"Ramp", "Stairs"} and preposition in {
+            "down",
+            "along",
+            "across",
+            "from",
+            "on",
+            "off",
+            "object",
+        }:
+            event.via = entity
+        elif kind.category == "fixture" and preposition in {"off", "from"}:
+            event.start_on = entity
+        elif kind.shape == "Floor":
+            return
+        elif event.target is None:
+            event.target = entity
+            if preposition == "with" and event.kind not in {"collide"}:
+                event.target = None
+
+    def _modifiers(self, event: Event, position: int, subject: Mention | None) -> None:
+        """Speeds, heights and 'head on' in the clause of the verb at `position`."""
+        tokens = self.tokens
+        start = subject.start if subject is not None else 0
+        stop = len(tokens)
+        for j in range(position + 1, len(tokens)):
+            if tokens[j] in VERBS and not self.used[j]:
+                stop = j
+                break
+        for j in range(start, stop):
+            word = tokens[j]
+            nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+            if word in SPEED_WORDS and not self.used[j]:
+                event.speed_factor *= SPEED_WORDS[word]
+                self.used[j] = True
+            elif word == "head_on":
+                event.head_on = True
+                self.used[j] = True
+            elif word in {"perpendicular", "angled"}:
+                event.perpendicular = True
+                self.used[j] = True
+            elif _is_number(word) and not self.used[j]:
+                value = float(word)
+                unit = nxt
+                if unit in SPEED_UNITS and (
+                    unit in {"m/s", "km/h", "kmh", "kph", "mph", "mps"}
+                    or (j + 2 < len(tokens) and tokens[j + 2] in {"per_second", "per_hour"})
+                ):
+                    factor = SPEED_UNITS[unit] if tokens[j + 2 : j + 3] != ["per_hour"] else 1 / 3.6
+                    event.speed = min(abs(value) * factor, 60.0)
+                    self.used[j] = self.used[j + 1] = True
+                    if j + 2 < len(tokens) and tokens[j + 2] in {"per_second", "per_hour"}:
+                        self.used[j + 2] = True
+                elif unit in LENGTH_UNITS:
+                    event.height = min(abs(value) * LENGTH_UNITS[unit], 30.0)
+                    self.used[j] = self.used[j + 1] = True
+            elif word in {"high", "from_height", "above_fall"}:
+                self.used[j] = True
+                if event.height is None and word == "high":
+                    event.height = 3.0
+
+    def read_relations(self) -> None:
+        """'a cup on a table', 'pins at the foot of the ramp': placement without an event."""
+        tokens = self.tokens
+        for position, word in enumerate(tokens):
+            if self.used[position]:
+                continue
+            relation = {
+                "on": "on", "onto": "on", "upon": "on", "atop": "on", "on_top_of": "on", "in": "in",
+                "inside": "in", "into": "in", "under": "under", "underneath": "under", "beneath": "under",
+                "below": "under", "next_to": "beside", "beside": "beside", "near": "beside",
+                "alongside": "beside", "behind": "behind", "in_front_of": "front", "at_foot_of": "at_foot",
+                "left_of": "beside", "right_of": "beside", "above": "above", "over": "above",
+                "at": "at_foot", "by": "beside", "side_by_side": "beside",
+            }.get(word)  # fmt: skip
+            if relation is None:
+                continue
+            before = self._mention_before(position)
+            after = self._next_mention(position + 1)
+            if before is None or after is None or before.entity == after.entity:
+                continue
+            if any(VERBS.get(t) not in {None, "rest", "stand"} for t in tokens[before.end : position]):
+                continue
+            gap = tokens[position + 1 : after.start]
+            if any(w in VERBS or (self._mention_at(k + position + 1)) for k, w in enumerate(gap)):
+                continue
+            self.used[position] = True
+            self.plan.relations.append(Relation(relation, before.entity, after.entity))
+
+    def leftovers(self) -> None:
+        seen = set()
+        for position, word in enumerate(self.tokens):
+            if self.used[position] or word in STOP_WORDS or word in PREPOSITIONS or word in seen:
+                continue
+            if _is_number(word) or word in NUMBER_WORDS or word in PRONOUNS or word in SPEED_UNITS:
+                continue
+            if word in VERBS and VERBS[word] in {"rest", "stand"}:
+                continue
+            if len(word) <= 1:
+                continue
+            seen.add(word)
+            self.plan.not_understood.append(word)
+
+    def parse(self) -> Plan:
+        self.find_mentions()
+        self.build_entities()
+        self.read_events()
+        self.read_relations()
+        self.leftovers()
+        return self.plan
+
+
+def _shade(colour: str, factor: float) -> str:
+    if factor == 1.0:
+        return colour
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    if factor > 1:
+        r, g, b = (round(c + (255 - c) * (factor - 1)) for c in (r, g, b))
+    else:
+        r, g, b = (round(c * factor) for c in (r, g, b))
+    return "#" + "".join(f"{max(0, min(255, c)):02x}" for c in (r, g, b))
+
+
+def _combine_numbers(words: list[tuple[str, float]]) -> float | None:
+    """'a dozen' 12, 'two dozen' 24, 'twenty five' 25, 'a hundred and ten' 110, 'a few' 3."""
+    if not words:
+        return None
+    meaningful = [(w, v) for w, v in words if w not in {"a", "an", "one"}] or words
+    if any(w in VAGUE_COUNTS for w, _ in meaningful) and not any(
+        w in MULTIPLIERS or w == "dozen" for w, _ in meaningful
+    ):
+        return next(v for w, v in meaningful if w in VAGUE_COUNTS)
+    total, current = 0.0, 0.0
+    for index, (word, value) in enumerate(words):
+        if (
+            word in {"a", "an"}
+            and len(words) > 1
+            and words[index + 1 :]
+            and words[index + 1][0] not in (set(MULTIPLIERS) | {"dozen"})
+        ):
+            continue
+        if word in MULTIPLIERS or word in {"dozen", "dozens"}:
+            current = max(current, 1.0) * value
+            if value >= 1000:
+                total, current = total + current, 0.0
+        else:
+            current += value
+    return total + current
+
+
+def plan_parse(sentence: str) -> Plan:
+    """The plan of `sentence`: its entities, events, relations, and the words it could not place."""
+    return Parser(sentence).parse()
