@@ -7,6 +7,8 @@ class SimpocConfig(AppConfig):
     verbose_name = "Accounts, API keys and backups"
 
     def ready(self) -> None:
+        from simpoc.dbspace import ensure_reclaim_schedule
         from simpoc.schedules import ensure_backup_schedule
 
         post_migrate.connect(ensure_backup_schedule, sender=self, dispatch_uid="simpoc-backup-schedule")
+        post_migrate.connect(ensure_reclaim_schedule, sender=self, dispatch_uid="simpoc-reclaim-schedule")

@@ -151,6 +151,9 @@ else:
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
+                    # Before WAL, so a new file gets it before its first table (simpoc/dbspace.py:
+                    # deleted media's pages go back to the filesystem); a no-op on existing files.
+                    "PRAGMA auto_vacuum=INCREMENTAL;"
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
