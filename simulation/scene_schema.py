@@ -36,6 +36,9 @@ SCHEMA_PATH = Path(__file__).with_name("scene.schema.json")
 Shape = Literal["Box", "Sphere", "Cylinder"]
 BodyType = Literal["dynamic", "static", "kinematic"]
 JointType = Literal["fixed", "revolute", "spherical", "prismatic", "rope", "spring"]
+# Drawing only (simulation/render/looks.json holds how each looks; a test keeps the lists equal).
+Material = Literal["plastic", "metal", "rubber", "wood", "glass", "stone", "ice", "foam"]
+GroundStyle = Literal["checker", "tiles", "wood", "concrete", "plain"]
 
 
 class _Model(BaseModel):
@@ -94,6 +97,9 @@ class PhysicsProperties(_Model):
 class VisualProperties(_Model):
     color: str = Field("#888888", pattern=r"^#[0-9a-fA-F]{6}$", description="#rrggbb")
     shape: Shape = "Box"
+    material: Material | None = Field(
+        None, description="how it is drawn; absent: the first material word of the description, else plastic"
+    )
 
 
 class SceneObject(_Model):
@@ -212,6 +218,7 @@ class Scene(_Model):
     ground: bool | None = None
     camera: Camera | None = None
     joints: dict[str, Joint] | None = Field(None, description="absent: no joints")
+    groundStyle: GroundStyle | None = Field(None, description="the ground's look in renders; absent: checker")
 
     @field_validator("objects")
     @classmethod
