@@ -7,6 +7,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from simpoc.services import ServiceError
+
 LOCAL_PROVIDER_NAME = "local-composer"
 
 
@@ -81,24 +83,34 @@ class LocalProvider:
     name = LOCAL_PROVIDER_NAME
 
     def generate(self, *, prompt: str) -> SceneResult:
-        from simulation.providers.composer import scene_compose
+        from simulation.providers.composer import NothingUnderstood, scene_compose
 
-        composition = scene_compose(prompt=prompt)
-        read_as = next(
-            (n.removeprefix("Read as: ") for n in composition.notes if n.startswith("Read as:")), ""
-        )
+        try:
+            composition = scene_compose(prompt=prompt)
+        except NothingUnderstood as exc:
+            raise ServiceError(str(exc), status_code=422) from exc
         return SceneResult(
-            scene=composition.scene,
-            generator=self.name,
-            notes=composition.notes,
-            plan=PlanSummary(read_as=read_as),
+            scene=composition.scene, generator=self.name, notes=composition.notes, plan=composition.summary
         )
 
     def refine(self, *, scene: dict[str, Any], instruction: str) -> SceneResult:
+        from simulation.providers.check import scene_check_by_simulation
         from simulation.providers.refiner import scene_refine_locally
 
         refinement = scene_refine_locally(scene=scene, instruction=instruction)
-        return SceneResult(scene=refinement.scene, generator=self.name, notes=refinement.notes)
+        passed, events = scene_check_by_simulation(refinement.scene)
+        notes = list(refinement.notes)
+        if not passed:
+            notes.append(
+                "The check by simulation did not see: "
+                + "; ".join(f"{e.event} ({e.detail})" for e in events if not e.happened)
+            )
+        summary = PlanSummary(
+            read_as="; ".join(refinement.notes),
+            will_happen=[e.event for e in events],
+            check=CheckReport(ran=bool(events), attempts=1, events=events),
+        )
+        return SceneResult(scene=refinement.scene, generator=self.name, notes=notes, plan=summary)
 
 
 def provider_get() -> SceneProvider:

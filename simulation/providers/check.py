@@ -209,6 +209,16 @@ def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds
     if kind == "spins":
         spin = max(abs(a) for a in actors[0].angles)
         return EventOutcome(probe.text, spin > 1.0, f"turned at up to {spin:.1f} rad/s")
+    if kind == "bounded":
+        lost = [
+            t
+            for t in actors
+            if abs(t.positions[-1][0]) > 60 or abs(t.positions[-1][2]) > 60 or t.positions[-1][1] < -2
+        ]
+        ok = not lost
+        return EventOutcome(
+            probe.text, ok, "all stayed" if ok else f"{len(lost)} of {len(actors)} left the scene"
+        )
     if kind == "swings":
         xs = [p[0] for p in actors[0].positions]
         travel = max(xs) - min(xs)
@@ -240,3 +250,32 @@ def _first_minimum(values: list[float]) -> int:
         if values[i] <= values[i - 1] and values[i] < values[i + 1] - 1e-4:
             return i
     return len(values) - 1
+
+
+def generic_probes(scene: dict[str, Any]) -> list[Probe]:
+    """Promises any scene makes, whoever wrote it: what is launched moves, nothing flies off."""
+    objects = scene.get("objects", {}) if isinstance(scene, dict) else {}
+    probes = []
+    for object_id, obj in objects.items():
+        velocity = obj.get("linearVelocity") or {}
+        speed = math.sqrt(sum(float(velocity.get(a, 0.0)) ** 2 for a in "xyz"))
+        if speed > 0.2 and obj.get("physicsProperties", {}).get("mass", 1) > 0:
+            probes.append(
+                Probe(f"{object_id} moves", "moves", [object_id], deadline=1.5, radius=min(0.2, speed * 0.3))
+            )
+    dynamic = [i for i, o in objects.items() if o.get("physicsProperties", {}).get("mass", 1) > 0][:200]
+    if dynamic:
+        probes.append(Probe("every body stays in the scene", "bounded", dynamic, deadline=3.0))
+    return probes
+
+
+def scene_check_by_simulation(
+    scene: dict[str, Any], *, wall_seconds: float = 0.3
+) -> tuple[bool, list[EventOutcome]]:
+    """Run the generic probes on `scene`: (passed, what was seen)."""
+    probes = generic_probes(scene)
+    if not probes:
+        return True, []
+    outcome = simulate(scene, probes, wall_seconds=wall_seconds)
+    events = [result for _, result in outcome.outcomes]
+    return all(e.happened for e in events), events

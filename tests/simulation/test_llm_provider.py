@@ -110,3 +110,44 @@ def test_local_provider_without_a_base_url(settings):
     settings.SCENE_PROVIDER = "llm"
     settings.LLM_BASE_URL = ""
     assert provider_get().name == "local-composer"
+
+
+FLIES_OFF = json.dumps(
+    {
+        "objects": {
+            "ball": {
+                "id": "ball",
+                "transform": {
+                    "position": {"x": 0, "y": 0.5, "z": 0},
+                    "scale": {"x": 0.3, "y": 0.3, "z": 0.3},
+                },
+                "visualProperties": {"shape": "Sphere", "color": "#ff0000"},
+                "linearVelocity": {"x": 400, "y": 0, "z": 0},
+            }
+        }
+    }
+)
+
+
+def test_an_answer_that_fails_the_check_by_simulation_is_repaired_once(fake_llm):
+    fake_llm.answer(FLIES_OFF, GOOD)
+    result = provider_get().generate(prompt="a wooden crate")
+    assert list(result.scene["objects"]) == ["crate"]
+    retry = fake_llm.requests[1]["body"]["messages"][-1]["content"]
+    assert "the check by simulation failed" in retry and "left the scene" in retry
+    assert result.plan.check.ran and result.plan.check.passed
+
+
+def test_two_answers_failing_the_check_fall_back_to_the_local_composer(fake_llm):
+    fake_llm.answer(FLIES_OFF, FLIES_OFF)
+    result = provider_get().generate(prompt="a red ball rolls into a box")
+    assert result.generator == "local-composer"
+    assert "check by simulation failed" in result.notes[0]
+    assert result.plan.check.passed
+
+
+def test_the_system_prompt_carries_the_joint_format_and_the_vocabulary(fake_llm):
+    fake_llm.answer(GOOD)
+    provider_get().generate(prompt="a crate")
+    system = fake_llm.requests[0]["body"]["messages"][0]["content"]
+    assert "revolute" in system and "bowling ball Sphere 0.22x0.22x0.22 m 7 kg" in system
