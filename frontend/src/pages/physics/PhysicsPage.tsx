@@ -14,6 +14,7 @@ import { parseScene } from "../../scene/parse";
 import { DocumentPanel } from "./DocumentPanel";
 import { type Model, type Msg, hasUnsavedChanges, init, renderProblem, update } from "./editor";
 import { Inspector } from "./Inspector";
+import { JointPanel } from "./JointPanel";
 import { ObjectList } from "./ObjectList";
 import { PromptPanel } from "./PromptPanel";
 import { RenderPanel } from "./RenderPanel";
@@ -258,6 +259,10 @@ export default function PhysicsPage() {
           <section className="panel-section" aria-labelledby="inspector-title">
             <h2 id="inspector-title">Properties</h2>
             <Inspector object={selected} dispatch={dispatch} />
+          </section>
+          <section className="panel-section" aria-labelledby="joints-title">
+            <h2 id="joints-title">Joints</h2>
+            <JointPanel model={model} dispatch={dispatch} />
           </section>
         </aside>
       </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addObject } from "../../scene/edit";
 import { emptyScene, type Scene } from "../../scene/types";
-import { type Model, type Msg, hasUnsavedChanges, init, renderProblem, scene, update } from "./editor";
+import { type Model, type Msg, hasUnsavedChanges, init, jointAddProblem, renderProblem, scene, update } from "./editor";
 import { isTyping, shortcut } from "./shortcuts";
 
 function run(model: Model, ...msgs: Msg[]): Model {
@@ -205,5 +205,43 @@ describe("shortcuts", () => {
     }
     expect(isTyping({ tagName: "INPUT", type: "checkbox" })).toBe(false);
     expect(isTyping({ tagName: "BUTTON" })).toBe(false);
+  });
+});
+
+describe("joints", () => {
+  it("adds a joint from the selected object to the chosen one or the world, each one undo step", () => {
+    let m = run(init(twoObjects()), { type: "Selected", id: "box" });
+    expect(jointAddProblem(m)).toBeNull();
+    m = run(m, { type: "JointDraftChanged", draft: { type: "spherical", to: "sphere" } }, { type: "JointAdded" });
+    expect(scene(m).joints?.spherical).toMatchObject({ type: "spherical", bodyA: "box", bodyB: "sphere" });
+    m = run(m, { type: "JointDraftChanged", draft: { type: "rope", to: null } }, { type: "JointAdded" });
+    expect(scene(m).joints?.rope).toMatchObject({ bodyA: "box", bodyB: null });
+    m = run(m, { type: "Undo" });
+    expect(Object.keys(scene(m).joints ?? {})).toEqual(["spherical"]);
+    m = run(m, { type: "Undo" });
+    expect(scene(m).joints).toBeUndefined();
+    m = run(m, { type: "Redo" }, { type: "Redo" });
+    expect(Object.keys(scene(m).joints ?? {})).toEqual(["spherical", "rope"]);
+  });
+
+  it("deletes a joint, and deleting an object deletes its joints in the same undo step", () => {
+    let m = run(init(twoObjects()), { type: "Selected", id: "box" }, { type: "JointDraftChanged", draft: { to: "sphere" } }, { type: "JointAdded" });
+    m = run(m, { type: "JointDeleted", id: "revolute" });
+    expect(scene(m).joints).toBeUndefined();
+    m = run(m, { type: "Undo" }, { type: "ObjectDeleted", id: "sphere" });
+    expect(scene(m).joints).toBeUndefined();
+    m = run(m, { type: "Undo" });
+    expect(Object.keys(scene(m).joints ?? {})).toEqual(["revolute"]);
+    expect(Object.keys(scene(m).objects)).toEqual(["box", "sphere"]);
+  });
+
+  it("refuses to add without a selection and says why; a vanished target falls back to the world", () => {
+    let m = init(twoObjects());
+    expect(jointAddProblem(m)).toBe("Select the object to attach first.");
+    m = run(m, { type: "JointAdded" });
+    expect(m.notice?.kind).toBe("error");
+    expect(scene(m).joints).toBeUndefined();
+    m = run(m, { type: "Selected", id: "box" }, { type: "JointDraftChanged", draft: { to: "gone" } }, { type: "JointAdded" });
+    expect(scene(m).joints?.revolute?.bodyB).toBeNull();
   });
 });

@@ -4,10 +4,13 @@
  */
 import type { GizmoMode } from "../../editor/viewport";
 import {
+  addJoint,
   addObject,
   canAdd,
+  deleteJoint,
   deleteObject,
   duplicateObject,
+  jointProblem,
   setBodyType,
   setDescription,
   setPhysics,
@@ -17,6 +20,7 @@ import {
 import { type History, commit, historyOf, redo, settle, undo } from "../../scene/history";
 import {
   type BodyType,
+  type JointType,
   type PhysicsProperties,
   type Scene,
   type Shape,
@@ -54,6 +58,9 @@ export type RenderJob =
 
 export type Notice = { kind: "info" | "error"; text: string };
 
+/** The "add a joint" form: which kind, and what the selected object is attached to (null: the world). */
+export type JointDraft = { type: JointType; to: string | null };
+
 /** The saved record the editor works on (null id: not saved yet). */
 export type Document = { id: number | null; name: string; prompt: string };
 
@@ -74,6 +81,7 @@ export type Model = {
   notice: Notice | null;
   render: RenderSettings;
   renderJob: RenderJob;
+  jointDraft: JointDraft;
 };
 
 export type Msg =
@@ -94,6 +102,9 @@ export type Msg =
   | { type: "VisualEdited"; id: string; visual: Partial<VisualProperties>; burst: string | null }
   | { type: "DescriptionEdited"; id: string; description: string; burst: string | null }
   | { type: "BodyTypeEdited"; id: string; bodyType: BodyType }
+  | { type: "JointDraftChanged"; draft: Partial<JointDraft> }
+  | { type: "JointAdded" }
+  | { type: "JointDeleted"; id: string }
   | { type: "EditSettled" }
   | { type: "Undo" }
   | { type: "Redo" }
@@ -139,6 +150,7 @@ export function init(scene: Scene = emptyScene()): Model {
     notice: null,
     render: { duration: 3, fps: 30, resolution: "1280x720", quality: "draft", fromView: true },
     renderJob: { kind: "idle" },
+    jointDraft: { type: "revolute", to: null },
   };
 }
 
@@ -148,6 +160,18 @@ export function scene(model: Model): Scene {
 
 export function hasUnsavedChanges(model: Model): boolean {
   return model.savedScene !== model.history.present && Object.keys(model.history.present.objects).length > 0;
+}
+
+/** What the selected object would be joined to: the draft's target if it still exists, else the world. */
+export function jointTarget(model: Model): string | null {
+  const to = model.jointDraft.to;
+  return to !== null && to in scene(model).objects && to !== model.selection ? to : null;
+}
+
+/** Whether the "add a joint" form can be sent, or why not. */
+export function jointAddProblem(model: Model): string | null {
+  if (model.selection === null) return "Select the object to attach first.";
+  return jointProblem(scene(model), model.selection, jointTarget(model));
 }
 
 /** Whether the render form can be sent, or why not. */
@@ -245,6 +269,16 @@ export function update(model: Model, msg: Msg): Model {
       return edit(model, setDescription(present, msg.id, msg.description), msg.burst);
     case "BodyTypeEdited":
       return edit(model, setBodyType(present, msg.id, msg.bodyType));
+    case "JointDraftChanged":
+      return { ...model, jointDraft: { ...model.jointDraft, ...msg.draft } };
+    case "JointAdded": {
+      const problem = jointAddProblem(model);
+      const added = model.selection === null ? null : addJoint(present, model.jointDraft.type, model.selection, jointTarget(model));
+      if (problem !== null || !added) return { ...model, notice: { kind: "error", text: problem ?? "The joint could not be added." } };
+      return edit(model, added.scene);
+    }
+    case "JointDeleted":
+      return edit(model, deleteJoint(present, msg.id));
     case "EditSettled":
       return { ...model, history: settle(model.history) };
     case "Undo":
