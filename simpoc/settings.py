@@ -332,4 +332,6 @@ RENDER_MAX_FPS = env_int("RENDER_MAX_FPS", 60)
 RENDER_MAX_WIDTH = env_int("RENDER_MAX_WIDTH", 1920)
 RENDER_MAX_HEIGHT = env_int("RENDER_MAX_HEIGHT", 1080)
 RENDER_MAX_IN_FLIGHT = env_int("RENDER_MAX_IN_FLIGHT", 2)
+# Which renderer draws new renders (simulation.render.renderers.RENDERERS); "mujoco-cpu" needs no GPU.
+RENDER_BACKEND = env("RENDER_BACKEND", "mujoco-cpu")
 RETENTION_HOOKS.append("simulation.services.render_prune_before")

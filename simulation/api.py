@@ -183,6 +183,8 @@ def _render_record(render: Render) -> dict:
         "duration": render.duration,
         "fps": render.fps,
         "resolution": render.resolution,
+        "camera_move": render.camera_move,
+        "ground_style": render.ground_style,
         "scene_context": render.scene_context,
         "object_descriptions": [
             f"{object_id}: {obj['description']}"
@@ -216,6 +218,8 @@ def render_create(request: HttpRequest, payload: RenderIn) -> Status:
         quality=payload.quality,
         camera_config=payload.camera_config.model_dump() if payload.camera_config else None,
         scene_context=payload.scene_context or "",
+        camera_move=payload.camera_move,
+        ground_style=payload.ground_style,
     )
     return Status(202, {"success": True, "video_id": render.pk, "status": render.status})
 

@@ -51,6 +51,10 @@ class Render(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     camera_config = models.JSONField(null=True, blank=True)
+    # How the camera moves from camera_config (simulation.render.camera.CAMERA_MOVES).
+    camera_move = models.CharField(max_length=16, default="static")
+    # The ground's look (simulation/render/looks.json "grounds"), resolved when the render was asked.
+    ground_style = models.CharField(max_length=16, default="checker")
     scene_context = models.TextField(blank=True, default="")
     renderer = models.CharField(max_length=50)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

@@ -117,9 +117,18 @@ class RenderIn(Schema):
     duration: float = Field(5.0, description="seconds of simulated time")
     fps: int = 30
     resolution: list[int] = Field(default_factory=lambda: [1280, 720], min_length=2, max_length=2)
-    quality: str = "draft"
+    quality: str = Field("draft", description="draft | standard | high (supersampling and motion blur)")
     camera_config: Camera | None = None
     scene_context: str | None = Field(None, max_length=2000)
+    camera_move: str | None = Field(
+        None,
+        description='static | orbit | follow | dolly | editor; default "editor" when camera_config is sent, '
+        'else "static". Every move starts from camera_config (else the scene\'s camera).',
+    )
+    ground_style: str | None = Field(
+        None,
+        description="checker | tiles | wood | concrete | plain; default the scene's groundStyle, else checker",
+    )
 
 
 class RenderQueuedOut(Schema):
@@ -147,6 +156,8 @@ class RenderRecordOut(Schema):
     duration: float
     fps: int
     resolution: str
+    camera_move: str
+    ground_style: str
     scene_context: str
     object_descriptions: list[str]
     status: str

@@ -20,7 +20,14 @@ from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 from simulation.models import Render, Scene
 from simulation.providers.base import SceneResult, provider_get
-from simulation.render.options import DEFAULT_RENDERER, QUALITIES
+from simulation.render.options import (
+    CAMERA_MOVES,
+    DEFAULT_GROUND_STYLE,
+    DEFAULT_RENDERER,
+    GROUND_STYLES,
+    QUALITIES,
+    RENDERER_NAMES,
+)
 from simulation.scene_schema import Camera, SceneInvalid, scene_parse
 from simulation.selectors import RENDER_STUCK_AFTER, renders_in_flight, renders_stuck
 from simulation.validation import scene_check
@@ -171,10 +178,35 @@ def render_request(
     quality: str = "draft",
     camera_config: dict[str, Any] | None = None,
     scene_context: str = "",
+    camera_move: str | None = None,
+    ground_style: str | None = None,
 ) -> Render:
-    """Check everything, then queue a render. Nothing is queued when any check refuses."""
+    """Check everything, then queue a render. Nothing is queued when any check refuses.
+
+    `camera_move` defaults to "editor" when `camera_config` is sent (film the editor's view), else
+    "static"; `ground_style` defaults to the scene's `groundStyle`, else checker.
+    """
     width, height = resolution
     scene_json = _structurally_valid(scene_data)
+    camera_move = camera_move or ("editor" if camera_config is not None else "static")
+    if camera_move not in CAMERA_MOVES:
+        raise ServiceError(
+            f"camera_move must be one of {', '.join(CAMERA_MOVES)} (asked {camera_move!r}).", status_code=422
+        )
+    if camera_move == "editor" and camera_config is None:
+        raise ServiceError(
+            "camera_move 'editor' films camera_config: send the editor's camera.", status_code=422
+        )
+    if settings.RENDER_BACKEND not in RENDERER_NAMES:
+        raise ServiceError(
+            f"The renderer {settings.RENDER_BACKEND!r} is not installed here.", status_code=503
+        )
+    ground_style = ground_style or scene_json.get("groundStyle") or DEFAULT_GROUND_STYLE
+    if ground_style not in GROUND_STYLES:
+        raise ServiceError(
+            f"ground_style must be one of {', '.join(GROUND_STYLES)} (asked {ground_style!r}).",
+            status_code=422,
+        )
     _render_limits(
         object_count=len(scene_json["objects"]),
         duration=duration,
@@ -203,8 +235,10 @@ def render_request(
             width=width,
             height=height,
             camera_config=camera_config,
+            camera_move=camera_move,
+            ground_style=ground_style,
             scene_context=(scene_context or "")[:2000],
-            renderer=DEFAULT_RENDERER,
+            renderer=settings.RENDER_BACKEND,
             frames_total=max(round(duration * fps), 1),
         )
     try:
@@ -265,6 +299,8 @@ def render_run(*, render_id: int) -> Render | None:
                 height=render.height,
                 quality=render.quality,
                 camera=camera,
+                camera_move=render.camera_move,
+                ground_style=render.ground_style,
                 renderer_name=render.renderer,
                 progress=_progress_recorder(render.pk),
             )
