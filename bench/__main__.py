@@ -26,6 +26,7 @@ from bench import common
 BENCHMARKS = [
     ("spa", "bench.bench_spa", "SPA initial JavaScript, gzip"),
     ("auth", "bench.bench_auth", "API key overhead per request"),
+    ("composer", "bench.bench_composer", "scene composer corpus: pass rate, compose + check p95"),
     ("listing", "bench.bench_listing", "gallery page at 5k/1M rows, SQLite/PostgreSQL, 1 and 8 clients"),
     ("webhooks", "bench.bench_webhooks", "webhook accepted, 1 and 8 clients"),
     ("pipeline", "bench.bench_pipeline", "webhook to stored 5 MiB asset"),

@@ -153,7 +153,7 @@ def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds
             probe.text, ok, f"the top fell {drop:.2f} m; {fallen} of {len(actors)} tipped over"
         )
     if kind == "stand":
-        moved = [t for t in actors if _moved(t, 0.05) or _tilt_degrees(t.ups[-1]) > 12]
+        moved = [t for t in actors if _shifted(t, probe.radius) or _tilt_degrees(t.ups[-1]) > 12]
         ok = len(moved) <= len(actors) * 0.05
         return EventOutcome(
             probe.text, ok, f"{len(actors) - len(moved)} of {len(actors)} stayed put for {seconds:.1f} s"
@@ -230,6 +230,14 @@ def _fell(track: Track) -> bool:
     tilt = _tilt_degrees(track.ups[-1]) if track.ups else 0.0
     start_tilt = _tilt_degrees(track.start_up)
     return abs(tilt - start_tilt) > 40 or _moved(track, 0.25)
+
+
+def _shifted(track: Track, size: float) -> bool:
+    """Moved more than settling explains: sideways beyond a little of its size, or sunk beyond what
+    the contacts of a tall stack give."""
+    x, y, z = track.positions[-1]
+    sideways = math.hypot(x - track.start[0], z - track.start[2])
+    return sideways > 0.05 + 0.15 * size or track.start[1] - y > 0.05 + 0.015 * track.start[1]
 
 
 def _moved(track: Track, distance: float) -> bool:

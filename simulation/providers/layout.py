@@ -306,7 +306,7 @@ class Builder:
             return self.domino_path(entity, size, arrangement or "row", spacing_factor)
         if arrangement == "stack" and entity.kind.shape != "Sphere":
             lean = self.tuning.lean.get(entity.index, 0.0)
-            return [((i * lean * sx, sy / 2 + i * (sy + 0.001), 0.0), flat) for i in range(n)]
+            return [((i * lean * sx, sy / 2 + i * (sy + 0.0002), 0.0), flat) for i in range(n)]
         if arrangement == "jenga":
             poses = []
             for i in range(n):
@@ -465,8 +465,11 @@ class Builder:
     def build_shelf(self, entity: Entity, block: Block) -> None:
         w, h, d = (v * entity.size for v in entity.kind.size)
         board = self.fixed(entity, block, "Box", (w, 0.04, d), (0.0, h - 0.02, 0.0), name="shelf_board")
-        for dx in (-w / 2 - 0.02, w / 2 + 0.02):
-            self.fixed(entity, block, "Box", (0.04, h + 0.2, d), (dx, (h + 0.2) / 2, 0.0), name="shelf_side")
+        for dx in (-w / 2 + 0.1, w / 2 - 0.1):
+            # Brackets under the board: whatever is pushed off its ends falls freely.
+            self.fixed(
+                entity, block, "Box", (0.04, h - 0.04, d), (dx, (h - 0.04) / 2, 0.0), name="shelf_side"
+            )
         block.surface = [board]
 
     def build_wall(self, entity: Entity, block: Block) -> None:
@@ -892,8 +895,31 @@ class Placer(Builder):
         ids = self.blocks[actor].ids
         a_low, a_high = self.box(ids)
         distance = APPROACH * max(1.0, self.plan.entities[actor].size) * (1.6 if speed > 6 else 1.0)
-        bottom = 0.0 if t_low[1] < 0.3 else float(t_low[1])
-        if event.perpendicular or side == 2:
+        bottom = 0.0 if t_low[1] < 0.05 else float(t_low[1])
+        if bottom > 0:
+            # The target stands on something raised (a can on a table): start on the same surface.
+            for entity in self.plan.entities:
+                block = self.blocks.get(entity.index)
+                if not entity.fixed or block is None or not block.surface:
+                    continue
+                s_low, s_high = self.box(block.surface)
+                if abs(s_high[1] - bottom) < 0.03 and s_low[0] <= hit[0] <= s_high[0]:
+                    room = hit[0] - s_low[0] - (a_high[0] - a_low[0]) - 0.1
+                    distance = max(min(distance, room), 0.05)
+        heading = -self.objects[first]["transform"]["rotation"]["y"]
+        along_path = (
+            self.plan.entities[target].arrangement in {"circle", "spiral", "arc"}
+            and abs(math.sin(heading)) > 0.1
+            and side == 0
+        )
+        if along_path:
+            # A curved domino path is entered along its first domino's heading, not along x.
+            direction = np.array([math.cos(heading), 0.0, math.sin(heading)])
+            a_centre = (a_low + a_high) / 2
+            reach = distance + max(a_high[0] - a_low[0], a_high[2] - a_low[2]) / 2
+            spot = hit - direction * reach
+            offset = np.array([spot[0] - a_centre[0], bottom - a_low[1], spot[2] - a_centre[2]])
+        elif event.perpendicular or side == 2:
             offset = np.array(
                 [hit[0] - (a_low[0] + a_high[0]) / 2, bottom - a_low[1], t_low[2] - distance - a_high[2]]
             )
@@ -952,9 +978,11 @@ class Placer(Builder):
             self.set_velocity(ids, down_slope * self.speed(event_index, event))
         if entity.kind.shape == "Box":
             # Sliding needs a slope steeper than the friction angle; the sentence leaves friction free.
-            for object_id in ids:
+            # Rapier averages the two frictions, so the ramp's own friction is lowered too.
+            slippery = math.tan(angle) * 0.4
+            for object_id in [*ids, *self.blocks[ramp].ids]:
                 props = self.objects[object_id]["physicsProperties"]
-                props["friction"] = round(min(props["friction"], math.tan(angle) * 0.5), 3)
+                props["friction"] = round(min(props["friction"], slippery), 3)
         self.root[actor] = actor
         for member in self.cluster(actor):
             self.root[member] = self.root[ramp]
@@ -1146,15 +1174,18 @@ class Placer(Builder):
             if self.free(event.actor):
                 top, low, high = self.top_of(surface_entity)
                 a_low, a_high = self.box(actor_ids)
+                # At the edge, its centre still on the surface, and nudged over it.
+                width = a_high[0] - a_low[0]
                 offset = np.array(
                     [
-                        high[0] - 0.05 - a_high[0],
+                        high[0] + 0.35 * width - a_high[0],
                         top + 0.002 - a_low[1],
                         (low[2] + high[2]) / 2 - (a_low[2] + a_high[2]) / 2,
                     ]
                 )
                 self.attach(event.actor, surface_entity, offset)
-                self.set_velocity(actor_ids, (max(self.speed(index, event) * 0.4, 0.8), 0.0, 0.0))
+                push = 1.2 if event.kind in {"fall", "topple"} else max(self.speed(index, event) * 0.5, 1.5)
+                self.set_velocity(actor_ids, (push * self.tuning.speed.get(index, 1.0), 0.0, 0.0))
             text = plan.event_text(event) + f" off {plan.entities[surface_entity].the()}"
             if target is not None:
                 self.probes.append(
@@ -1330,7 +1361,8 @@ class Placer(Builder):
             if kind == "in" and ref_entity.kind.category == "container":
                 offset[1] = top + 0.02 - a_low[1]
             self.attach(subject, reference, offset)
-            if sub_entity.arrangement in STACKED or kind == "on":
+            involved = {e.target for e in self.plan.events} | {e.actor for e in self.plan.events}
+            if (sub_entity.arrangement in STACKED or kind == "on") and subject not in involved:
                 self.probes.append(Probe(f"{sub_entity.the()} stay on {ref_entity.the()}", "stays", self.blocks[subject].ids,
                                          self.blocks[reference].ids, deadline=2.5, entity=subject))  # fmt: skip
             return
@@ -1355,8 +1387,13 @@ class Placer(Builder):
             if entity.index in handled or entity.fixed or entity.kind.category == "jointed":
                 continue
             if entity.arrangement in STACKED and entity.count > 1:
-                self.probes.append(Probe(f"{entity.the()} {'stand' if entity.count > 1 else 'stands'}", "stand",
-                                         self.blocks[entity.index].ids, deadline=3.0, entity=entity.index))  # fmt: skip
+                ids = self.blocks[entity.index].ids
+                size = max(self.objects[ids[0]]["transform"]["scale"].values())
+                self.probes.append(
+                    Probe(
+                        f"{entity.the()} stand", "stand", ids, deadline=3.0, entity=entity.index, radius=size
+                    )
+                )
                 self.will.append(f"{entity.the()} stand still")
 
     def line_up(self) -> None:

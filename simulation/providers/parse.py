@@ -194,13 +194,13 @@ class Parser:
             entity = Entity(index=len(self.plan.entities), kind=KINDS[mention.kind])
             entity.arrangement = mention.arrangement
             previous_end = self.mentions[number - 1].end if number else 0
-            left = self._left_span(mention.start, previous_end)
-            count = self._describe(entity, left)
             following = (
                 self.mentions[number + 1].start if number + 1 < len(self.mentions) else len(self.tokens)
             )
             trailing = self._trailing_span(mention.end, following)
             self._describe(entity, trailing, trailing=True)
+            left = self._left_span(mention.start, previous_end)
+            count = self._describe(entity, left)
             if count is None:
                 count = self._default_count(entity, plural=self._plural(mention))
             count = self._clean_count(entity, count)
@@ -382,17 +382,17 @@ class Parser:
             kind = VERBS[word]
             self.used[position] = True
             subject = self._mention_before(position)
-            # "X knocked over by Y": Y acts on X.
-            by = position + 1
-            while by < len(tokens) and tokens[by] in {"over", "down", "off", "away", "aside", "up"}:
-                by += 1
-            passive = word in PASSIVE_PARTICIPLES and by < len(tokens) and tokens[by] == "by"
-            if passive:
+            # "X knocked over by Y", "a can knocked off a table by a ball": Y acts on X.
+            by, start_on = self._passive_by(position)
+            if word in PASSIVE_PARTICIPLES and by is not None:
                 for k in range(position + 1, by + 1):
-                    self.used[k] = True
+                    if tokens[k] in PREPOSITIONS or tokens[k] in {"by", "over", "away", "aside"}:
+                        self.used[k] = True
                 actor_mention = self._next_mention(by + 1)
                 if actor_mention is None or subject is None:
                     continue
+                if start_on is not None:
+                    self.plan.relations.append(Relation("on", subject.entity, start_on))
                 event = Event(
                     kind="knock" if kind in {"knock", "topple", "hit"} else kind,
                     actor=actor_mention.entity,
@@ -405,6 +405,21 @@ class Parser:
             if kind in {"rest"}:
                 continue
             if subject is None:
+                # An order ("drop a ball onto a box", "knock over the pins with a ball"): the
+                # object of the verb acts, or what it is done "with".
+                subject = self._next_mention(position + 1)
+                if subject is None:
+                    continue
+                tool = self._with_mention(subject.end)
+                if tool is not None and kind in {"knock", "hit", "topple"}:
+                    event = Event(kind="knock", actor=tool.entity, target=subject.entity)
+                    self._modifiers(event, position, subject)
+                    self.plan.events.append(event)
+                    continue
+                event = Event(kind=kind, actor=subject.entity)
+                self._objects(event, subject.end - 1, subject)
+                self._modifiers(event, position, subject)
+                self.plan.events.append(event)
                 continue
             event = Event(kind=kind, actor=subject.entity)
             self._objects(event, position, subject)
@@ -416,6 +431,47 @@ class Parser:
                     event.actor, event.target = partner.entity, subject.entity
                     event.head_on = True
             self.plan.events.append(event)
+
+    def _passive_by(self, position: int) -> tuple[int | None, int | None]:
+        """The position of the 'by' that makes the verb at `position` passive, and a fixture the
+        thing acted on starts on ('knocked off a table by ...')."""
+        tokens = self.tokens
+        start_on = None
+        preposition = ""
+        j = position + 1
+        while j < len(tokens) and j <= position + 8:
+            word = tokens[j]
+            mention = self._mention_at(j)
+            if word == "by":
+                return j, start_on
+            if mention is not None:
+                if (
+                    mention.entity >= 0
+                    and preposition in {"off", "from", "on"}
+                    and self.plan.entities[mention.entity].fixed
+                ):
+                    start_on = mention.entity
+                j = mention.end
+                continue
+            if word in VERBS and not self.used[j]:
+                return None, None
+            if word in PREPOSITIONS:
+                preposition = PREPOSITIONS[word]
+            elif word not in {"over", "down", "off", "away", "aside", "up"} and word not in DETERMINERS:
+                return None, None
+            j += 1
+        return None, None
+
+    def _with_mention(self, position: int) -> Mention | None:
+        """The mention right after 'with' following `position` ('... with a ball')."""
+        tokens = self.tokens
+        for j in range(position, min(position + 3, len(tokens))):
+            if tokens[j] == "with":
+                self.used[j] = True
+                return self._next_mention(j + 1)
+            if tokens[j] in VERBS:
+                return None
+        return None
 
     def _next_mention(self, position: int) -> Mention | None:
         for mention in self.mentions:
@@ -451,6 +507,13 @@ class Parser:
             elif word == "by" or word in {"on_top_of", "at_foot_of"}:
                 preposition = PREPOSITIONS.get(word, "on")
                 self.used[j] = True
+            elif word == "top" and preposition == "on":
+                # "falling on top": on top of what came before.
+                target = self._pronoun_target(subject, subject.start)
+                if target is not None:
+                    self._attach(event, "on", target)
+                    self.used[j] = True
+                    preposition = ""
             elif word in PRONOUNS:
                 target = None if word == "each_other" else self._pronoun_target(subject, subject.start)
                 if word == "each_other":
@@ -528,6 +591,16 @@ class Parser:
                 if event.height is None and word == "high":
                     event.height = 3.0
 
+    def read_chain_reaction(self) -> None:
+        """'a domino chain reaction': the dominoes fall one after another, pushed by nobody."""
+        if "chain_reaction" not in self.tokens:
+            return
+        self.used[self.tokens.index("chain_reaction")] = True
+        acted_on = {e.target for e in self.plan.events} | {e.actor for e in self.plan.events}
+        for entity in self.plan.entities:
+            if entity.kind.category == "domino" and entity.index not in acted_on:
+                self.plan.events.append(Event(kind="topple", actor=entity.index))
+
     def read_relations(self) -> None:
         """'a cup on a table', 'pins at the foot of the ramp': placement without an event."""
         tokens = self.tokens
@@ -574,6 +647,7 @@ class Parser:
         self.find_mentions()
         self.build_entities()
         self.read_events()
+        self.read_chain_reaction()
         self.read_relations()
         self.leftovers()
         return self.plan

@@ -57,12 +57,12 @@ class Entity:
         words: list[str] = []
         if with_count and self.count > 1:
             words.append(str(self.count))
+        if self.size != 1.0:
+            words.append(_size_word(self.size))
         if self.multicolour:
             words.append("colourful")
         elif self.colour_names:
             words.append(" and ".join(self.colour_names))
-        if self.size != 1.0:
-            words.append(_size_word(self.size))
         if self.material and self.material.name != KINDS[self.kind.name].material:
             words.append(self.material.name)
         words.append(self.kind.plural_name if self.count > 1 else self.kind.name)
