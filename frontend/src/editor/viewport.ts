@@ -8,7 +8,9 @@ import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import { TransformControls } from "three/addons/controls/TransformControls.js";
 import type { Quat } from "../scene/math";
 import { type Camera, DEFAULT_CAMERA, type Scene, type SceneObject, type Shape, type Transform } from "../scene/types";
+import { JointView, jointSegments } from "./jointView";
 import type { Pose } from "./physics";
+import { shadeOffset } from "./shade";
 
 export type GizmoMode = "translate" | "rotate" | "scale";
 
@@ -26,7 +28,19 @@ const GEOMETRIES: Record<Shape, THREE.BufferGeometry> = {
   Cylinder: new THREE.CylinderGeometry(0.5, 0.5, 1, 32),
 };
 
-type Entry = { mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStandardMaterial>; object: SceneObject };
+// Outlines that keep stacked boxes and cylinders of one colour apart (spheres are told apart by shade).
+const EDGES: Record<Shape, THREE.EdgesGeometry | null> = {
+  Box: new THREE.EdgesGeometry(GEOMETRIES.Box),
+  Sphere: null,
+  Cylinder: new THREE.EdgesGeometry(GEOMETRIES.Cylinder, 30),
+};
+const EDGE_MATERIAL = new THREE.LineBasicMaterial({ color: "#000000", transparent: true, opacity: 0.35 });
+
+type Entry = {
+  mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStandardMaterial>;
+  object: SceneObject;
+  edges: THREE.LineSegments | null;
+};
 
 /** The mesh scale that draws an object of this shape and size (SCENE.md "Shapes and sizes"). */
 function meshScale(object: SceneObject): THREE.Vector3 {
@@ -59,6 +73,8 @@ export class Viewport {
   private readonly gizmo: TransformControls;
   private readonly ground: THREE.Mesh;
   private readonly entries = new Map<string, Entry>();
+  private readonly joints = new JointView();
+  private shownScene: Scene | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly raycaster = new THREE.Raycaster();
   private selected: string | null = null;
@@ -112,6 +128,8 @@ export class Viewport {
     const grid = new THREE.GridHelper(20, 20, "#6b7a67", "#9aa596");
     grid.position.y = 0.002;
     this.scene3d.add(grid);
+
+    this.scene3d.add(this.joints.group);
 
     this.gizmo = new TransformControls(this.camera, this.renderer.domElement);
     this.gizmo.addEventListener("dragging-changed", (event) => {
@@ -174,15 +192,18 @@ export class Viewport {
         mesh.receiveShadow = true;
         mesh.userData.objectId = id;
         this.scene3d.add(mesh);
-        entry = { mesh, object };
+        entry = { mesh, object, edges: null };
         this.entries.set(id, entry);
       }
       entry.object = object;
       entry.mesh.geometry = GEOMETRIES[object.visualProperties.shape];
-      entry.mesh.material.color.set(object.visualProperties.color);
+      entry.mesh.material.color.set(object.visualProperties.color).offsetHSL(0, 0, shadeOffset(id));
+      this.outline(entry);
       entry.mesh.material.roughness = 0.55;
       this.placeAtRest(entry);
     }
+    this.shownScene = scene;
+    this.joints.show(jointSegments(scene));
     this.updateGizmo();
   }
 
@@ -213,10 +234,12 @@ export class Viewport {
       const q: Quat = pose.rotation;
       entry.mesh.quaternion.set(q.x, q.y, q.z, q.w);
     }
+    if (this.shownScene) this.joints.show(jointSegments(this.shownScene, (id) => poses.get(id) ?? null));
   }
 
   showScene(): void {
     for (const entry of this.entries.values()) this.placeAtRest(entry);
+    if (this.shownScene) this.joints.show(jointSegments(this.shownScene));
   }
 
   dispose(): void {
@@ -228,8 +251,21 @@ export class Viewport {
     this.gizmo.dispose();
     this.orbit.dispose();
     for (const entry of this.entries.values()) entry.mesh.material.dispose();
+    this.joints.dispose();
     this.renderer.dispose();
     this.renderer.domElement.remove();
+  }
+
+  private outline(entry: Entry): void {
+    const edges = EDGES[entry.object.visualProperties.shape];
+    if (entry.edges && entry.edges.geometry !== edges) {
+      entry.mesh.remove(entry.edges);
+      entry.edges = null;
+    }
+    if (edges && !entry.edges) {
+      entry.edges = new THREE.LineSegments(edges, EDGE_MATERIAL);
+      entry.mesh.add(entry.edges);
+    }
   }
 
   private placeAtRest(entry: Entry): void {
