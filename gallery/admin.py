@@ -128,7 +128,7 @@ class AssetAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
         if target is None:
             return "-"
         url = reverse("admin:gallery_asset_data", args=[target])
-        return format_html('<img src="{}" alt="" loading="lazy" style="max-height:48px;max-width:80px">', url)
+        return format_html('<img src="{}" alt="" loading="lazy" class="bo-thumb">', url)
 
     @admin.display(description="Preview")
     def preview(self, asset: Asset) -> str:
@@ -233,7 +233,7 @@ class AssetFlagAdmin(admin.ModelAdmin):
         if target is None:
             return "-"
         url = reverse("admin:gallery_asset_data", args=[target])
-        return format_html('<img src="{}" alt="" loading="lazy" style="max-height:48px;max-width:80px">', url)
+        return format_html('<img src="{}" alt="" loading="lazy" class="bo-thumb">', url)
 
     @admin.display(description="state")
     def state(self, flag: AssetFlag) -> str:

@@ -216,18 +216,43 @@ class ModerationActions:
         return redirect_back(request)
 
 
+@dataclass(frozen=True)
+class ObjectAction:
+    """One admin action offered on an item's change page."""
+
+    name: str
+    label: str
+    description: str
+
+
 class BackOfficeChangeForm:
-    """Puts the admin's actions as buttons on one item's change page (they post to the changelist)."""
+    """The admin's actions on one item's change page, above its fields (they post to the changelist).
+
+    The actions named in ``primary_object_actions`` are buttons; the rest sit in a "More actions"
+    menu, so the bar stays one line at 1280 px. ``object_action_labels`` gives them short names (the
+    action's description is the button's tooltip).
+    """
 
     change_form_template = "admin/back_office/change_form.html"
+    primary_object_actions: tuple[str, ...] = ("hide_items", "flag_items")
+    object_action_labels: dict[str, str] = {
+        "hide_items": "Hide…",
+        "unhide_items": "Unhide",
+        "flag_items": "Flag for review…",
+        "dismiss_flags": "Dismiss flags",
+    }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         actions = [
-            (name, description)
+            ObjectAction(name, self.object_action_labels.get(name, str(description)), str(description))
             for name, (_func, _name, description) in self.get_actions(request).items()
             if name != "delete_selected"
         ]
-        extra_context = {**(extra_context or {}), "object_actions": actions}
+        extra_context = {
+            **(extra_context or {}),
+            "object_actions": [a for a in actions if a.name in self.primary_object_actions],
+            "more_object_actions": [a for a in actions if a.name not in self.primary_object_actions],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
 

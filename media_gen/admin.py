@@ -20,11 +20,9 @@ from gallery.models import Asset
 from media_gen import services
 from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
 
-THUMBNAIL_STYLE = "max-height:48px;max-width:80px"
-
 
 def _pretty_json(value: object) -> str:
-    return format_html("<pre style='white-space:pre-wrap;margin:0'>{}</pre>", json.dumps(value, indent=2))
+    return format_html('<pre class="bo-json">{}</pre>', json.dumps(value, indent=2))
 
 
 class DownloadAttemptInline(admin.TabularInline):
@@ -76,6 +74,14 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
         "flag_items",
         "dismiss_flags",
     )
+    primary_object_actions = ("retry_download", "rerun", "hide_items")
+    object_action_labels = {
+        **BackOfficeChangeForm.object_action_labels,
+        "retry_download": "Retry the download",
+        "rerun": "Re-run",
+        "cancel_generations": "Cancel",
+        "refresh_upstream": "Check on Replicate now",
+    }
     fieldsets = (
         (
             None,
@@ -144,10 +150,9 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
         if not obj.asset_id:
             return "-"
         return format_html(
-            '<img src="/api/{}s/{}/thumbnail" alt="" loading="lazy" style="{}">',
+            '<img src="/api/{}s/{}/thumbnail" alt="" loading="lazy" class="bo-thumb">',
             obj.kind,
             obj.pk,
-            THUMBNAIL_STYLE,
         )
 
     @admin.display(description="preview")
@@ -156,7 +161,7 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
             return "no stored output"
         return format_html(
             '<a href="/api/{0}s/{1}/data" target="_blank" rel="noopener">'
-            '<img src="/api/{0}s/{1}/thumbnail" alt="" style="max-height:240px"></a>',
+            '<img src="/api/{0}s/{1}/thumbnail" alt="" class="bo-preview"></a>',
             obj.kind,
             obj.pk,
         )

@@ -217,7 +217,7 @@ class BackupAdmin(admin.ModelAdmin):
     @admin.display(description="result", ordering="status")
     def result(self, obj: Backup) -> str:
         if obj.status == Backup.Status.FAILED:
-            return format_html('<strong style="color:#ba2121">FAILED</strong>: {}', obj.error[:200])
+            return format_html('<strong class="bo-failed">FAILED</strong>: {}', obj.error[:200])
         return obj.get_status_display()
 
     @admin.display(description="size", ordering="size_bytes")

@@ -13,14 +13,9 @@ from gallery.models import Asset
 from simulation import services
 from simulation.models import Render, Scene
 
-THUMBNAIL_STYLE = "max-height:48px;max-width:80px"
-
 
 def _pretty_json(value: object) -> str:
-    return format_html(
-        "<pre style='white-space:pre-wrap;margin:0;max-height:24em;overflow:auto'>{}</pre>",
-        json.dumps(value, indent=2),
-    )
+    return format_html('<pre class="bo-json">{}</pre>', json.dumps(value, indent=2))
 
 
 @admin.register(Scene)
@@ -74,6 +69,12 @@ class RenderAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
     list_select_related = ("owner", "asset")
     date_hierarchy = "created_at"
     actions = ("rerender", "cancel_renders", "hide_items", "unhide_items", "flag_items", "dismiss_flags")
+    primary_object_actions = ("rerender", "hide_items")
+    object_action_labels = {
+        **BackOfficeChangeForm.object_action_labels,
+        "rerender": "Re-render",
+        "cancel_renders": "Cancel",
+    }
     fields = (
         "owner",
         "status",
@@ -112,9 +113,8 @@ class RenderAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
         if not obj.asset_id:
             return "-"
         return format_html(
-            '<img src="/api/genesis/videos/{}/thumbnail" alt="" loading="lazy" style="{}">',
+            '<img src="/api/genesis/videos/{}/thumbnail" alt="" loading="lazy" class="bo-thumb">',
             obj.pk,
-            THUMBNAIL_STYLE,
         )
 
     @admin.display(description="video")
@@ -123,7 +123,7 @@ class RenderAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
             return "no video yet"
         return format_html(
             '<video src="/api/genesis/videos/{0}/data" poster="/api/genesis/videos/{0}/thumbnail" controls '
-            'preload="none" style="max-height:240px"></video>',
+            'preload="none" class="bo-preview"></video>',
             obj.pk,
         )
 
