@@ -138,7 +138,9 @@ def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds
     if kind == "knocked":
         fallen = [t for t in actors if _fell(t)]
         share = len(fallen) / len(actors)
-        ok = share >= probe.fraction - 1e-9
+        top = max(actors, key=lambda t: t.start[1])
+        collapsed = len(actors) > 2 and top.start[1] - top.positions[-1][1] > 0.35 * top.start[1]
+        ok = share >= probe.fraction - 1e-9 or collapsed
         return EventOutcome(
             probe.text,
             ok,
@@ -237,7 +239,7 @@ def _shifted(track: Track, size: float) -> bool:
     the contacts of a tall stack give."""
     x, y, z = track.positions[-1]
     sideways = math.hypot(x - track.start[0], z - track.start[2])
-    return sideways > 0.05 + 0.15 * size or track.start[1] - y > 0.05 + 0.015 * track.start[1]
+    return sideways > 0.05 + 0.15 * size or track.start[1] - y > 0.05 + 0.05 * track.start[1]
 
 
 def _moved(track: Track, distance: float) -> bool:

@@ -106,6 +106,7 @@ class Builder:
         self.rng = random.Random(plan.seed)
         self.pivots: dict[int, np.ndarray] = {}
         self.ramp_fit: dict[int, float] = {}
+        self.swing_targets: dict[int, float] = {}  # pendulum -> mass of what it swings into
         self.size_fit: dict[int, float] = {}  # sizes the sentence leaves free, fitted to what acts on them
         self.ramp_geometry: dict[int, tuple[float, float]] = {}
         self.container_radius: dict[int, float] = {}
@@ -566,11 +567,13 @@ class Builder:
         length = (6.0 if wrecking else 2.0) * entity.size
         radius = (0.5 if wrecking else 0.15) * entity.size
         pivot = np.array([0.0, length + radius + 0.03, 0.0])  # the bob passes just above the ground
-        angle = math.radians(50 if wrecking else 40)
+        angle = math.radians(60 if wrecking or entity.index in self.swing_targets else 40)
         bob_pos = pivot + np.array([-length * math.sin(angle), -length * math.cos(angle), 0.0])
         material = self.material(entity)
+        # A bob that is to knock something over outweighs it (its mass is the sentence's free choice).
+        mass = max(self.mass(entity), 2.0 * self.swing_targets.get(entity.index, 0.0))
         bob = self.add(entity, shape="Sphere", scale=(2 * radius,) * 3, position=bob_pos,
-                       colour=self.colour(entity, 0, 1), mass=self.mass(entity), material=material)  # fmt: skip
+                       colour=self.colour(entity, 0, 1), mass=mass, material=material)  # fmt: skip
         post_material = MATERIALS["steel"]
         beam = self.add(entity, shape="Box", scale=(0.12, 0.12, 0.6), position=pivot + np.array([0, 0.06, 0]),
                         colour="#607d8b", mass=0.0, material=post_material, name="pivot")  # fmt: skip
@@ -1047,6 +1050,8 @@ class Placer(Builder):
         plan = self.plan
         for event in plan.events:
             target = plan.entities[event.target] if event.target is not None else None
+            if target is not None and plan.entities[event.actor].kind.shape == "Pendulum":
+                self.swing_targets[event.actor] = self.mass(target) * target.count
             if target is not None and target.kind.category in {"domino", "pin"} and target.size == 1.0:
                 # Dominoes and pins sized to what bowls into them: a marble topples small ones.
                 actor = plan.entities[event.actor]
@@ -1125,10 +1130,11 @@ class Placer(Builder):
         if kind in {"fall", "bounce"} and event.start_on is None:
             height = event.height if event.height is not None else (1.5 if kind == "bounce" else FALL_HEIGHT)
             height *= self.tuning.height.get(index, 1.0) if event.height is None else 1.0
-            if kind == "bounce" and actor.material is None:
+            if kind == "bounce":
+                # The sentence says it bounces: whatever its material, it is springy enough to.
                 for object_id in actor_ids:
                     props = self.objects[object_id]["physicsProperties"]
-                    props["restitution"] = max(props["restitution"], 0.75)
+                    props["restitution"] = max(props["restitution"], 0.75 if actor.material is None else 0.6)
             if target is not None and target.kind.shape != "Floor":
                 self.place_above(index, event, event.target, height)
                 container = target.kind.category == "container"

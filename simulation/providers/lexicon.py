@@ -230,7 +230,9 @@ def _kinds() -> dict[str, Kind]:
         Kind("battery", "Cylinder", (0.014, 0.05, 0.014), 0.023, "steel", "#fdd835"),
         # cylinders
         Kind("cylinder", "Cylinder", (0.4, 0.6, 0.4), 3.0, "plastic", "#43a047"),
-        Kind("can", "Cylinder", (0.066, 0.122, 0.066), 0.35, "steel", "#e53935"),
+        Kind(
+            "can", "Cylinder", (0.066, 0.122, 0.066), 0.05, "steel", "#e53935"
+        ),  # empty, as in a fairground stall
         Kind("barrel", "Cylinder", (0.6, 0.9, 0.6), 25.0, "wood", "#8d6e63"),
         Kind("drum", "Cylinder", (0.58, 0.88, 0.58), 20.0, "steel", "#1565c0"),
         Kind("bottle", "Cylinder", (0.08, 0.3, 0.08), 0.8, "glass", "#66bb6a"),

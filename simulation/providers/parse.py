@@ -166,6 +166,20 @@ class Parser:
         """'a domino run of ten red dominoes': one entity, not two."""
         merged: list[Mention] = []
         for mention in self.mentions:
+            between = self.tokens[merged[-1].end : mention.start] if merged else []
+            if (
+                merged
+                and KINDS[merged[-1].kind].shape in {"Cradle", "Chain"}
+                and KINDS[mention.kind].shape in {"Sphere", "Chain"}
+                and "with" in between
+            ):
+                # "a newton's cradle with 7 balls": the balls count the cradle's.
+                mention.kind = merged[-1].kind
+                for k in range(merged[-1].start, merged[-1].end):
+                    self.used[k] = True
+                self.used[merged[-1].end + between.index("with")] = True
+                merged[-1] = mention
+                continue
             if merged and merged[-1].kind == "jenga block" and mention.kind == "block":
                 # "a jenga tower of 30 blocks", "a jenga style tower with 24 blocks"
                 mention.kind, mention.arrangement = "jenga block", "jenga"
@@ -201,6 +215,8 @@ class Parser:
             self._describe(entity, trailing, trailing=True)
             left = self._left_span(mention.start, previous_end)
             count = self._describe(entity, left)
+            if entity.kind.name == "jenga block" and entity.arrangement in {"", "stack"}:
+                entity.arrangement = "jenga"
             if count is None:
                 count = self._default_count(entity, plural=self._plural(mention))
             count = self._clean_count(entity, count)
@@ -421,6 +437,18 @@ class Parser:
                 self._modifiers(event, position, subject)
                 self.plan.events.append(event)
                 continue
+            previous = self.plan.events[-1] if self.plan.events else None
+            before = [t for t in tokens[max(0, position - 3) : position] if t not in SPEED_WORDS]
+            if (
+                previous is not None
+                and before
+                and before[-1] in {"and", "then", "and_then"}
+                and subject.entity in {previous.target, previous.via, previous.start_on}
+            ):
+                # "rolls across a table and falls off": the same actor goes on.
+                subject = next(m for m in self.mentions if m.entity == previous.actor)
+                if kind == "fall" and previous.start_on is not None:
+                    continue  # already falls off what it started on
             event = Event(kind=kind, actor=subject.entity)
             self._objects(event, position, subject)
             self._modifiers(event, position, subject)
@@ -529,7 +557,7 @@ class Parser:
 
     def _attach(self, event: Event, preposition: str, entity: int) -> None:
         kind = self.plan.entities[entity].kind
-        if entity == event.actor:
+        if entity == event.actor or kind.shape == "Floor":
             return
         if kind.shape in {"Ramp", "Stairs"} and preposition in {
             "down",
@@ -541,7 +569,10 @@ class Parser:
             "object",
         }:
             event.via = entity
-        elif kind.category == "fixture" and preposition in {"off", "from"}:
+        elif kind.category == "fixture" and (
+            preposition in {"off", "from"}
+            or (preposition in {"across", "along", "over"} and event.kind in {"roll", "slide"})
+        ):
             event.start_on = entity
         elif kind.shape == "Floor":
             return
