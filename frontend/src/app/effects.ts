@@ -110,7 +110,7 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Feeds messages through `update` one after another: the last model and every command, in order (for tests). */
-export function replay<Model, Msg, Cmd>(update: Update<Model, Msg, Cmd>, model: Model, ...msgs: Msg[]): [Model, Cmd[]] {
+export function replay<Model, Msg, Cmd>(update: Update<Model, Msg, Cmd>, model: Model, ...msgs: Msg[]): [Model, readonly Cmd[]] {
   const cmds: Cmd[] = [];
   for (const msg of msgs) {
     const [next, more] = update(model, msg);

@@ -1,8 +1,9 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useReducer, useRef, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useMemo, useRef } from "react";
 import { Link, useSearchParams } from "react-router";
 import { describeError } from "../../api/errors";
 import type { GenerationStatus } from "../../api/types";
+import { delay, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
@@ -25,6 +26,7 @@ import {
 import {
   archiveUrl,
   exportUrl,
+  favouriteShown,
   filtersToParams,
   init,
   isFiltered,
@@ -32,9 +34,12 @@ import {
   noFilters,
   pageCount,
   parseFilters,
+  SEARCH_DELAY_MS,
   update,
   withFilter,
+  type Cmd,
   type Filters,
+  type Msg,
 } from "./gallery";
 
 const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
@@ -45,14 +50,45 @@ const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
 ];
 
 export function GalleryPage({ kind }: { kind: MediaKind }) {
+  // Keyed: the video and the image gallery are two pages, each with its own model.
+  return <Gallery key={kind} kind={kind} />;
+}
+
+function Gallery({ kind }: { kind: MediaKind }) {
   const title = kind === "video" ? "Video gallery" : "Image gallery";
   usePageTitle(title);
   const [params, setParams] = useSearchParams();
-  const filters = parseFilters(params);
+  const search = params.toString();
+  const filters = useMemo(() => parseFilters(new URLSearchParams(search)), [search]);
   const query = listQuery(filters);
   const queryClient = useQueryClient();
-  const [model, dispatch] = useReducer(update, init);
-  const [playing, setPlaying] = useState<MediaItem | null>(null);
+
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "ShowFilters":
+        setParams(filtersToParams(cmd.filters));
+        return;
+      case "SearchLater":
+        return delay(SEARCH_DELAY_MS).then((): Msg => ({ type: "SearchSettled", seq: cmd.seq }));
+      case "DeleteOne":
+        return deleteItem(cmd.kind, cmd.id).then(
+          (): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: null }),
+          (error: unknown): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: describeError(error) }),
+        );
+      case "Forget":
+        queryClient.removeQueries({ queryKey: mediaKeys.item(cmd.kind, cmd.id) });
+        return;
+      case "SetFavourite":
+        return setFavorite(cmd.kind, cmd.id, cmd.value).then(
+          (): Msg => ({ type: "FavouriteSaved", id: cmd.id }),
+          (error: unknown): Msg => ({ type: "FavouriteFailed", id: cmd.id, message: describeError(error) }),
+        );
+      case "RefreshList":
+        void queryClient.invalidateQueries({ queryKey: mediaKeys.all(cmd.kind) });
+        return;
+    }
+  };
+  const [model, dispatch] = useProgram(() => init(kind, filters), update, perform);
 
   const list = useQuery({
     queryKey: mediaKeys.list(kind, query),
@@ -83,45 +119,14 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
   }, [models.data, filters.model]);
 
   useEffect(() => {
-    dispatch({ type: "PageShown", ids: items.map((i) => i.id) });
-  }, [items]);
+    dispatch({ type: "FiltersShown", filters });
+  }, [filters, dispatch]);
+  useEffect(() => {
+    dispatch({ type: "PageShown", items: items.map((i) => ({ id: i.id, favorite: i.favorite === true })) });
+  }, [items, dispatch]);
 
-  function go(next: Filters) {
-    setParams(filtersToParams(next));
-  }
-
-  const favorite = useMutation({
-    mutationFn: ({ id, value }: { id: number; value: boolean }) => setFavorite(kind, id, value),
-    onMutate: ({ id, value }) => {
-      const key = mediaKeys.list(kind, query);
-      const before = queryClient.getQueryData<{ items: MediaItem[]; total: number }>(key);
-      if (before) {
-        queryClient.setQueryData(key, { ...before, items: before.items.map((i) => (i.id === id ? { ...i, favorite: value } : i)) });
-      }
-      return { key, before };
-    },
-    onError: (_error, _vars, context) => {
-      if (context?.before) queryClient.setQueryData(context.key, context.before);
-    },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) }),
-  });
-
-  async function deleteConfirmed() {
-    const ids = model.confirm?.ids ?? [];
-    dispatch({ type: "DeleteStarted" });
-    for (const id of ids) {
-      try {
-        await deleteItem(kind, id);
-        queryClient.removeQueries({ queryKey: mediaKeys.item(kind, id) });
-        dispatch({ type: "DeleteProgressed", id, error: null });
-      } catch (error) {
-        dispatch({ type: "DeleteProgressed", id, error: describeError(error) });
-      }
-    }
-    dispatch({ type: "DeleteFinished" });
-    await queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) });
-  }
-
+  const go = (next: Filters) => dispatch({ type: "FiltersChosen", filters: next });
+  const playing = items.find((i) => i.id === model.playing) ?? null;
   const allSelected = items.length > 0 && items.every((i) => model.selected.includes(i.id));
   const confirmCount = model.confirm?.ids.length ?? 0;
 
@@ -134,7 +139,7 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
         </Link>
       </div>
 
-      <FilterBar kind={kind} filters={filters} modelOptions={modelOptions} onChange={go} />
+      <FilterBar kind={kind} filters={filters} draft={model.search.draft} modelOptions={modelOptions} dispatch={dispatch} />
 
       <div className="bulk-bar" role="toolbar" aria-label="Selection">
         <label className="switch">
@@ -172,9 +177,9 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
         </span>
       </div>
 
-      {favorite.isError ? (
+      {model.favouriteError ? (
         <p className="error" role="alert">
-          Could not change the favourite: {describeError(favorite.error)}
+          Could not change the favourite: {model.favouriteError}
         </p>
       ) : null}
       {list.isPending ? <Loading label={`Loading your ${kind}s…`} /> : null}
@@ -209,11 +214,9 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
           <GalleryCard
             key={item.id}
             item={item}
+            favorite={favouriteShown(model, { id: item.id, favorite: item.favorite === true })}
             selected={model.selected.includes(item.id)}
-            onToggleSelected={() => dispatch({ type: "SelectionToggled", id: item.id })}
-            onFavorite={() => favorite.mutate({ id: item.id, value: !item.favorite })}
-            onDelete={() => dispatch({ type: "DeleteAsked", ids: [item.id] })}
-            onPlay={() => setPlaying(item)}
+            dispatch={dispatch}
           />
         ))}
       </ul>
@@ -244,11 +247,11 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
             : null
         }
         onCancel={() => dispatch({ type: "DeleteCancelled" })}
-        onConfirm={() => void deleteConfirmed()}
+        onConfirm={() => dispatch({ type: "DeleteConfirmed" })}
       >
         <p>{confirmCount === 1 ? "It is" : "They are"} removed with their files for good.</p>
       </ConfirmDialog>
-      {playing ? <PlayerDialog item={playing} onClose={() => setPlaying(null)} /> : null}
+      {playing ? <PlayerDialog item={playing} onClose={() => dispatch({ type: "PlayerClosed" })} /> : null}
     </div>
   );
 }
@@ -256,25 +259,17 @@ export function GalleryPage({ kind }: { kind: MediaKind }) {
 function FilterBar({
   kind,
   filters,
+  draft,
   modelOptions,
-  onChange,
+  dispatch,
 }: {
   kind: MediaKind;
   filters: Filters;
+  draft: string;
   modelOptions: string[];
-  onChange: (next: Filters) => void;
+  dispatch: (msg: Msg) => void;
 }) {
-  const [draft, setDraft] = useState(filters.q);
-  const latest = useRef({ filters, onChange });
-  latest.current = { filters, onChange };
-  // Follow the URL when it changes from outside (back button, "Clear filters").
-  useEffect(() => setDraft(filters.q), [filters.q]);
-  useEffect(() => {
-    if (draft.trim() === latest.current.filters.q.trim()) return;
-    const timer = window.setTimeout(() => latest.current.onChange(withFilter(latest.current.filters, { q: draft })), 400);
-    return () => window.clearTimeout(timer);
-  }, [draft]);
-
+  const onChange = (next: Filters) => dispatch({ type: "FiltersChosen", filters: next });
   return (
     <form
       className="filters card"
@@ -282,12 +277,12 @@ function FilterBar({
       aria-label={`Filter ${kind}s`}
       onSubmit={(event) => {
         event.preventDefault();
-        onChange(withFilter(filters, { q: draft }));
+        dispatch({ type: "SearchSubmitted" });
       }}
     >
       <label className="field grow">
         <span>Search prompts</span>
-        <input type="search" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="words in the prompt" />
+        <input type="search" value={draft} onChange={(e) => dispatch({ type: "SearchTyped", value: e.target.value })} placeholder="words in the prompt" />
       </label>
       <label className="field">
         <span>Status</span>
@@ -324,18 +319,15 @@ function FilterBar({
 
 function GalleryCard({
   item,
+  favorite,
   selected,
-  onToggleSelected,
-  onFavorite,
-  onDelete,
-  onPlay,
+  dispatch,
 }: {
   item: MediaItem;
+  /** The favourite as the person last set it (the list may not have caught up yet). */
+  favorite: boolean;
   selected: boolean;
-  onToggleSelected: () => void;
-  onFavorite: () => void;
-  onDelete: () => void;
-  onPlay: () => void;
+  dispatch: (msg: Msg) => void;
 }) {
   const label = item.prompt?.trim() || `${item.kind} #${item.id}`;
   const checkboxId = useId();
@@ -352,16 +344,16 @@ function GalleryCard({
       </Link>
       <div className="tile-body">
         <div className="tile-row">
-          <input type="checkbox" id={checkboxId} checked={selected} onChange={onToggleSelected} aria-label={`Select ${item.kind} #${item.id}`} />
+          <input type="checkbox" id={checkboxId} checked={selected} onChange={() => dispatch({ type: "SelectionToggled", id: item.id })} aria-label={`Select ${item.kind} #${item.id}`} />
           <StatusBadge status={item.status} />
           <button
             type="button"
             className="icon"
-            aria-pressed={item.favorite === true}
+            aria-pressed={favorite}
             aria-label={`Favourite ${item.kind} #${item.id}`}
-            onClick={onFavorite}
+            onClick={() => dispatch({ type: "FavouriteToggled", id: item.id, value: !favorite })}
           >
-            {item.favorite ? "★" : "☆"}
+            {favorite ? "★" : "☆"}
           </button>
         </div>
         <p className="tile-prompt" title={label}>
@@ -375,11 +367,11 @@ function GalleryCard({
         </p>
         <div className="tile-row">
           {item.kind === "video" && item.status === "completed" && item.media_url ? (
-            <button type="button" onClick={onPlay} aria-label={`Play video #${item.id}`}>
+            <button type="button" onClick={() => dispatch({ type: "PlayClicked", id: item.id })} aria-label={`Play video #${item.id}`}>
               Play
             </button>
           ) : null}
-          <button type="button" className="danger" onClick={onDelete} aria-label={`Delete ${item.kind} #${item.id}`}>
+          <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteAsked", ids: [item.id] })} aria-label={`Delete ${item.kind} #${item.id}`}>
             Delete
           </button>
         </div>

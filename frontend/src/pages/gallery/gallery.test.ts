@@ -1,5 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { archiveUrl, exportUrl, filtersToParams, init, listQuery, noFilters, pageCount, parseFilters, update, withFilter, type Model } from "./gallery";
+import { replay } from "../../app/effects";
+import {
+  archiveUrl,
+  exportUrl,
+  favouriteShown,
+  filtersToParams,
+  init,
+  listQuery,
+  noFilters,
+  pageCount,
+  parseFilters,
+  update,
+  withFilter,
+  type Model,
+  type Msg,
+} from "./gallery";
 
 describe("gallery filters in the URL", () => {
   it("round-trips through the query string", () => {
@@ -29,47 +44,161 @@ describe("gallery filters in the URL", () => {
   });
 });
 
-describe("gallery selection and bulk delete", () => {
-  const run = (model: Model, ...msgs: Parameters<typeof update>[1][]) => msgs.reduce(update, model);
+const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
+const videos = init("video");
 
+describe("gallery selection", () => {
   it("toggles and clears", () => {
-    const model = run(init, { type: "SelectionToggled", id: 1 }, { type: "SelectionToggled", id: 2 }, { type: "SelectionToggled", id: 1 });
+    const [model] = run(videos, { type: "SelectionToggled", id: 1 }, { type: "SelectionToggled", id: 2 }, { type: "SelectionToggled", id: 1 });
     expect(model.selected).toEqual([2]);
-    expect(update(model, { type: "SelectionCleared" }).selected).toEqual([]);
+    expect(update(model, { type: "SelectionCleared" })[0].selected).toEqual([]);
   });
 
   it("forgets selected items that are no longer on the page", () => {
-    const model = run(init, { type: "AllSelected", ids: [1, 2, 3] }, { type: "PageShown", ids: [2, 3, 4] });
+    const [model] = run(videos, { type: "AllSelected", ids: [1, 2, 3] }, { type: "PageShown", items: [2, 3, 4].map((id) => ({ id, favorite: false })) });
     expect(model.selected).toEqual([2, 3]);
   });
+});
 
-  it("asks, deletes with progress, and closes when all went well", () => {
-    let model = run(init, { type: "AllSelected", ids: [1, 2] }, { type: "DeleteAsked", ids: [1, 2] }, { type: "DeleteStarted" });
-    expect(model.deleting).toEqual({ done: 0, total: 2 });
-    expect(update(model, { type: "DeleteCancelled" })).toBe(model);
-    model = run(model, { type: "DeleteProgressed", id: 1, error: null }, { type: "DeleteProgressed", id: 2, error: null });
-    expect(model.deleting).toEqual({ done: 2, total: 2 });
-    model = update(model, { type: "DeleteFinished" });
-    expect(model).toEqual(init);
+describe("gallery bulk delete", () => {
+  it("asks, deletes one item at a time with progress, and closes when all went well", () => {
+    let [model, cmds] = run(videos, { type: "AllSelected", ids: [1, 2] }, { type: "DeleteAsked", ids: [1, 2] });
+    expect(cmds).toEqual([]);
+    [model, cmds] = run(model, { type: "DeleteConfirmed" }, { type: "DeleteConfirmed" });
+    expect(cmds).toEqual([{ type: "DeleteOne", kind: "video", id: 1 }]);
+    expect(model.deleting).toMatchObject({ done: 0, total: 2 });
+    expect(update(model, { type: "DeleteCancelled" })[0]).toBe(model);
+    [model, cmds] = update(model, { type: "DeleteProgressed", id: 1, error: null });
+    expect(model.deleting).toMatchObject({ done: 1, total: 2 });
+    expect(cmds).toEqual([
+      { type: "Forget", kind: "video", id: 1 },
+      { type: "DeleteOne", kind: "video", id: 2 },
+    ]);
+    [model, cmds] = update(model, { type: "DeleteProgressed", id: 2, error: null });
+    expect(cmds).toEqual([
+      { type: "Forget", kind: "video", id: 2 },
+      { type: "RefreshList", kind: "video" },
+    ]);
+    expect(model).toEqual(videos);
   });
 
-  it("keeps the dialog open with the failures", () => {
-    const model = run(
-      init,
+  it("goes on after a failure and keeps the dialog open with it", () => {
+    const [model, cmds] = run(
+      videos,
       { type: "AllSelected", ids: [1, 2] },
       { type: "DeleteAsked", ids: [1, 2] },
-      { type: "DeleteStarted" },
-      { type: "DeleteProgressed", id: 1, error: null },
-      { type: "DeleteProgressed", id: 2, error: "Not found" },
-      { type: "DeleteFinished" },
+      { type: "DeleteConfirmed" },
+      { type: "DeleteProgressed", id: 1, error: "Not found" },
+      { type: "DeleteProgressed", id: 2, error: null },
     );
+    expect(cmds.map((c) => c.type)).toEqual(["DeleteOne", "DeleteOne", "Forget", "RefreshList"]);
+    expect(model.deleting).toBeNull();
     expect(model.confirm).not.toBeNull();
-    expect(model.failures).toEqual([{ id: 2, message: "Not found" }]);
-    expect(model.selected).toEqual([2]);
+    expect(model.failures).toEqual([{ id: 1, message: "Not found" }]);
+    expect(model.selected).toEqual([1]);
+  });
+
+  it("ignores an answer about an item it is not deleting", () => {
+    const [model] = run(videos, { type: "DeleteAsked", ids: [1, 2] }, { type: "DeleteConfirmed" });
+    expect(update(model, { type: "DeleteProgressed", id: 2, error: null })).toEqual([model, []]);
+    expect(update(videos, { type: "DeleteProgressed", id: 1, error: null })).toEqual([videos, []]);
   });
 
   it("does not ask about nothing", () => {
-    expect(update(init, { type: "DeleteAsked", ids: [] })).toBe(init);
+    expect(update(videos, { type: "DeleteAsked", ids: [] })[0]).toBe(videos);
+    expect(update(videos, { type: "DeleteConfirmed" })).toEqual([videos, []]);
+  });
+});
+
+describe("gallery favourites", () => {
+  const item = { id: 5, favorite: false };
+
+  it("shows the click at once and keeps it until a fresh list agrees", () => {
+    let [model, cmds] = run(videos, { type: "FavouriteToggled", id: 5, value: true });
+    expect(cmds).toEqual([{ type: "SetFavourite", kind: "video", id: 5, value: true }]);
+    expect(favouriteShown(model, item)).toBe(true);
+    // A poll that started before the save still says false: the click stays.
+    [model] = update(model, { type: "PageShown", items: [item] });
+    expect(favouriteShown(model, item)).toBe(true);
+    [model, cmds] = update(model, { type: "FavouriteSaved", id: 5 });
+    expect(cmds).toEqual([{ type: "RefreshList", kind: "video" }]);
+    [model] = update(model, { type: "PageShown", items: [{ id: 5, favorite: true }] });
+    expect(model.favourites).toEqual({});
+    expect(favouriteShown(model, { id: 5, favorite: true })).toBe(true);
+  });
+
+  it("goes back to the server's value and says why when the save fails", () => {
+    const [model, cmds] = run(videos, { type: "FavouriteToggled", id: 5, value: true }, { type: "FavouriteFailed", id: 5, message: "Not found" });
+    expect(favouriteShown(model, item)).toBe(false);
+    expect(model.favouriteError).toBe("Not found");
+    expect(cmds).toContainEqual({ type: "RefreshList", kind: "video" });
+    expect(update(model, { type: "FavouriteToggled", id: 5, value: true })[0].favouriteError).toBeNull();
+  });
+
+  it("keeps the last click while two saves are in flight", () => {
+    const [model] = run(
+      videos,
+      { type: "FavouriteToggled", id: 5, value: true },
+      { type: "FavouriteToggled", id: 5, value: false },
+      { type: "FavouriteSaved", id: 5 },
+      { type: "PageShown", items: [{ id: 5, favorite: true }] },
+    );
+    expect(favouriteShown(model, { id: 5, favorite: true })).toBe(false);
+  });
+});
+
+describe("gallery player", () => {
+  it("plays a video and closes", () => {
+    const [model] = run(videos, { type: "PlayClicked", id: 4 });
+    expect(model.playing).toBe(4);
+    expect(update(model, { type: "PlayerClosed" })[0].playing).toBeNull();
+  });
+
+  it("closes when the video leaves the page", () => {
+    const [model] = run(videos, { type: "PlayClicked", id: 4 }, { type: "PageShown", items: [{ id: 5, favorite: false }] });
+    expect(model.playing).toBeNull();
+  });
+});
+
+describe("gallery search box", () => {
+  const onPage3 = init("video", { ...noFilters, status: "completed", page: 3 });
+
+  it("searches a moment after the last keystroke, from page one, keeping the other filters", () => {
+    const [model, cmds] = run(onPage3, { type: "SearchTyped", value: "ca" }, { type: "SearchTyped", value: "cat" });
+    expect(cmds).toEqual([
+      { type: "SearchLater", seq: 1 },
+      { type: "SearchLater", seq: 2 },
+    ]);
+    expect(update(model, { type: "SearchSettled", seq: 1 })[1]).toEqual([]);
+    expect(update(model, { type: "SearchSettled", seq: 2 })[1]).toEqual([
+      { type: "ShowFilters", filters: { ...noFilters, status: "completed", q: "cat", page: 1 } },
+    ]);
+  });
+
+  it("does not search for what is already shown", () => {
+    const shown = init("video", { ...noFilters, q: "cat" });
+    expect(run(shown, { type: "SearchTyped", value: "cat " }, { type: "SearchSettled", seq: 1 })[1]).toEqual([{ type: "SearchLater", seq: 1 }]);
+  });
+
+  it("searches at once on Enter, and the pending timer then does nothing", () => {
+    const [model, cmds] = run(onPage3, { type: "SearchTyped", value: "dog" }, { type: "SearchSubmitted" });
+    expect(cmds[1]).toEqual({ type: "ShowFilters", filters: { ...noFilters, status: "completed", q: "dog", page: 1 } });
+    expect(update(model, { type: "SearchSettled", seq: 1 })[1]).toEqual([]);
+  });
+
+  it("follows the URL when it changes from outside", () => {
+    const searched = init("video", { ...noFilters, q: "cat" });
+    const [model] = run(searched, { type: "SearchTyped", value: "half typed" }, { type: "FiltersShown", filters: noFilters });
+    expect(model.search.draft).toBe("");
+    expect(model.filters).toEqual(noFilters);
+    const [same] = run(onPage3, { type: "SearchTyped", value: "half typed" }, { type: "FiltersShown", filters: { ...onPage3.filters, page: 4 } });
+    expect(same.search.draft).toBe("half typed");
+  });
+
+  it("puts chosen filters in the URL", () => {
+    expect(update(videos, { type: "FiltersChosen", filters: { ...noFilters, favorite: true } })[1]).toEqual([
+      { type: "ShowFilters", filters: { ...noFilters, favorite: true } },
+    ]);
   });
 });
 

@@ -1,6 +1,13 @@
-/** The gallery page: its filters live in the URL; selection and deletion in Model/Msg/update. */
+/**
+ * The gallery pages (`/gallery`, `/image-gallery`): Model, Msg, Cmd and a pure update. The filters
+ * live in the URL (the model mirrors them to build the next ones); the list is server data in the
+ * query cache. The model holds selection, the bulk delete (one item at a time, with progress),
+ * favourites waiting for the server, the search box and the player. GalleryPage.tsx performs the
+ * commands.
+ */
 import type { ApiPaths } from "../../api/client";
 import type { GenerationStatus, ListQuery } from "../../api/types";
+import { only, type Step } from "../../app/effects";
 import type { MediaKind } from "../../media/api";
 
 export const PAGE_SIZE = 24;
@@ -61,58 +68,191 @@ export function pageCount(total: number): number {
   return Math.max(1, Math.ceil(total / PAGE_SIZE));
 }
 
+/** How long the search box waits after the last keystroke before searching. */
+export const SEARCH_DELAY_MS = 400;
+
+/** A favourite clicked and not yet confirmed by a fresh list: `saves` requests still in flight. */
+export type PendingFavourite = { value: boolean; saves: number };
+
 export type Model = {
+  kind: MediaKind;
+  /** The URL's filters, as last shown. */
+  filters: Filters;
+  /** What is typed in the search box; `seq` tells the latest keystroke's timer from older ones. */
+  search: { draft: string; seq: number };
   selected: readonly number[];
   confirm: { ids: readonly number[] } | null;
-  deleting: { done: number; total: number } | null;
+  /** The bulk delete in progress: `queue` still to go, first one in flight. */
+  deleting: { queue: readonly number[]; done: number; total: number } | null;
   failures: readonly { id: number; message: string }[];
+  favourites: Readonly<Record<number, PendingFavourite>>;
+  favouriteError: string | null;
+  /** The video playing in the player dialog. */
+  playing: number | null;
 };
 
+/** What the page shows of a listed item, for the model to follow the list. */
+export type Shown = { id: number; favorite: boolean };
+
 export type Msg =
+  | { type: "FiltersShown"; filters: Filters }
+  | { type: "FiltersChosen"; filters: Filters }
+  | { type: "SearchTyped"; value: string }
+  | { type: "SearchSettled"; seq: number }
+  | { type: "SearchSubmitted" }
+  | { type: "PageShown"; items: readonly Shown[] }
   | { type: "SelectionToggled"; id: number }
   | { type: "AllSelected"; ids: readonly number[] }
   | { type: "SelectionCleared" }
   | { type: "DeleteAsked"; ids: readonly number[] }
   | { type: "DeleteCancelled" }
-  | { type: "DeleteStarted" }
+  | { type: "DeleteConfirmed" }
   | { type: "DeleteProgressed"; id: number; error: string | null }
-  | { type: "DeleteFinished" }
-  | { type: "PageShown"; ids: readonly number[] };
+  | { type: "FavouriteToggled"; id: number; value: boolean }
+  | { type: "FavouriteSaved"; id: number }
+  | { type: "FavouriteFailed"; id: number; message: string }
+  | { type: "PlayClicked"; id: number }
+  | { type: "PlayerClosed" };
 
-export const init: Model = { selected: [], confirm: null, deleting: null, failures: [] };
+export type Cmd =
+  /** Put these filters in the URL. */
+  | { type: "ShowFilters"; filters: Filters }
+  /** Answer `SearchSettled` after SEARCH_DELAY_MS. */
+  | { type: "SearchLater"; seq: number }
+  | { type: "DeleteOne"; kind: MediaKind; id: number }
+  /** Drop a deleted item's record from the cache so nothing polls it. */
+  | { type: "Forget"; kind: MediaKind; id: number }
+  | { type: "SetFavourite"; kind: MediaKind; id: number; value: boolean }
+  /** Ask the server for this kind's lists again. */
+  | { type: "RefreshList"; kind: MediaKind };
 
-export function update(model: Model, msg: Msg): Model {
+export function init(kind: MediaKind, filters: Filters = noFilters): Model {
+  return {
+    kind,
+    filters,
+    search: { draft: filters.q, seq: 0 },
+    selected: [],
+    confirm: null,
+    deleting: null,
+    failures: [],
+    favourites: {},
+    favouriteError: null,
+    playing: null,
+  };
+}
+
+/** The favourite the page shows: the person's click until a fresh list confirms or a save fails. */
+export function favouriteShown(model: Model, item: Shown): boolean {
+  return model.favourites[item.id]?.value ?? item.favorite;
+}
+
+function withoutKey<T>(record: Readonly<Record<number, T>>, id: number): Record<number, T> {
+  const { [id]: _, ...rest } = record;
+  return rest;
+}
+
+/** One item of the bulk delete answered: count it, then send the next or finish. */
+function deleteProgressed(model: Model, id: number, error: string | null): Step<Model, Cmd> {
+  if (!model.deleting || model.deleting.queue[0] !== id) return only(model);
+  const queue = model.deleting.queue.slice(1);
+  const counted: Model = {
+    ...model,
+    deleting: { ...model.deleting, queue, done: model.deleting.done + 1 },
+    selected: error === null ? model.selected.filter((s) => s !== id) : model.selected,
+    failures: error === null ? model.failures : [...model.failures, { id, message: error }],
+  };
+  const forget: Cmd[] = error === null ? [{ type: "Forget", kind: model.kind, id }] : [];
+  const next = queue[0];
+  if (next !== undefined) return [counted, [...forget, { type: "DeleteOne", kind: model.kind, id: next }]];
+  // Failures keep the dialog open so the person sees which items stayed and why.
+  return [
+    { ...counted, deleting: null, confirm: counted.failures.length > 0 ? counted.confirm : null },
+    [...forget, { type: "RefreshList", kind: model.kind }],
+  ];
+}
+
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
   switch (msg.type) {
+    case "FiltersShown": {
+      // The URL changed from outside (back button, "Clear filters", a finished search): the box follows.
+      const search = msg.filters.q === model.filters.q ? model.search : { draft: msg.filters.q, seq: model.search.seq + 1 };
+      return only({ ...model, filters: msg.filters, search });
+    }
+    case "FiltersChosen":
+      return [model, [{ type: "ShowFilters", filters: msg.filters }]];
+    case "SearchTyped": {
+      const seq = model.search.seq + 1;
+      return [{ ...model, search: { draft: msg.value, seq } }, [{ type: "SearchLater", seq }]];
+    }
+    case "SearchSettled":
+      if (msg.seq !== model.search.seq || model.search.draft.trim() === model.filters.q.trim()) return only(model);
+      return [model, [{ type: "ShowFilters", filters: withFilter(model.filters, { q: model.search.draft }) }]];
+    case "SearchSubmitted":
+      // Search now; the timer of the last keystroke finds a newer seq and does nothing.
+      return [
+        { ...model, search: { ...model.search, seq: model.search.seq + 1 } },
+        [{ type: "ShowFilters", filters: withFilter(model.filters, { q: model.search.draft }) }],
+      ];
+    case "PageShown": {
+      const ids = msg.items.map((i) => i.id);
+      // A fresh list is the server's word on every favourite no save is still waiting for.
+      const favourites = Object.fromEntries(
+        Object.entries(model.favourites).filter(([id, pending]) => pending.saves > 0 && ids.includes(Number(id))),
+      );
+      return only({
+        ...model,
+        // Selection only ever covers what is on screen.
+        selected: model.selected.filter((id) => ids.includes(id)),
+        favourites,
+        playing: model.playing !== null && ids.includes(model.playing) ? model.playing : null,
+      });
+    }
     case "SelectionToggled":
-      return {
+      return only({
         ...model,
         selected: model.selected.includes(msg.id) ? model.selected.filter((id) => id !== msg.id) : [...model.selected, msg.id],
-      };
+      });
     case "AllSelected":
-      return { ...model, selected: [...msg.ids] };
+      return only({ ...model, selected: [...msg.ids] });
     case "SelectionCleared":
-      return { ...model, selected: [] };
+      return only({ ...model, selected: [] });
     case "DeleteAsked":
-      return msg.ids.length === 0 || model.deleting ? model : { ...model, confirm: { ids: msg.ids }, failures: [] };
+      return only(msg.ids.length === 0 || model.deleting ? model : { ...model, confirm: { ids: msg.ids }, failures: [] });
     case "DeleteCancelled":
-      return model.deleting ? model : { ...model, confirm: null };
-    case "DeleteStarted":
-      return model.confirm ? { ...model, deleting: { done: 0, total: model.confirm.ids.length }, failures: [] } : model;
-    case "DeleteProgressed": {
-      if (!model.deleting) return model;
-      return {
-        ...model,
-        deleting: { ...model.deleting, done: model.deleting.done + 1 },
-        selected: msg.error === null ? model.selected.filter((id) => id !== msg.id) : model.selected,
-        failures: msg.error === null ? model.failures : [...model.failures, { id: msg.id, message: msg.error }],
-      };
+      return only(model.deleting ? model : { ...model, confirm: null });
+    case "DeleteConfirmed": {
+      const first = model.confirm?.ids[0];
+      if (!model.confirm || model.deleting || first === undefined) return only(model);
+      const ids = model.confirm.ids;
+      return [
+        { ...model, deleting: { queue: ids, done: 0, total: ids.length }, failures: [] },
+        [{ type: "DeleteOne", kind: model.kind, id: first }],
+      ];
     }
-    case "DeleteFinished":
-      // Failures keep the dialog open so the person sees which items stayed and why.
-      return { ...model, deleting: null, confirm: model.failures.length > 0 ? model.confirm : null };
-    case "PageShown":
-      // Selection only ever covers what is on screen.
-      return { ...model, selected: model.selected.filter((id) => msg.ids.includes(id)) };
+    case "DeleteProgressed":
+      return deleteProgressed(model, msg.id, msg.error);
+    case "FavouriteToggled": {
+      const saves = (model.favourites[msg.id]?.saves ?? 0) + 1;
+      return [
+        { ...model, favourites: { ...model.favourites, [msg.id]: { value: msg.value, saves } }, favouriteError: null },
+        [{ type: "SetFavourite", kind: model.kind, id: msg.id, value: msg.value }],
+      ];
+    }
+    case "FavouriteSaved": {
+      const pending = model.favourites[msg.id];
+      const favourites = pending ? { ...model.favourites, [msg.id]: { ...pending, saves: pending.saves - 1 } } : model.favourites;
+      return [{ ...model, favourites }, [{ type: "RefreshList", kind: model.kind }]];
+    }
+    case "FavouriteFailed":
+      // Show the server's value again, and say why the click did not stick.
+      return [
+        { ...model, favourites: withoutKey(model.favourites, msg.id), favouriteError: msg.message },
+        [{ type: "RefreshList", kind: model.kind }],
+      ];
+    case "PlayClicked":
+      return only({ ...model, playing: msg.id });
+    case "PlayerClosed":
+      return only({ ...model, playing: null });
   }
 }
 
