@@ -15,6 +15,7 @@ lease must keep their clocks in step (NTP) to well under the ttl.
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,25 +37,32 @@ def _owner_token() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
+def _local_process_alive(owner: str) -> bool | None:
+    """Whether ``owner``'s process is alive, when it is one of this machine's; None for other machines."""
+    try:
+        host, pid_text, _token = owner.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return None
+    if host != socket.gethostname() or pid <= 0:
+        return None
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
 def holder_is_gone(owner: str) -> bool:
     """True when ``owner`` was a process of this machine that no longer exists.
 
     Only this machine's processes can be checked; for another machine's the expiry decides.
     """
-    try:
-        host, pid_text, _token = owner.rsplit(":", 2)
-        pid = int(pid_text)
-    except ValueError:
-        return False
-    if host != socket.gethostname() or pid == os.getpid() or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
+    return _local_process_alive(owner) is False
 
 
 @dataclass
@@ -82,6 +90,33 @@ class HeldLease:
     def release(self) -> None:
         Lease.objects.filter(name=self.name, owner=self.owner).delete()
 
+    @contextmanager
+    def kept_alive(self) -> Iterator["HeldLease"]:
+        """Renew from a background thread every third of the ttl while the block runs.
+
+        For work that cannot renew between steps (one long store of a big file). On SQLite the
+        renewal waits while that store holds the write lock, and may lapse; a process of the same
+        machine still sees the holder alive and does not take over.
+        """
+        stop = threading.Event()
+
+        def beat() -> None:
+            try:
+                while not stop.wait(self.ttl / 3):
+                    try:
+                        self.renew()
+                    except Exception:  # a failed renewal only shortens the lease
+                        logger.exception("lease %s: renewal failed", self.name)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=beat, name=f"lease {self.name}", daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+
 
 def _take(*, name: str, owner: str, ttl: float) -> bool:
     now = timezone.now()
@@ -104,8 +139,8 @@ def _take(*, name: str, owner: str, ttl: float) -> bool:
 def lease_acquire(*, name: str, ttl: float, wait: float = 0.0) -> HeldLease | None:
     """Take the lease ``name`` for ``ttl`` seconds, or None while someone alive holds it.
 
-    With ``wait``, a lease that will lapse within that many seconds is waited for (its holder may
-    be dead on another machine); a holder that renews meanwhile is alive, and None is returned.
+    With ``wait``, another machine's lease that will lapse within that many seconds is waited for
+    (its holder may be dead); a holder that renews meanwhile is alive, and None is returned.
     """
     owner = _owner_token()
     deadline = time.monotonic() + wait
@@ -115,10 +150,13 @@ def lease_acquire(*, name: str, ttl: float, wait: float = 0.0) -> HeldLease | No
         current = Lease.objects.filter(name=name).values("owner", "expires_at").first()
         if current is None:  # released between our two statements: try again
             continue
-        if holder_is_gone(current["owner"]):
+        alive_here = _local_process_alive(current["owner"])
+        if alive_here is False:
             logger.info("lease %s: holder %s is gone, taking over", name, current["owner"])
             Lease.objects.filter(name=name, owner=current["owner"]).delete()
             continue
+        if alive_here:  # a live process of this machine holds it: nothing to wait for
+            return None
         left = deadline - time.monotonic()
         until_expiry = (current["expires_at"] - timezone.now()).total_seconds()
         if left <= 0 or until_expiry > left:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -32,6 +31,7 @@ from media_gen.services.lifecycle import (
     prediction_vanished,
 )
 from media_gen.webhooks import WebhookInvalid, webhook_verify
+from simpoc import leases, shutdown
 from simpoc.services import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ DOWNLOAD_CLAIM = timedelta(minutes=10)
 DOWNLOAD_PROGRESS_SECONDS = 0.25
 POLL_BATCH = 200
 POLL_LOOP_SECONDS = 55
+POLL_LOOP_LEASE = "media_gen:poll-loop"
+DOWNLOAD_LEASE_PREFIX = "media_gen:download:"
 WEBHOOK_RECEIPTS_KEPT = timedelta(days=2)
 EXPECTED_TYPES = {
     Generation.Kind.IMAGE: gallery_services.IMAGE_TYPES,
@@ -148,21 +150,29 @@ def generation_poll_in_flight(*, now: datetime | None = None) -> int:
     return Generation.objects.filter(status__in=Generation.IN_FLIGHT).count()
 
 
+def _lease_seconds() -> float:
+    """A lease outlives a dead holder by at most one polling interval (plus a second for the round)."""
+    return max(1.0, settings.GENERATION_POLL_SECONDS) + 1.0
+
+
 def generation_poll_loop(*, seconds: float = POLL_LOOP_SECONDS) -> None:
     """Poll every GENERATION_POLL_SECONDS while anything is in flight, for at most ``seconds``.
 
-    The persisted schedule starts it every minute and a run without a webhook starts it at once;
-    a cache lock keeps one loop at a time.
+    The persisted schedule starts it every minute and a run without a webhook starts it at once.
+    One loop at a time holds the lease POLL_LOOP_LEASE, renewed every round: a loop whose worker
+    was killed is taken over by the next one within a polling interval (at once on the same
+    machine). On a stop request (SIGTERM to qcluster) it ends after the round in progress.
     """
-    lock = "media_gen:poll-loop"
-    if not cache.add(lock, 1, timeout=int(seconds) + 30):
-        return
-    try:
+    ttl = _lease_seconds()
+    with leases.lease_held(name=POLL_LOOP_LEASE, ttl=ttl, wait=ttl) as lease:
+        if lease is None:
+            return
         deadline = time.monotonic() + seconds
-        while generation_poll_in_flight() and time.monotonic() < deadline:
-            time.sleep(max(0.05, settings.GENERATION_POLL_SECONDS))
-    finally:
-        cache.delete(lock)
+        while lease.renew():
+            if not generation_poll_in_flight() or time.monotonic() >= deadline or shutdown.requested():
+                return
+            if not lease.renew() or shutdown.wait(max(0.05, settings.GENERATION_POLL_SECONDS)):
+                return
 
 
 # --- Downloading ----------------------------------------------------------------------------------
@@ -201,15 +211,16 @@ def _progress_recorder(generation_id: int) -> downloads.ProgressCallback:
 
 
 def _download_claim(generation_id: int, now: datetime) -> bool:
-    """Claim the row for one try (none may be running: unclaimed, or its claim ran out)."""
-    unclaimed = Q(asset__isnull=True) & (
-        Q(download_claimed_until__isnull=True) | Q(download_claimed_until__lt=now)
-    )
+    """Claim the row for one try; the caller holds the download's lease, so no live try is running.
+
+    ``download_claimed_until`` is still written (the admin shows it) but no longer decides: a try
+    whose worker died leaves it in the future, and the lease is what tells that worker is gone.
+    """
     return bool(
         generation_move(
             Moves.DOWNLOAD_CLAIMED,
             pk=generation_id,
-            where=unclaimed,
+            where=Q(asset__isnull=True),
             now=now,
             download_claimed_until=now + DOWNLOAD_CLAIM,
             download_tries=F("download_tries") + 1,
@@ -245,8 +256,14 @@ def _fetch_and_store(generation: Generation) -> tuple[Asset, downloads.Fetched]:
 def generation_download(*, generation_id: int, now: datetime | None = None) -> None:
     """One try at copying the output into the gallery; idempotent and safe to run concurrently."""
     now = now or timezone.now()
-    if not _download_claim(generation_id, now):
-        return
+    with leases.lease_held(name=f"{DOWNLOAD_LEASE_PREFIX}{generation_id}", ttl=_lease_seconds()) as lease:
+        if lease is None or not _download_claim(generation_id, now):
+            return  # a live worker is on it, or it is no longer waiting for a download
+        with lease.kept_alive():
+            _download_try(generation_id, now)
+
+
+def _download_try(generation_id: int, now: datetime) -> None:
     generation = Generation.objects.select_related("owner").get(pk=generation_id)
     attempt = DownloadAttempt.objects.create(
         generation=generation, url=downloads.describe_url(generation.output_url), started_at=now

@@ -110,7 +110,8 @@ def test_web_and_worker_killed_with_fifty_in_flight_all_complete_once(emulator, 
             f"""
 from django.contrib.auth import get_user_model
 from media_gen import services
-services.async_task = lambda *args, **kwargs: None
+from media_gen.services import lifecycle
+lifecycle.async_task = lambda *args, **kwargs: None
 user = get_user_model().objects.get(pk={user.pk})
 for n in range(50):
     services.generation_start(user=user, kind="image", model_id="{MODEL}", inputs={{"prompt": f"kite {{n}}"}})

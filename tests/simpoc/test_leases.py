@@ -65,6 +65,10 @@ def test_a_live_holder_on_this_machine_keeps_it():
         held_by(f"{socket.gethostname()}:{alive.pid}:cafe", seconds=300)
         assert leases.lease_is_held(name="job")
         assert leases.lease_acquire(name="job", ttl=30) is None
+        Lease.objects.filter(name="job").update(expires_at=timezone.now() + timedelta(seconds=1))
+        started = time.monotonic()
+        assert leases.lease_acquire(name="job", ttl=30, wait=5) is None
+        assert time.monotonic() - started < 0.5, "a live process of this machine is not waited for"
     finally:
         alive.kill()
         alive.wait()
@@ -145,3 +149,16 @@ def test_racing_processes_never_hold_it_together():
         thread.join()
     assert len(winners) == 1
     assert Lease.objects.get(name="job").owner == winners[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_alive_renews_in_the_background_while_a_long_step_runs():
+    lease = leases.lease_acquire(name="job", ttl=0.6)
+    with lease.kept_alive():
+        time.sleep(1.5)  # longer than the ttl: only the background renewals keep it
+        assert Lease.objects.get(name="job").expires_at > timezone.now()
+    assert not lease.lost
+    time.sleep(0.3)
+    expires = Lease.objects.get(name="job").expires_at
+    time.sleep(0.5)
+    assert Lease.objects.get(name="job").expires_at == expires, "renewals stop with the block"
