@@ -4,18 +4,16 @@ The media endpoints themselves (``/videos/{id}/data`` …) belong to the apps th
 they all return ``gallery.streaming.asset_response``.
 """
 
-from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.http import content_disposition_header
-from ninja import Query, Router
+from django.http import HttpRequest
+from ninja import Router
 
-from gallery import archive, selectors, services
-from gallery.schemas import ArchiveQuery, AssetDeletedOut, StorageStatsOut
+from gallery import selectors, services
+from gallery.schemas import AssetDeletedOut, StorageStatsOut
 from simpoc.auth import staff_required
 from simpoc.errors import not_found
 from simpoc.schemas import DetailOut
 
 router = Router(tags=["admin storage"])
-archive_router = Router(tags=["archives"])
 
 
 @router.get(
@@ -40,61 +38,3 @@ def storage_asset_delete(request: HttpRequest, asset_id: int) -> dict:
         raise not_found(f"Asset {asset_id}")
     services.asset_delete(asset=asset)
     return {"success": True, "deleted": True, "id": asset_id, "message": f"Asset {asset_id} deleted."}
-
-
-# --- Batch download and export ------------------------------------------------------------------------
-
-ZIP_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "A ZIP (stored entries, ZIP64 when needed) with metadata.json first, streamed",
-            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
-
-
-def _zip_response(
-    request: HttpRequest, wanted: list[tuple[str, int]], *, prefix: str
-) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        archive.zip_stream(user=request.auth, wanted=wanted), content_type="application/zip"
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        True, archive.archive_filename(prefix=prefix)
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@archive_router.get(
-    "/archive",
-    response={200: None, 401: DetailOut, 404: DetailOut, 422: DetailOut},
-    summary="Download chosen images, videos and renders as one ZIP with their metadata",
-    description=(
-        "A plain GET, so a link or `window.location` downloads it with the session cookie. Every id must "
-        "be visible to you (owners their own, staff everything); otherwise 404 names the ones that are not, "
-        f"and nothing is sent. At most {archive.SELECTION_MAX_ITEMS} items."
-    ),
-    openapi_extra=ZIP_RESPONSE,
-)
-def archive_selected(request: HttpRequest, query: Query[ArchiveQuery]) -> StreamingHttpResponse:
-    selection = {
-        "image": archive.parse_ids(query.images, name="images"),
-        "video": archive.parse_ids(query.videos, name="videos"),
-        "render": archive.parse_ids(query.renders, name="renders"),
-    }
-    wanted = archive.archive_selection(user=request.auth, selection=selection)
-    return _zip_response(request, wanted, prefix="simpoc-selection")
-
-
-@archive_router.get(
-    "/archive/mine",
-    response={200: None, 401: DetailOut},
-    summary="Export everything of mine (images, videos, renders) as one ZIP with their metadata",
-    openapi_extra=ZIP_RESPONSE,
-)
-def archive_mine(request: HttpRequest) -> StreamingHttpResponse:
-    wanted = archive.archive_everything_of(user=request.auth)
-    return _zip_response(request, wanted, prefix=f"simpoc-{request.auth.get_username()}")

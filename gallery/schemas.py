@@ -1,7 +1,6 @@
 """Ninja schemas of the gallery's own endpoints (the storage administration)."""
 
 from ninja import Schema
-from pydantic import Field
 
 
 class CountBytesOut(Schema):
@@ -44,8 +43,3 @@ class AssetDeletedOut(Schema):
     id: int
     message: str
 
-
-class ArchiveQuery(Schema):
-    images: str = Field(default="", max_length=20_000, description="Image ids, separated by commas")
-    videos: str = Field(default="", max_length=20_000, description="Video ids, separated by commas")
-    renders: str = Field(default="", max_length=20_000, description="Render ids, separated by commas")

@@ -24,6 +24,11 @@ def asset_visible_queryset(*, user: AbstractBaseUser) -> QuerySet[Asset]:
     return visible_to(Asset.objects.all(), user=user)
 
 
+def asset_stored_already(*, owner: AbstractBaseUser, kind: str, sha256: str) -> bool:
+    """Whether ``owner`` has an asset of ``kind`` with these bytes (an import skips it as a duplicate)."""
+    return Asset.objects.filter(owner=owner, kind=kind, sha256=sha256).exists()
+
+
 def asset_get(*, user: AbstractBaseUser, asset_id: int) -> Asset | None:
     return asset_visible_queryset(user=user).filter(pk=asset_id).first()
 

@@ -441,7 +441,7 @@ def asset_move(*, asset_id: int, to: str) -> bool:
         if asset.storage_key:
             return False
         key = storage_backends.object_key_for(asset_id=asset.pk, sha256=asset.sha256)
-        chunks = storage_backends.blob_chunks(asset_id=asset.pk, length=asset.size_bytes)
+        chunks = storage_backends.asset_chunks(asset=asset)
         with _spool(chunks, expected_sha256=asset.sha256, where="the database") as scratch:
             storage_backends.object_upload(key=key, fileobj=scratch, content_type=asset.content_type)
         if storage_backends.object_sha256(key=key) != asset.sha256:
@@ -457,7 +457,7 @@ def asset_move(*, asset_id: int, to: str) -> bool:
         if not asset.storage_key:
             return False
         key = asset.storage_key
-        chunks = storage_backends.object_chunks(key=key)
+        chunks = storage_backends.asset_chunks(asset=asset)
         spooled = _spool(chunks, expected_sha256=asset.sha256, where="object storage")
         with spooled as scratch, transaction.atomic():
             if not Asset.objects.filter(pk=asset.pk, storage_key=key).update(storage_key=""):

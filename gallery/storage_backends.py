@@ -19,10 +19,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
+
+if TYPE_CHECKING:
+    from gallery.models import Asset
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +235,17 @@ def object_chunks(*, key: str, chunk_bytes: int = 1024 * 1024) -> Iterator[bytes
             yield chunk
     finally:
         body.close()
+
+
+def asset_chunks(*, asset: "Asset") -> Iterator[bytes]:
+    """The asset's whole bytes in chunks, from wherever they are (object storage or the BLOB).
+
+    The one reader for every caller that needs all of an asset's bytes (archives, moves, fetchable
+    inputs); the streaming view reads ranges with ``blob_chunks`` itself.
+    """
+    if asset.storage_key:
+        return object_chunks(key=asset.storage_key)
+    return blob_chunks(asset_id=asset.pk, length=asset.size_bytes)
 
 
 def object_sha256(*, key: str) -> str:

@@ -84,6 +84,17 @@ def generation_list(
     return keyset_filter(generations, before=before)
 
 
+def generation_archive_list(*, user: AbstractBaseUser, kind: str) -> QuerySet[Generation]:
+    """The generations of ``kind`` an archive for ``user`` may hold (``generation_list``'s rule), with
+    every asset column an archive describes except the BLOB, and the owner's name."""
+    visible = generation_list(user=user, kind=kind, filters=GenerationFilters())
+    return visible.select_related("owner").only(
+        *(field.name for field in Generation._meta.concrete_fields),
+        *(f"asset__{field.name}" for field in Asset._meta.concrete_fields if field.name != "data"),
+        "owner__username",
+    )
+
+
 # Above this many hidden assets site-wide, ``generation_total`` counts through the join instead.
 HIDDEN_INLINE_MAX = 500
 

@@ -43,11 +43,8 @@ def upload_token_asset_id(*, token: str) -> int | None:
 
 
 def _asset_bytes(asset: Asset) -> bytes:
-    if asset.storage_key:
-        chunks = storage_backends.object_chunks(key=asset.storage_key)
-    else:
-        chunks = storage_backends.blob_chunks(asset_id=asset.pk, length=asset.size_bytes)
-    return b"".join(chunks)
+    # Whole in memory on purpose: only inputs under DATA_URL_MAX_BYTES become a data: URL.
+    return b"".join(storage_backends.asset_chunks(asset=asset))
 
 
 def asset_fetchable_url(*, asset: Asset, data: bytes | None = None) -> str:

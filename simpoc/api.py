@@ -1,4 +1,4 @@
-"""The one NinjaAPI at /api: error format, the auth endpoints, and every app's router."""
+"""The one NinjaAPI at /api: its error format and the account endpoints (apps are mounted by webroot.api)."""
 
 import json
 import logging
@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 from simpoc import selectors, services
 from simpoc.api_docs import SelfHostedSwagger
 from simpoc.auth import user_auth
+from simpoc.errors import ServiceError, not_found
 from simpoc.schemas import (
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
@@ -26,7 +27,6 @@ from simpoc.schemas import (
     MeOut,
     MessageOut,
 )
-from simpoc.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -81,20 +81,24 @@ def detail_response(request: HttpRequest, exc: Exception, *, detail: str, status
     return response
 
 
+# Our code raises ServiceError only; ninja's own HttpErrors (and subclasses) get the same shape.
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return detail_response(request, exc, detail=str(exc), status=exc.status_code)
 
 
+# The one place a ServiceError becomes an HTTP answer (404, 403, 409, 422, 429 …).
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return detail_response(request, exc, detail=exc.message, status=exc.status_code)
 
 
-class ThrottledError(HttpError):
-    def __init__(self, retry_after: int):
-        super().__init__(429, f"Too many failed sign-in attempts. Try again in {retry_after} seconds.")
-        self.headers = {"Retry-After": str(retry_after)}
+def throttled(retry_after: int) -> ServiceError:
+    return ServiceError(
+        f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 # --- API root ----------------------------------------------------------------------------------------
@@ -128,9 +132,9 @@ def _login_credentials(request: HttpRequest) -> LoginIn:
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise HttpError(400, "The body is not valid JSON.") from exc
+            raise ServiceError("The body is not valid JSON.") from exc
         if not isinstance(data, dict):
-            raise HttpError(400, "Send an object with username and password.")
+            raise ServiceError("Send an object with username and password.")
     else:
         data = request.POST.dict()
     try:
@@ -159,7 +163,7 @@ def auth_login(request: HttpRequest) -> Status:
     ip = _client_ip(request)
     wait = services.login_throttle_remaining_seconds(username=credentials.username, ip=ip)
     if wait:
-        raise ThrottledError(wait)
+        raise throttled(wait)
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         services.login_failure_record(username=credentials.username, ip=ip)
@@ -207,20 +211,11 @@ def api_key_list(request: HttpRequest) -> list:
 def api_key_revoke(request: HttpRequest, key_id: int) -> Status:
     api_key = selectors.api_key_get(user=request.auth, key_id=key_id)
     if api_key is None:
-        return Status(404, {"detail": "API key not found."})
+        raise not_found("API key")
     services.api_key_revoke(api_key=api_key)
     return Status(200, {"message": f"API key {api_key.name!r} revoked."})
 
 
 api.add_router("/auth", auth_router)
-
-# Each app's router; they share this API's auth, error format and OpenAPI document.
-from gallery.api import archive_router  # noqa: E402
-from gallery.api import router as gallery_router  # noqa: E402
-from media_gen.api import router as media_gen_router  # noqa: E402
-from simulation.api import router as simulation_router  # noqa: E402
-
-api.add_router("", gallery_router)
-api.add_router("", archive_router)
-api.add_router("", media_gen_router)
-api.add_router("", simulation_router)
+# The apps' routers are mounted on this API by the top of the site, webroot.api: the bottom
+# package imports no app.

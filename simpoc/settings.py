@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "gallery",
     "media_gen",
     "simulation",
+    # The top: they compose the apps above and no app imports them.
+    "portability",
+    "webroot",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "simpoc.urls"
+ROOT_URLCONF = "webroot.urls"
 WSGI_APPLICATION = "simpoc.wsgi.application"
 
 TEMPLATES = [

@@ -43,6 +43,11 @@ def render_list(*, user: AbstractBaseUser, quality: str | None = None) -> QueryS
     return renders.order_by("-created_at", "-id")
 
 
+def render_archive_list(*, user: AbstractBaseUser) -> QuerySet[Render]:
+    """The renders an archive for ``user`` may hold (``render_list``'s rule), with the owner's name."""
+    return render_list(user=user).select_related("owner")
+
+
 def render_get(*, user: AbstractBaseUser, render_id: int) -> Render | None:
     return render_list(user=user).filter(pk=render_id).first()
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from gallery.models import Asset
 from gallery.services import asset_delete, asset_store
 from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
@@ -250,6 +251,64 @@ def render_request(
         raise
     render.refresh_from_db()
     return render
+
+
+def render_restore(
+    *,
+    owner: AbstractBaseUser,
+    asset: Asset,
+    scene_data: Any,
+    quality: str,
+    duration: float,
+    fps: int,
+    width: int,
+    height: int,
+    camera_config: dict[str, Any] | None = None,
+    scene_context: str = "",
+    renderer: str = DEFAULT_RENDERER,
+    metadata: dict[str, Any] | None = None,
+    created_at: datetime,
+    finished_at: datetime | None = None,
+) -> Render:
+    """A completed render of ``owner`` whose video is ``asset``, restored from an archive.
+
+    The scene passes the same checks as any saved or rendered scene; nothing is drawn again.
+    """
+    scene_json = _valid_scene_json(_structurally_valid(scene_data))
+    if quality not in QUALITIES:
+        raise ServiceError(f"quality must be one of: {', '.join(QUALITIES)}.", status_code=422)
+    if not (duration > 0 and fps >= 1 and min(width, height) >= MIN_RENDER_SIZE):
+        raise ServiceError(
+            f"A render needs a positive duration, fps and a size of at least {MIN_RENDER_SIZE} px.",
+            status_code=422,
+        )
+    if camera_config is not None:
+        try:
+            Camera.model_validate(camera_config)
+        except ValueError as exc:
+            raise ServiceError(f"camera_config is not a valid camera: {exc}", status_code=422) from exc
+    if asset.owner_id != owner.pk:
+        raise ServiceError("The video belongs to someone else.", status_code=422)
+    frames = max(1, round(duration * fps))
+    return Render.objects.create(
+        owner=owner,
+        scene_data=scene_json,
+        quality=quality,
+        duration=duration,
+        fps=fps,
+        width=width,
+        height=height,
+        camera_config=camera_config,
+        scene_context=scene_context[:2000],
+        renderer=renderer[:50],
+        status=Render.Status.COMPLETED,
+        frames_done=frames,
+        frames_total=frames,
+        asset=asset,
+        metadata=metadata or {},
+        created_at=created_at,
+        finished_at=finished_at or created_at,
+    )
 
 
 def _progress_recorder(render_id: int):

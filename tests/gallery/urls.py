@@ -6,7 +6,7 @@ from django.urls import path
 from gallery.models import Asset
 from gallery.selectors import asset_is_visible_to
 from gallery.streaming import asset_response
-from simpoc.urls import urlpatterns as site_urlpatterns
+from webroot.urls import urlpatterns as site_urlpatterns
 
 
 def asset_data(request: HttpRequest, asset_id: int, thumbnail: bool = False) -> HttpResponse:

@@ -43,6 +43,10 @@ def stored_video(owner, *, prompt: str = "a red ball bouncing", seed: int = 1) -
     )
 
 
+# A camera as render_request accepts it; an import checks it the same way.
+CAMERA = {"position": {"x": 4, "y": 3, "z": 4}, "target": {"x": 0, "y": 0, "z": 0}, "fov": 50}
+
+
 def stored_render(owner, *, seed: int = 3) -> Render:
     clip = video_bytes(prompt="boxes falling", seed=seed, size=(48, 32), frames=4, fps=4)
     asset = services.asset_store(owner=owner, stream=io.BytesIO(clip), kind="render", filename="render.mp4")
@@ -52,7 +56,7 @@ def stored_render(owner, *, seed: int = 3) -> Render:
         frames_done=10,
         asset=asset,
         scene_context="three boxes falling on a ramp",
-        camera_config={"position": [4, 3, 4]},
+        camera_config=CAMERA,
         metadata={"renderer": "mujoco-cpu"},
     )
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gallery import archive
 from gallery.models import Asset
-from tests.portability.conftest import stored_image, stored_render
+from portability import archive
+from tests.portability.conftest import CAMERA, stored_image, stored_render
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_selected_items_download_as_one_zip_with_their_metadata(user_client, col
     assert items[("image", failed.pk)]["file"] is None
     assert items[("image", failed.pk)]["status"] == "failed"
     assert items[("render", render.pk)]["render"]["resolution"] == "160x90"
-    assert items[("render", render.pk)]["render"]["camera_config"] == {"position": [4, 3, 4]}
+    assert items[("render", render.pk)]["render"]["camera_config"] == CAMERA
     for kind, record in (("image", first), ("image", second), ("video", video), ("render", render)):
         entry = items[(kind, record.pk)]
         data = zipped.read(entry["file"]["name"])

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from gallery import importing, storage_backends
+from gallery import storage_backends
 from gallery.models import Asset
 from media_gen.models import Generation
+from portability import importing
 from simulation.models import Render
 from tests.factories import UserFactory
-from tests.portability.conftest import stored_image
+from tests.portability.conftest import CAMERA, stored_image
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_export_then_import_into_an_emptied_database_round_trips(user, collectio
     assert (render.status, render.progress, render.camera_config) == (
         "completed",
         1.0,
-        {"position": [4, 3, 4]},
+        CAMERA,
     )
 
 

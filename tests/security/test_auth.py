@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from media_gen.models import Generation
-from simpoc.api import api
+from webroot.api import api
 from simpoc.models import ApiKey
 from simulation import services as simulation_services
 from simulation.models import Render

@@ -10,7 +10,7 @@ from django.test import Client
 from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen.models import Generation
-from simpoc.api import api
+from webroot.api import api
 from simpoc.models import ApiKey
 from simulation.models import Render, Scene
 from tests.factories import make_api_key

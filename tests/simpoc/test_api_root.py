@@ -35,7 +35,7 @@ def test_openapi_document_and_docs():
 
 def test_committed_openapi_document_is_current(settings):
     """frontend/openapi.json feeds the frontend's types; re-export it after an API change."""
-    from simpoc.management.commands.export_openapi import openapi_text
+    from webroot.management.commands.export_openapi import openapi_text
 
     committed = (settings.BASE_DIR / "frontend" / "openapi.json").read_text()
     assert json.loads(committed) == json.loads(openapi_text()), (

@@ -1,9 +1,10 @@
-"""Loading an archive made by ``gallery.archive`` into this deployment, for one owner.
+"""Loading an archive made by ``portability.archive`` into this deployment, for one owner.
 
 Each item with a file becomes an Asset (stored through ``asset_store``, so the type is sniffed, the
-thumbnail made and the owner's quota enforced) and its record again (a completed Generation with
-the prompt, model and inputs, or a completed Render with its scene and settings), in one
-transaction per item. An item whose sha256 the owner already has is skipped as a duplicate; an item
+thumbnail made and the owner's quota enforced) and its record again, through the producer's own
+service: ``media_gen``'s ``generation_restore`` (a completed generation with the prompt, model and
+inputs) or ``simulation``'s ``render_restore`` (a completed render whose scene passes the checks of
+any scene), in one transaction per item. An item whose sha256 the owner already has is skipped as a duplicate; an item
 that fails (bad entry, bytes that do not match their sha256, refused by storage) is reported and
 leaves nothing behind; the rest go on.
 """
@@ -17,15 +18,14 @@ from typing import IO, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from pydantic import ValidationError
 
-from gallery import services
-from gallery.archive import FORMAT, METADATA_NAME, VERSION, ArchivedItem
-from gallery.models import Asset
-from media_gen.models import Generation
-from simpoc.services import ServiceError
-from simulation.models import Render
+from gallery import selectors as gallery_selectors
+from gallery import services as gallery_services
+from media_gen.services.restore import generation_restore
+from portability.archive import FORMAT, METADATA_NAME, VERSION, ArchivedItem
+from simpoc.errors import ServiceError
+from simulation.services import render_restore
 
 METADATA_MAX_BYTES = 256 * 1024 * 1024
 
@@ -101,54 +101,45 @@ def _metadata(archive: zipfile.ZipFile) -> list[Any]:
     return items
 
 
-def _generation_create(*, owner: AbstractBaseUser, item: ArchivedItem, asset: Asset) -> Generation:
-    now = timezone.now()
-    return Generation.objects.create(
+def _generation_restore(*, owner: AbstractBaseUser, item: ArchivedItem, asset: Any) -> None:
+    generation_restore(
         owner=owner,
         kind=item.kind,
-        status=Generation.Status.COMPLETED,
+        asset=asset,
         model_id=item.model,
         version=item.version,
         collection=item.collection,
         prompt=item.prompt,
         inputs=item.inputs,
-        upstream_status="succeeded",
-        asset=asset,
         favorite=item.favorite,
         created_at=item.created_at,
-        completed_at=item.completed_at or item.created_at,
-        updated_at=now,
+        completed_at=item.completed_at,
     )
 
 
-def _render_create(*, owner: AbstractBaseUser, item: ArchivedItem, asset: Asset) -> Render:
+def _render_restore(*, owner: AbstractBaseUser, item: ArchivedItem, asset: Any) -> None:
     render = item.render or {}
     try:
         width, height = (int(part) for part in str(render.get("resolution", "")).split("x"))
         duration, fps = float(render["duration"]), int(render["fps"])
-        if not isinstance(render["scene_data"], dict):
-            raise TypeError("scene_data is not an object")
     except (KeyError, TypeError, ValueError) as exc:
         raise ItemRefused(f"its render settings are incomplete ({exc})") from exc
-    frames = max(1, round(duration * fps))
-    return Render.objects.create(
+    metadata = render.get("metadata")
+    render_restore(
         owner=owner,
-        scene_data=render["scene_data"],
-        quality=str(render.get("quality") or "draft")[:16],
+        asset=asset,
+        scene_data=render.get("scene_data"),
+        quality=str(render.get("quality") or "draft"),
         duration=duration,
         fps=fps,
         width=width,
         height=height,
         camera_config=render.get("camera_config"),
         scene_context=str(render.get("scene_context") or ""),
-        renderer=str(render.get("renderer") or item.model)[:50],
-        status=Render.Status.COMPLETED,
-        frames_done=frames,
-        frames_total=frames,
-        asset=asset,
-        metadata=render.get("metadata") if isinstance(render.get("metadata"), dict) else {},
+        renderer=str(render.get("renderer") or item.model),
+        metadata=metadata if isinstance(metadata, dict) else {},
         created_at=item.created_at,
-        finished_at=item.completed_at or item.created_at,
+        finished_at=item.completed_at,
     )
 
 
@@ -157,8 +148,8 @@ def _import_one(
 ) -> None:
     archived = item.file
     assert archived is not None
-    asset_kind = Asset.Kind.RENDER if item.kind == "render" else item.kind
-    if Asset.objects.filter(owner=owner, kind=asset_kind, sha256=archived.sha256).exists():
+    asset_kind = item.kind  # the asset kinds image, video and render are the archive's kinds
+    if gallery_selectors.asset_stored_already(owner=owner, kind=asset_kind, sha256=archived.sha256):
         report.duplicates += 1
         return
     try:
@@ -166,19 +157,21 @@ def _import_one(
     except KeyError as exc:
         raise ItemRefused(f"its file {archived.name} is not in the archive") from exc
     with member, transaction.atomic():
-        asset = services.asset_store(
+        asset = gallery_services.asset_store(
             owner=owner,
             stream=_Verified(member, sha256=archived.sha256, size=archived.size_bytes),
             kind=asset_kind,
             filename=Path(archived.name).name,
-            expected_types=services.IMAGE_TYPES if item.kind == "image" else services.VIDEO_TYPES,
+            expected_types=gallery_services.IMAGE_TYPES
+            if item.kind == "image"
+            else gallery_services.VIDEO_TYPES,
         )
         if item.favorite:
-            services.asset_set_favorite(asset=asset, favorite=True)
+            gallery_services.asset_set_favorite(asset=asset, favorite=True)
         if item.kind == "render":
-            _render_create(owner=owner, item=item, asset=asset)
+            _render_restore(owner=owner, item=item, asset=asset)
         else:
-            _generation_create(owner=owner, item=item, asset=asset)
+            _generation_restore(owner=owner, item=item, asset=asset)
     report.imported += 1
     report.bytes_imported += asset.size_bytes
 

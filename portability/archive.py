@@ -12,7 +12,11 @@ An archive (``FORMAT``, version ``VERSION``) holds:
 The ZIP is written to a non-seekable sink (zipfile then uses data descriptors), and each chunk read
 from storage is handed on at once, so memory stays flat whatever the archive's size and nothing is
 copied to disk first. Entries switch to ZIP64 by themselves when a file or an offset needs it.
-``gallery.importing`` reads such an archive back.
+``portability.importing`` reads such an archive back.
+
+This is a top-level app: it reads the producers' rows through their selectors
+(``media_gen.selectors.generation_archive_list``, ``simulation.selectors.render_archive_list``),
+which apply the shared visibility rule, and never imports a producer's models.
 """
 
 import io
@@ -25,18 +29,16 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from pydantic import BaseModel, Field
 
 from gallery import storage_backends
-from gallery.models import Asset
 from gallery.streaming import EXTENSIONS
-from media_gen.models import Generation
-from media_gen.selectors import GenerationFilters, generation_list
-from simpoc.services import ServiceError
-from simulation.models import Render
+from media_gen.selectors import generation_archive_list
+from simpoc.errors import ServiceError
+from simulation.selectors import render_archive_list
 
 FORMAT = "simpoc-archive"
 VERSION = 1
@@ -83,8 +85,8 @@ class ArchivedItem(BaseModel):
 @dataclass(frozen=True)
 class ArchiveItem:
     kind: str  # image, video or render
-    record: Generation | Render
-    asset: Asset | None
+    record: Any  # a media_gen Generation (image, video) or a simulation Render (render)
+    asset: Any  # its gallery Asset, without the BLOB; None when nothing was stored
 
 
 # --- Choosing the items ---------------------------------------------------------------------------
@@ -103,26 +105,11 @@ def parse_ids(text: str, *, name: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _generations(*, user: AbstractBaseUser, kind: str) -> QuerySet[Generation]:
-    """media_gen's visibility rule, with every asset column an archive needs except the BLOB."""
-    visible = generation_list(user=user, kind=kind, filters=GenerationFilters())
-    return visible.select_related("owner").only(
-        *(field.name for field in Generation._meta.concrete_fields),
-        *(f"asset__{field.name}" for field in Asset._meta.concrete_fields if field.name != "data"),
-        "owner__username",
-    )
-
-
-def _renders(*, user: AbstractBaseUser) -> QuerySet[Render]:
-    """Owner or staff; a render whose video is hidden only for staff (the gallery's rule)."""
-    renders = Render.objects.select_related("asset", "owner").defer("asset__data")
-    if user.is_staff:
-        return renders
-    return renders.filter(owner=user).filter(Q(asset__isnull=True) | Q(asset__hidden_at__isnull=True))
-
-
 def _queryset(*, user: AbstractBaseUser, kind: str) -> QuerySet:
-    return _renders(user=user) if kind == "render" else _generations(user=user, kind=kind)
+    """The producer's own rule for what ``user`` may see, with the columns an archive needs."""
+    return (
+        render_archive_list(user=user) if kind == "render" else generation_archive_list(user=user, kind=kind)
+    )
 
 
 def archive_selection(*, user: AbstractBaseUser, selection: dict[str, list[int]]) -> list[tuple[str, int]]:
@@ -178,7 +165,7 @@ def _items(*, user: AbstractBaseUser, wanted: list[tuple[str, int]]) -> Iterator
 def member_name(item: ArchiveItem) -> str:
     asset = item.asset
     assert asset is not None
-    text = item.record.prompt if isinstance(item.record, Generation) else item.record.scene_context
+    text = item.record.scene_context if item.kind == "render" else item.record.prompt
     stem = f"{item.record.pk}-{slugify(text)[:50]}".rstrip("-")
     return f"{FOLDERS[item.kind]}/{stem}{EXTENSIONS.get(asset.content_type, '.bin')}"
 
@@ -186,7 +173,7 @@ def member_name(item: ArchiveItem) -> str:
 def describe(item: ArchiveItem) -> dict[str, Any]:
     record, asset = item.record, item.asset
     described: dict[str, Any]
-    if isinstance(record, Generation):
+    if item.kind != "render":
         described = {
             "id": record.pk,
             "kind": item.kind,
@@ -281,12 +268,6 @@ def _member(name: str, moment: datetime, size: int) -> zipfile.ZipInfo:
     return info
 
 
-def _asset_chunks(asset: Asset) -> Iterator[bytes]:
-    if asset.storage_key:
-        return storage_backends.object_chunks(key=asset.storage_key)
-    return storage_backends.blob_chunks(asset_id=asset.pk, length=asset.size_bytes)
-
-
 def zip_stream(
     *, user: AbstractBaseUser, wanted: list[tuple[str, int]], now: datetime | None = None
 ) -> Iterator[bytes]:
@@ -309,7 +290,7 @@ def zip_stream(
             asset = item.asset
             if asset is None:
                 continue
-            chunks = _asset_chunks(asset)
+            chunks = storage_backends.asset_chunks(asset=asset)
             try:
                 head = next(chunks, b"")
             except storage_backends.BlobMissing:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 
 from simpoc import views
-from simpoc.api import api
+from webroot.api import api
 
 urlpatterns = [
     path("health", views.health, name="health"),

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def openapi_document() -> dict:
-    from simpoc.api import api
+    from webroot.api import api
 
     return api.get_openapi_schema(path_prefix="/api/")
 
