@@ -1233,7 +1233,7 @@ class Placer(Builder):
                 and target.kind.category == "domino"
                 else ""
             )
-            self.will.append(text.replace(" into the ", f" into {first}the ", 1) if first else text)
+            self.will.append(text.replace(target.the(), first + target.the(), 1) if first else text)
             return
         if kind in {"roll", "slide", "throw", "hit", "knock"} and event.via is not None:
             ramp = plan.entities[event.via]
