@@ -34,15 +34,53 @@ function notesOf(data: unknown): string {
   return "";
 }
 
-export async function generateScene(prompt: string): Promise<{ scene: Scene; id: number | null; note: string }> {
-  const data: unknown = await unwrap(api.POST("/api/generate", { body: { prompt } }));
-  const id = isRecord(data) && typeof data._id === "number" ? data._id : null;
-  return { scene: sceneFrom(data, "a generated scene"), id, note: notesOf(data) };
+/** One event the sentence describes, and whether the server's headless simulation saw it. */
+export type PlanEvent = { event: string; happened: boolean; detail: string };
+
+/** How the server read a description, what should happen, and what its check by simulation saw (`_plan`). */
+export type Plan = {
+  readAs: string;
+  willHappen: string[];
+  notUnderstood: string[];
+  check: { ran: boolean; passed: boolean; attempts: number; events: PlanEvent[] };
+};
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-export async function refineScene(scene: Scene, prompt: string): Promise<{ scene: Scene; note: string }> {
+/** The `_plan` of a generate or refine answer, or null when the server sent none (or an unreadable one). */
+export function planOf(data: unknown): Plan | null {
+  if (!isRecord(data) || !isRecord(data._plan)) return null;
+  const plan = data._plan;
+  const check = isRecord(plan.check) ? plan.check : {};
+  const events = Array.isArray(check.events) ? check.events : [];
+  return {
+    readAs: typeof plan.read_as === "string" ? plan.read_as : "",
+    willHappen: strings(plan.will_happen),
+    notUnderstood: strings(plan.not_understood),
+    check: {
+      ran: check.ran === true,
+      passed: check.passed === true,
+      attempts: typeof check.attempts === "number" ? check.attempts : 0,
+      events: events.flatMap((e): PlanEvent[] =>
+        isRecord(e) && typeof e.event === "string"
+          ? [{ event: e.event, happened: e.happened === true, detail: typeof e.detail === "string" ? e.detail : "" }]
+          : [],
+      ),
+    },
+  };
+}
+
+export async function generateScene(prompt: string): Promise<{ scene: Scene; id: number | null; note: string; plan: Plan | null }> {
+  const data: unknown = await unwrap(api.POST("/api/generate", { body: { prompt } }));
+  const id = isRecord(data) && typeof data._id === "number" ? data._id : null;
+  return { scene: sceneFrom(data, "a generated scene"), id, note: notesOf(data), plan: planOf(data) };
+}
+
+export async function refineScene(scene: Scene, prompt: string): Promise<{ scene: Scene; note: string; plan: Plan | null }> {
   const data: unknown = await unwrap(api.POST("/api/refine", { body: { scene, prompt } }));
-  return { scene: sceneFrom(data, "a refined scene"), note: notesOf(data) };
+  return { scene: sceneFrom(data, "a refined scene"), note: notesOf(data), plan: planOf(data) };
 }
 
 function findings(value: unknown, severity: Finding["severity"]): Finding[] {

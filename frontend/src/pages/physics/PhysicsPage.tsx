@@ -154,7 +154,7 @@ export default function PhysicsPage() {
   const generate = useCallback(async (prompt: string) => {
     try {
       const result = await generateScene(prompt);
-      dispatch({ type: "GenerateSucceeded", scene: result.scene, id: result.id, prompt, note: result.note });
+      dispatch({ type: "GenerateSucceeded", scene: result.scene, id: result.id, prompt, note: result.note, plan: result.plan });
     } catch (error) {
       dispatch({ type: "GenerateFailed", message: describeError(error) });
     }
@@ -166,7 +166,7 @@ export default function PhysicsPage() {
     dispatch({ type: "RefineSubmitted" });
     try {
       const result = await refineScene(sceneForExport(scene, model.selection), prompt);
-      dispatch({ type: "RefineSucceeded", scene: result.scene, note: result.note });
+      dispatch({ type: "RefineSucceeded", scene: result.scene, note: result.note, plan: result.plan });
     } catch (error) {
       dispatch({ type: "RefineFailed", message: describeError(error) });
     }

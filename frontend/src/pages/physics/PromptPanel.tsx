@@ -1,5 +1,57 @@
-/** Generate a scene from a description, and refine the current one with an instruction. */
+/**
+ * Generate a scene from a description, and refine the current one with an instruction; then show
+ * how the server read it, what should happen, what it did not understand, and what its check by
+ * simulation saw.
+ */
+import type { Plan } from "../../scene/sceneApi";
 import type { Model, Msg, Request } from "./editor";
+
+function checkSummary(check: Plan["check"]): string {
+  if (!check.ran) return "Not checked by simulation.";
+  const tries = check.attempts === 1 ? "first try" : `${check.attempts} tries`;
+  return check.passed ? `Checked by simulation: everything happened (${tries}).` : `Checked by simulation: not everything happened (${tries}).`;
+}
+
+export function PlanSummary({ plan }: { plan: Plan }) {
+  return (
+    <div className="plan-summary" role="group" aria-label="How the description was read">
+      {plan.readAs ? (
+        <p>
+          <strong>Read as:</strong> {plan.readAs}
+        </p>
+      ) : null}
+      {plan.willHappen.length > 0 ? (
+        <>
+          <p>
+            <strong>What will happen:</strong>
+          </p>
+          <ul className="plan-list">
+            {plan.willHappen.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {plan.notUnderstood.length > 0 ? (
+        <p className="plan-not-understood">
+          <strong>Not understood:</strong> {plan.notUnderstood.join(", ")}
+        </p>
+      ) : null}
+      <p className={`plan-check ${plan.check.ran ? (plan.check.passed ? "passed" : "failed") : ""}`}>{checkSummary(plan.check)}</p>
+      {plan.check.events.length > 0 ? (
+        <ul className="plan-list plan-events">
+          {plan.check.events.map((event, i) => (
+            <li key={i} className={event.happened ? "happened" : "missed"}>
+              <span aria-hidden="true">{event.happened ? "✓" : "✗"}</span>{" "}
+              <span className="visually-hidden">{event.happened ? "Happened:" : "Did not happen:"}</span> {event.event}
+              {event.detail ? <span className="hint"> — {event.detail}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
 
 function RequestStatus({ request, busyText }: { request: Request; busyText: string }) {
   if (request.kind === "busy") {
@@ -67,6 +119,7 @@ export function PromptPanel({
         </button>
       </form>
       <RequestStatus request={model.generate} busyText="Composing the scene…" />
+      {model.plan && model.generate.kind !== "busy" && model.refine.kind !== "busy" ? <PlanSummary plan={model.plan} /> : null}
       {hasObjects ? (
         <form
           className="refine-form"

@@ -107,13 +107,13 @@ describe("server round trips", () => {
       { type: "GenerateSubmitted" },
     );
     expect(m.generate.kind).toBe("busy");
-    m = update(m, { type: "GenerateSucceeded", scene: generated, id: 7, prompt: "two things", note: "Read as: two." });
+    m = update(m, { type: "GenerateSucceeded", scene: generated, id: 7, prompt: "two things", note: "Read as: two.", plan: null });
     expect(m.history.past).toHaveLength(0);
     expect(m.document).toEqual({ id: 7, name: "two things", prompt: "two things" });
     expect(hasUnsavedChanges(m)).toBe(false);
     const refined = addObject(generated, "Cylinder").scene;
     m = run(m, { type: "RefinePromptChanged", value: "add a cylinder" }, { type: "RefineSubmitted" });
-    m = update(m, { type: "RefineSucceeded", scene: refined, note: "Added a cylinder." });
+    m = update(m, { type: "RefineSucceeded", scene: refined, note: "Added a cylinder.", plan: null });
     expect(scene(m)).toBe(refined);
     expect(m.refinePrompt).toBe("");
     expect(hasUnsavedChanges(m)).toBe(true);
@@ -243,5 +243,24 @@ describe("joints", () => {
     expect(scene(m).joints).toBeUndefined();
     m = run(m, { type: "Selected", id: "box" }, { type: "JointDraftChanged", draft: { to: "gone" } }, { type: "JointAdded" });
     expect(scene(m).joints?.revolute?.bodyB).toBeNull();
+  });
+});
+
+describe("the plan of a description", () => {
+  const plan = {
+    readAs: "a ball",
+    willHappen: ["the ball falls"],
+    notUnderstood: [],
+    check: { ran: true, passed: true, attempts: 1, events: [] },
+  };
+
+  it("is kept from generate and refine answers and dropped with the document", () => {
+    let m = update(init(), { type: "GenerateSucceeded", scene: twoObjects(), id: 1, prompt: "a ball", note: "", plan });
+    expect(m.plan).toBe(plan);
+    m = update(m, { type: "RefineSucceeded", scene: twoObjects(), note: "", plan: null });
+    expect(m.plan).toBeNull();
+    m = update(m, { type: "GenerateSucceeded", scene: twoObjects(), id: 2, prompt: "a ball", note: "", plan });
+    m = update(m, { type: "NewScene" });
+    expect(m.plan).toBeNull();
   });
 });

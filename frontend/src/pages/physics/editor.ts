@@ -29,9 +29,11 @@ import {
   emptyScene,
 } from "../../scene/types";
 
-import { QUALITIES, type Finding, type Quality, type ValidationReport } from "../../scene/sceneApi";
+import { CAMERA_MOVES, type CameraMove } from "../../editor/cameraMoves";
+import { GROUND_STYLES, type GroundStyle, QUALITIES, type Finding, type Plan, type Quality, type ValidationReport } from "../../scene/sceneApi";
 
 export { QUALITIES, type Finding, type Quality, type ValidationReport };
+export { CAMERA_MOVES, GROUND_STYLES, type CameraMove, type GroundStyle };
 
 export type Validation =
   | { kind: "idle" }
@@ -48,8 +50,19 @@ export type Sim =
 
 export const RESOLUTIONS = ["320x180", "640x360", "854x480", "1280x720", "1920x1080"] as const;
 
-/** `fromView`: film from where the editor's view looks now, rather than from the scene's camera. */
-export type RenderSettings = { duration: number; fps: number; resolution: string; quality: Quality; fromView: boolean };
+/**
+ * `fromView`: film from where the editor's view looks now, rather than from the scene's camera.
+ * `cameraMove` starts from that camera; `groundStyle` "scene" keeps the scene's own ground look.
+ */
+export type RenderSettings = {
+  duration: number;
+  fps: number;
+  resolution: string;
+  quality: Quality;
+  fromView: boolean;
+  cameraMove: CameraMove;
+  groundStyle: GroundStyle | "scene";
+};
 export type RenderJob =
   | { kind: "idle" }
   | { kind: "submitting" }
@@ -82,16 +95,18 @@ export type Model = {
   render: RenderSettings;
   renderJob: RenderJob;
   jointDraft: JointDraft;
+  /** How the server read the last description or change, and its check by simulation. */
+  plan: Plan | null;
 };
 
 export type Msg =
   | { type: "GeneratePromptChanged"; value: string }
   | { type: "GenerateSubmitted" }
-  | { type: "GenerateSucceeded"; scene: Scene; id: number | null; prompt: string; note: string }
+  | { type: "GenerateSucceeded"; scene: Scene; id: number | null; prompt: string; note: string; plan: Plan | null }
   | { type: "GenerateFailed"; message: string }
   | { type: "RefinePromptChanged"; value: string }
   | { type: "RefineSubmitted" }
-  | { type: "RefineSucceeded"; scene: Scene; note: string }
+  | { type: "RefineSucceeded"; scene: Scene; note: string; plan: Plan | null }
   | { type: "RefineFailed"; message: string }
   | { type: "Selected"; id: string | null }
   | { type: "ObjectAdded"; shape: Shape }
@@ -148,9 +163,10 @@ export function init(scene: Scene = emptyScene()): Model {
     validation: { kind: "idle" },
     save: { kind: "idle" },
     notice: null,
-    render: { duration: 3, fps: 30, resolution: "1280x720", quality: "draft", fromView: true },
+    render: { duration: 3, fps: 30, resolution: "1280x720", quality: "draft", fromView: true, cameraMove: "static", groundStyle: "scene" },
     renderJob: { kind: "idle" },
     jointDraft: { type: "revolute", to: null },
+    plan: null,
   };
 }
 
@@ -192,6 +208,7 @@ export function renderProblem(model: Model): string | null {
 function replaceScene(model: Model, next: Scene): Model {
   return {
     ...model,
+    plan: null,
     history: historyOf(next),
     selection: next.selectedObject !== null && next.selectedObject in next.objects ? next.selectedObject : null,
     sim: { kind: "editing" },
@@ -227,6 +244,7 @@ export function update(model: Model, msg: Msg): Model {
         generate: { kind: "done", message: msg.note },
         refine: { kind: "idle" },
         save: { kind: "idle" },
+        plan: msg.plan,
       };
     case "GenerateFailed":
       return { ...model, generate: { kind: "failed", message: msg.message } };
@@ -242,6 +260,7 @@ export function update(model: Model, msg: Msg): Model {
         ...edit(model, msg.scene),
         refine: { kind: "done", message: msg.note },
         refinePrompt: "",
+        plan: msg.plan,
       });
     case "RefineFailed":
       return { ...model, refine: { kind: "failed", message: msg.message } };
