@@ -4,7 +4,7 @@
  */
 import { type Clock, advanceClock } from "../scene/clock";
 import type { Scene } from "../scene/types";
-import { type Rapier, SceneWorld } from "./physics";
+import { type Pose, type Rapier, SceneWorld } from "./physics";
 import type { Viewport } from "./viewport";
 
 const COST_SAMPLES = 600;
@@ -42,6 +42,11 @@ export class Player {
   pause(): void {
     this.playing = false;
     this.clock = { accumulator: 0 };
+  }
+
+  /** Where object `id` is in the simulation now (null: no such body). */
+  pose(id: string): Pose | null {
+    return this.world.pose(id);
   }
 
   /** One fixed step, whether playing or not. */

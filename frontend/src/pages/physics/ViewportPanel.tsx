@@ -39,6 +39,8 @@ export function ViewportPanel({
   const playing = sim.kind === "simulating" && sim.playing;
   const playingRef = useRef(playing);
   playingRef.current = playing;
+  const selectionRef = useRef(model.selection);
+  selectionRef.current = model.selection;
 
   useEffect(() => {
     const container = containerRef.current;
@@ -82,7 +84,9 @@ export function ViewportPanel({
       const now = performance.now();
       if (playingRef.current && now - reported < 100) return;
       reported = now;
-      dispatchRef.current({ type: "StepsTaken", steps, msPerStep });
+      const id = selectionRef.current;
+      const pose = id === null ? null : player.pose(id);
+      dispatchRef.current({ type: "StepsTaken", steps, msPerStep, tracked: id !== null && pose ? { id, position: pose.position } : null });
     });
     playerRef.current = player;
     stepsHandled.current = 0;
@@ -153,6 +157,11 @@ export function ViewportPanel({
           <output className="sim-time" aria-live="off" data-testid="sim-time" aria-label="Simulated time">
             t = {time.toFixed(2)} s
           </output>
+          {sim.kind === "simulating" && sim.tracked !== null && sim.tracked.id === model.selection ? (
+            <output className="sim-time" data-testid="tracked-position" aria-label={`Where ${sim.tracked.id} is now`}>
+              {sim.tracked.id}: {(["x", "y", "z"] as const).map((axis) => `${axis} ${sim.tracked?.position[axis].toFixed(2)}`).join(" ")} m
+            </output>
+          ) : null}
           {sim.kind === "simulating" && sim.msPerStep !== null ? (
             <output className="sim-time" data-testid="step-cost" title="Typical time Rapier spends on one 1/60 s step (median of the latest frames)">
               {sim.msPerStep.toFixed(2)} ms/step

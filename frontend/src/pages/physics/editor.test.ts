@@ -78,13 +78,20 @@ describe("simulation state", () => {
   it("plays, pauses, steps and resets; an edit returns to editing", () => {
     let m = init(twoObjects());
     m = update(m, { type: "Played" });
-    expect(m.sim).toEqual({ kind: "simulating", playing: true, steps: 0, stepRequests: 0, msPerStep: null });
-    m = run(m, { type: "StepsTaken", steps: 30, msPerStep: 0.5 }, { type: "Paused" }, { type: "Stepped" });
-    expect(m.sim).toEqual({ kind: "simulating", playing: false, steps: 30, stepRequests: 1, msPerStep: 0.5 });
+    expect(m.sim).toEqual({ kind: "simulating", playing: true, steps: 0, stepRequests: 0, msPerStep: null, tracked: null });
+    m = run(m, { type: "StepsTaken", steps: 30, msPerStep: 0.5, tracked: { id: "box", position: { x: 0, y: 0.5, z: 0 } } }, { type: "Paused" }, { type: "Stepped" });
+    expect(m.sim).toEqual({
+      kind: "simulating",
+      playing: false,
+      steps: 30,
+      stepRequests: 1,
+      msPerStep: 0.5,
+      tracked: { id: "box", position: { x: 0, y: 0.5, z: 0 } },
+    });
     m = update(m, { type: "Reset" });
     expect(m.sim).toEqual({ kind: "editing" });
     m = run(m, { type: "Stepped" });
-    expect(m.sim).toEqual({ kind: "simulating", playing: false, steps: 0, stepRequests: 1, msPerStep: null });
+    expect(m.sim).toEqual({ kind: "simulating", playing: false, steps: 0, stepRequests: 1, msPerStep: null, tracked: null });
     m = update(m, { type: "PhysicsEdited", id: "box", physics: { friction: 1 }, burst: null });
     expect(m.sim).toEqual({ kind: "editing" });
     // Playing never changes the scene or its history.

@@ -25,6 +25,7 @@ import {
   type Scene,
   type Shape,
   type Transform,
+  type Vec3,
   type VisualProperties,
   emptyScene,
 } from "../../scene/types";
@@ -46,7 +47,17 @@ export type Request = { kind: "idle" } | { kind: "busy" } | { kind: "failed"; me
 /** `editing`: the view shows the scene. `simulating`: it shows the physics, `steps` steps in. */
 export type Sim =
   | { kind: "editing" }
-  | { kind: "simulating"; playing: boolean; steps: number; stepRequests: number; msPerStep: number | null };
+  | {
+      kind: "simulating";
+      playing: boolean;
+      steps: number;
+      stepRequests: number;
+      msPerStep: number | null;
+      /** Where the selected object is in the simulation, as of the latest report. */
+      tracked: Tracked | null;
+    };
+
+export type Tracked = { id: string; position: Vec3 };
 
 export const RESOLUTIONS = ["320x180", "640x360", "854x480", "1280x720", "1920x1080"] as const;
 
@@ -128,7 +139,7 @@ export type Msg =
   | { type: "Paused" }
   | { type: "Reset" }
   | { type: "Stepped" }
-  | { type: "StepsTaken"; steps: number; msPerStep: number }
+  | { type: "StepsTaken"; steps: number; msPerStep: number; tracked: Tracked | null }
   | { type: "ValidationStarted"; scene: Scene }
   | { type: "ValidationFinished"; scene: Scene; report: ValidationReport }
   | { type: "ValidationFailed"; scene: Scene; message: string }
@@ -313,7 +324,7 @@ export function update(model: Model, msg: Msg): Model {
         sim:
           model.sim.kind === "simulating"
             ? { ...model.sim, playing: true }
-            : { kind: "simulating", playing: true, steps: 0, stepRequests: 0, msPerStep: null },
+            : { kind: "simulating", playing: true, steps: 0, stepRequests: 0, msPerStep: null, tracked: null },
       };
     case "Paused":
       return model.sim.kind === "simulating" ? { ...model, sim: { ...model.sim, playing: false } } : model;
@@ -326,10 +337,12 @@ export function update(model: Model, msg: Msg): Model {
         sim:
           model.sim.kind === "simulating"
             ? { ...model.sim, playing: false, stepRequests: model.sim.stepRequests + 1 }
-            : { kind: "simulating", playing: false, steps: 0, stepRequests: 1, msPerStep: null },
+            : { kind: "simulating", playing: false, steps: 0, stepRequests: 1, msPerStep: null, tracked: null },
       };
     case "StepsTaken":
-      return model.sim.kind === "simulating" ? { ...model, sim: { ...model.sim, steps: msg.steps, msPerStep: msg.msPerStep } } : model;
+      return model.sim.kind === "simulating"
+        ? { ...model, sim: { ...model.sim, steps: msg.steps, msPerStep: msg.msPerStep, tracked: msg.tracked } }
+        : model;
     case "ValidationStarted":
       return { ...model, validation: { kind: "checking", scene: msg.scene } };
     case "ValidationFinished":
