@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from simulation.providers.lexicon import MATERIALS, RAINBOW, Material
-from simulation.providers.placement import bounds, frame_camera
+from simulation.providers.placement import _rotation_matrix, bounds, frame_camera
 from simulation.providers.plan import Entity, Event, Plan
+from simulation.render.physics import euler_xyz_to_quaternion
 
 GRAVITY = 9.81
 DEFAULT_SPEEDS = {"ball": 3.0, "vehicle": 8.0, "thing": 3.0, "pin": 2.0, "domino": 1.5}
@@ -89,6 +90,7 @@ def _shade(colour: str, amount: float) -> str:
 
 
 SHADES = [0.0, 0.1, -0.1, 0.05, -0.05, 0.15, -0.15]
+VARIED = [1.0, 0.6, 1.4, 0.8, 1.2]  # member sizes of a group "of different sizes"
 
 
 class Builder:
@@ -262,15 +264,16 @@ class Builder:
         mass = self.mass(entity)
         poses = self.arrange(entity, size)
         for member, (position, rotation) in enumerate(poses):
+            factor = VARIED[member % len(VARIED)] if entity.varied else 1.0
             block.ids.append(
                 self.add(
                     entity,
                     shape=entity.kind.shape,
-                    scale=size,
-                    position=position,
+                    scale=tuple(v * factor for v in size),
+                    position=(position[0], position[1] * factor, position[2]),
                     rotation=rotation,
                     colour=self.colour(entity, member, len(poses)),
-                    mass=mass,
+                    mass=mass * factor**3,
                     material=material,
                 )
             )
@@ -713,33 +716,34 @@ class Builder:
         block.surface = [i for i in block.ids]
 
 
-def _tilt(angle: float, flare: float) -> tuple[float, float, float]:
-    """Euler XYZ of a wall panel at `angle` round the rim, leaning outwards by `flare` radians."""
-    # Yaw about y by -angle, then lean about the panel's own z by flare: Euler XYZ from the quaternion.
-    from simulation.render.physics import euler_xyz_to_quaternion
-
-    q_yaw = euler_xyz_to_quaternion(0.0, -angle, 0.0)
-    q_lean = euler_xyz_to_quaternion(0.0, 0.0, flare)
-    x1, y1, z1, w1 = q_yaw
-    x2, y2, z2, w2 = q_lean
-    q = (
+def _quat_mul(a, b):
+    x1, y1, z1, w1 = a
+    x2, y2, z2, w2 = b
+    return (
         w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
         w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
         w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
         w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
     )
+
+
+def _euler_of(q) -> tuple[float, float, float]:
+    """three.js Euler XYZ angles of the quaternion (x, y, z, w)."""
     x, y, z, w = q
-    # three.js Euler XYZ from a rotation matrix
     m13 = 2 * (x * z + y * w)
     m11, m12 = 1 - 2 * (y * y + z * z), 2 * (x * y - z * w)
     m23, m33 = 2 * (y * z - x * w), 1 - 2 * (x * x + y * y)
     ey = math.asin(max(-1.0, min(1.0, m13)))
     if abs(m13) < 0.9999999:
-        ex = math.atan2(-m23, m33)
-        ez = math.atan2(-m12, m11)
-    else:
-        ex, ez = 0.0, 0.0
-    return (ex, ey, ez)
+        return (math.atan2(-m23, m33), ey, math.atan2(-m12, m11))
+    return (0.0, ey, 0.0)
+
+
+def _tilt(angle: float, flare: float) -> tuple[float, float, float]:
+    """Euler XYZ of a wall panel at `angle` round the rim, leaning outwards by `flare` radians."""
+    return _euler_of(
+        _quat_mul(euler_xyz_to_quaternion(0.0, -angle, 0.0), euler_xyz_to_quaternion(0.0, 0.0, flare))
+    )
 
 
 def _rotate_z(v: np.ndarray, angle: float) -> np.ndarray:
@@ -964,6 +968,26 @@ class Placer(Builder):
         point, angle = self.ramp_top(ramp_entity, min(0.15 + size * len(ids), length * 0.8))
         normal = np.array([math.sin(angle), math.cos(angle), 0.0])
         down_slope = np.array([math.cos(angle), -math.sin(angle), 0.0])
+        jointed = {j["bodyA"] for j in self.joints.values()} & set(ids)
+        if jointed:
+            # A car on its wheels: tilted with the slope as one rigid group, so its hinges still fit.
+            low, high = self.box(ids)
+            pivot = np.array([(low[0] + high[0]) / 2, low[1], (low[2] + high[2]) / 2])
+            tilt = euler_xyz_to_quaternion(0.0, 0.0, -angle)
+            rotate = _rotation_matrix({"x": 0.0, "y": 0.0, "z": -angle})
+            for object_id in ids:
+                transform = self.objects[object_id]["transform"]
+                spot = point + normal * 0.01 + rotate @ (self.pos(object_id) - pivot)
+                transform["position"] = _vec(spot)
+                r = transform["rotation"]
+                own = euler_xyz_to_quaternion(r["x"], r["y"], r["z"])
+                transform["rotation"] = _vec(_euler_of(_quat_mul(tilt, own)))
+            if event.speed is not None or event.speed_factor > 1.0:
+                self.set_velocity(ids, down_slope * self.speed(event_index, event))
+            self.root[actor] = actor
+            for member in self.cluster(actor):
+                self.root[member] = self.root[ramp]
+            return
         for order, object_id in enumerate(ids):
             obj = self.objects[object_id]
             scale = obj["transform"]["scale"]
@@ -1056,8 +1080,13 @@ class Placer(Builder):
                 # Dominoes and pins sized to what bowls into them: a marble topples small ones.
                 actor = plan.entities[event.actor]
                 reach = max(actor.kind.size) * actor.size
+                fit = 1.0
                 if actor.kind.category == "ball" and reach < 0.12:
-                    self.size_fit[target.index] = max(reach * 3.5 / target.kind.size[1], 0.25)
+                    fit = max(reach * 3.5 / target.kind.size[1], 0.25)
+                light = self.mass(actor) / (2.0 * self.mass(target))
+                if light < 1.0:
+                    fit = min(fit, light ** (1 / 3))
+                self.size_fit[target.index] = max(fit, 0.25)
             if event.via is not None and plan.entities[event.via].kind.shape == "Ramp":
                 # A ramp long enough for what rolls down it (a boulder needs more than a marble).
                 actor = plan.entities[event.actor]
@@ -1288,7 +1317,12 @@ class Placer(Builder):
         if kind == "topple":
             if actor.count == 1 and actor_ids:
                 obj = self.objects[actor_ids[0]]
-                omega = 1.2 * event.speed_factor * self.tuning.speed.get(index, 1.0)
+                scale = obj["transform"]["scale"]
+                w, h = scale["x"], scale["y"]
+                # Just enough spin to tip it over its edge (a cube needs more than a pillar).
+                rise = math.hypot(w, h) / 2 - h / 2
+                needed = math.sqrt(6 * GRAVITY * rise / (w * w + h * h))
+                omega = needed * (1.1 if event.speed_factor < 1 else 1.35) * self.tuning.speed.get(index, 1.0)
                 obj["angularVelocity"] = _vec((0.0, 0.0, -omega))
             self.probes.append(Probe(plan.event_text(event), "topple", actor_ids, deadline=4.0 if event.speed_factor < 1 else 3.0,
                                      event=index, entity=actor.index))  # fmt: skip
@@ -1335,6 +1369,8 @@ class Placer(Builder):
         subject, reference = relation.subject, relation.object
         if not self.free(subject) or self.root.get(reference) == subject:
             return
+        if not self.blocks[subject].ids or not self.blocks[reference].ids:
+            return  # the floor: nothing to place against
         sub_entity = self.plan.entities[subject]
         ref_entity = self.plan.entities[reference]
         ids = self.cluster_ids(subject)
@@ -1429,8 +1465,6 @@ class Placer(Builder):
 
 
 def _rotate_euler(v: np.ndarray, rotation: dict[str, float]) -> np.ndarray:
-    from simulation.providers.placement import _rotation_matrix
-
     return _rotation_matrix(rotation) @ v
 
 

@@ -10,6 +10,7 @@ turns the direction round. Words left over are reported, never guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from dataclasses import dataclass
@@ -98,6 +99,7 @@ class Parser:
         self.used = [False] * len(self.tokens)
         self.plan = Plan(sentence=sentence, seed=zlib.crc32(sentence.encode()) & 0xFFFF)
         self.mentions: list[Mention] = []
+        self.adjectives: list[Event] = []
 
     # --- nouns -----------------------------------------------------------------------------------
 
@@ -215,6 +217,9 @@ class Parser:
             self._describe(entity, trailing, trailing=True)
             left = self._left_span(mention.start, previous_end)
             count = self._describe(entity, left)
+            if entity.kind.category == "container" and (entity.arrangement or (count or 1) > 1):
+                # Cups stacked or in a pyramid are light things that fall, not fixed bowls.
+                entity.kind = dataclasses.replace(entity.kind, shape="Cylinder", mass=0.05, category="thing")
             if entity.kind.name == "jenga block" and entity.arrangement in {"", "stack"}:
                 entity.arrangement = "jenga"
             if count is None:
@@ -303,6 +308,9 @@ class Parser:
                 entity.colours.append(_shade(COLOURS[word], shade))
                 entity.colour_names.append(f"{tokens[position - 1]} {word}" if shade != 1.0 else word)
                 shade = 1.0
+                self.used[position] = True
+            elif word == "varied_sizes":
+                entity.varied = True
                 self.used[position] = True
             elif word in MULTICOLOUR_WORDS:
                 entity.multicolour = True
@@ -419,6 +427,23 @@ class Parser:
                 self.plan.events.append(event)
                 continue
             if kind in {"rest"}:
+                continue
+            following = self._next_mention(position + 1)
+            if (
+                word.endswith(("ing", "ed"))
+                and following is not None
+                and (
+                    position == 0
+                    or tokens[position - 1] in DETERMINERS
+                    or self._modifier_word(tokens[position - 1])
+                )
+                and all(
+                    self._modifier_word(t) or t in DETERMINERS for t in tokens[position + 1 : following.start]
+                )
+            ):
+                # "a bouncing rubber ball hits ...": a participle that describes, kept only when
+                # the thing does nothing else.
+                self.adjectives.append(Event(kind=kind, actor=following.entity))
                 continue
             if subject is None:
                 # An order ("drop a ball onto a box", "knock over the pins with a ball"): the
@@ -650,6 +675,18 @@ class Parser:
                 continue
             before = self._mention_before(position)
             after = self._next_mention(position + 1)
+            if (
+                relation == "on"
+                and position + 1 < len(tokens)
+                and tokens[position + 1] == "top"
+                and (after is None or after.start > position + 3)
+            ):
+                # "a big box with a small box on top": on top of the one named before.
+                below = self._mention_before(before.start) if before is not None else None
+                if below is not None:
+                    self.used[position] = self.used[position + 1] = True
+                    self.plan.relations.append(Relation("on", before.entity, below.entity))
+                continue
             if before is None or after is None or before.entity == after.entity:
                 continue
             if any(VERBS.get(t) not in {None, "rest", "stand"} for t in tokens[before.end : position]):
@@ -678,6 +715,8 @@ class Parser:
         self.find_mentions()
         self.build_entities()
         self.read_events()
+        acting = {e.actor for e in self.plan.events}
+        self.plan.events += [e for e in self.adjectives if e.actor not in acting and e.actor >= 0]
         self.read_chain_reaction()
         self.read_relations()
         self.leftovers()

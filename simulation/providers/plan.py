@@ -43,6 +43,7 @@ class Entity:
     weight: float = 1.0
     arrangement: str = ""
     grid: tuple[int, int] | None = None
+    varied: bool = False  # "of different sizes"
     words: list[str] = field(default_factory=list)  # the words that described it, for read_as
 
     @property
@@ -67,6 +68,8 @@ class Entity:
             words.append(self.material.name)
         words.append(self.kind.plural_name if self.count > 1 else self.kind.name)
         text = " ".join(words)
+        if self.varied and self.count > 1:
+            text += " of different sizes"
         if self.arrangement and self.count > 1:
             text += ARRANGEMENT_PHRASES.get(self.arrangement, f" in a {self.arrangement}")
         if with_count and self.count == 1:
