@@ -8,6 +8,13 @@ def _ensure_polling_schedule(sender: AppConfig, **kwargs: object) -> None:
     schedules_ensure()
 
 
+def _resume_polling(sender: object, **kwargs: object) -> None:
+    """A worker that starts polls at once what a stopped or killed one left in flight."""
+    from django_q.tasks import async_task
+
+    async_task("media_gen.tasks.generation_poll_loop", task_name="poll after the worker started")
+
+
 class MediaGenConfig(AppConfig):
     name = "media_gen"
     verbose_name = "Media generation (Replicate)"
@@ -15,3 +22,6 @@ class MediaGenConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (also a fresh deployment's), so the schedule exists without a manual step.
         post_migrate.connect(_ensure_polling_schedule, sender=self, dispatch_uid="media_gen.polling_schedule")
+        from simpoc.shutdown import worker_starting
+
+        worker_starting.connect(_resume_polling, dispatch_uid="media_gen.resume_polling")

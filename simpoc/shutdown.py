@@ -12,7 +12,13 @@ import multiprocessing
 import time
 from multiprocessing.synchronize import Event
 
+from django.dispatch import Signal
+
 _event: Event | None = None
+
+# Sent by our qcluster command before the cluster starts: apps queue the work that a stopped (or
+# killed) worker may have left between rounds, instead of waiting for the next schedule tick.
+worker_starting = Signal()
 
 
 def install() -> Event:

@@ -54,6 +54,9 @@ class Child:
             stdout=subprocess.PIPE,
             stderr=self.log,
             text=True,
+            # Its own process group: a kill reaches every process it forked (qcluster's workers),
+            # as a platform's kill of the machine or container would.
+            start_new_session=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -81,8 +84,27 @@ class Child:
                 return
         raise AssertionError(f"child never printed {marker!r}: {self.stderr()}")
 
+    def wait_for_log(self, marker: str, *, timeout: float = 60.0) -> None:
+        """Block until ``marker`` appears in the child's log (stderr), it exits, or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if marker in self.stderr_all():
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"child exited {self.process.returncode}: {self.stderr()}")
+            time.sleep(0.05)
+        raise AssertionError(f"child never logged {marker!r}: {self.stderr()}")
+
+    def stderr_all(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
     def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+        """SIGKILL to the child and every process it started (a crash: no clean-up runs)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait(timeout=10)
 
 
@@ -98,6 +120,5 @@ def child_process(settings):
 
     yield start
     for child in children:
-        if child.process.poll() is None:
-            child.kill()
+        child.kill()  # the whole group, even when its first process has exited
         child.log.close()

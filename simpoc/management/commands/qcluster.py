@@ -32,6 +32,7 @@ class Command(DjangoQCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        shutdown.worker_starting.send(sender=self.__class__)
         cluster.start()
         if options.get("run_once"):
             stop.set()
