@@ -1,6 +1,7 @@
 """Fixtures of the reliability suite: the Replicate emulator (shared with tests/media_gen), and a
 helper that runs a piece of the app in a separate process that the test can kill like a crash."""
 
+import contextlib
 import json
 import os
 import queue
@@ -101,10 +102,8 @@ class Child:
 
     def kill(self) -> None:
         """SIGKILL to the child and every process it started (a crash: no clean-up runs)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=10)
 
 
