@@ -1,17 +1,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useReducer, useState } from "react";
+import { useMemo } from "react";
 import { useNavigate } from "react-router";
 import { ApiError, describeError } from "../../api/errors";
+import { useProgram, type Perform } from "../../app/effects";
 import { ErrorBox, Loading } from "../../components/Feedback";
 import { getModelSchema, mediaKeys, runModel, uploadImage, type Collection, type MediaKind } from "../../media/api";
 import { FieldInput } from "./FieldInput";
-import { init, update } from "./form";
+import { initFromPrefill, update, type Cmd, type Msg } from "./form";
 import type { Prefill } from "./prefill";
-import { defaultValues, fieldsFromSchema, imageInputField, valuesFromInput, type Field } from "./schemaForm";
+import { fieldsFromSchema, imageInputField, type Field } from "./schemaForm";
 
 const OPEN_AFTER_KEY = "simpoc.openResultAfterGenerate";
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-const UPLOAD_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
 interface Props {
   kind: MediaKind;
@@ -44,23 +43,7 @@ export function GenerationForm(props: Props) {
   return <SchemaForm {...props} fields={fields} version={schema.data.version ?? null} />;
 }
 
-function initialValues(fields: readonly Field[], prefill: Prefill) {
-  const values = prefill.input ? valuesFromInput(fields, prefill.input) : defaultValues(fields);
-  const imageField = prefill.imageUrl ? imageInputField(fields) : null;
-  if (imageField && prefill.imageUrl) values[imageField.name] = prefill.imageUrl;
-  return values;
-}
-
 function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, version }: Props & { fields: Field[]; version: string | null }) {
-  const [model, dispatch] = useReducer(update, undefined, () => {
-    const state = init(initialValues(fields, prefill));
-    const imageField = prefill.imageUrl ? imageInputField(fields) : null;
-    if (imageField && prefill.imagePreview) {
-      state.uploads[imageField.name] = { kind: "done", filename: "image", preview: prefill.imagePreview };
-    }
-    return state;
-  });
-  const [openAfter, setOpenAfter] = useState(() => localStorage.getItem(OPEN_AFTER_KEY) !== "no");
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const missingImage = useMemo(
@@ -68,46 +51,39 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
     [fields, prefill.imageUrl],
   );
 
-  useEffect(() => {
-    localStorage.setItem(OPEN_AFTER_KEY, openAfter ? "yes" : "no");
-  }, [openAfter]);
-
-  async function upload(name: string, file: File) {
-    dispatch({ type: "UploadStarted", name, filename: file.name });
-    if (!UPLOAD_TYPES.includes(file.type)) {
-      dispatch({ type: "UploadFailed", name, message: "choose a JPEG, PNG, GIF or WebP image." });
-      return;
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "Upload":
+        return uploadImage(cmd.file, cmd.file.name).then(
+          (answer): Msg => ({ type: "UploadSucceeded", name: cmd.name, url: answer.url, preview: URL.createObjectURL(cmd.file) }),
+          (error: unknown): Msg => ({ type: "UploadFailed", name: cmd.name, message: describeError(error) }),
+        );
+      case "Run":
+        return runModel(kind, { model_id: modelId, input: cmd.input, collection, version }).then(
+          (id): Msg => ({ type: "SubmitSucceeded", id }),
+          (error: unknown): Msg => ({
+            type: "SubmitFailed",
+            message: describeError(error),
+            fieldErrors: error instanceof ApiError ? error.fieldErrors : [],
+          }),
+        );
+      case "RememberOpenAfter":
+        localStorage.setItem(OPEN_AFTER_KEY, cmd.value ? "yes" : "no");
+        return;
+      case "ReportStarted":
+        void queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) });
+        onStarted(cmd.id);
+        return;
+      case "OpenResult":
+        navigate(`/${kind}/${cmd.id}`);
+        return;
     }
-    if (file.size > MAX_UPLOAD_BYTES) {
-      dispatch({ type: "UploadFailed", name, message: "the file is larger than 10 MB; choose a smaller one." });
-      return;
-    }
-    try {
-      const answer = await uploadImage(file, file.name);
-      dispatch({ type: "UploadSucceeded", name, url: answer.url, preview: URL.createObjectURL(file) });
-    } catch (error) {
-      dispatch({ type: "UploadFailed", name, message: describeError(error) });
-    }
-  }
-
-  async function submit() {
-    const next = update(model, { type: "Submitted", fields });
-    dispatch({ type: "Submitted", fields });
-    if (next.submit.kind !== "submitting") return;
-    try {
-      const id = await runModel(kind, { model_id: modelId, input: next.submit.input, collection, version });
-      dispatch({ type: "SubmitSucceeded" });
-      void queryClient.invalidateQueries({ queryKey: mediaKeys.all(kind) });
-      onStarted(id);
-      if (openAfter) navigate(`/${kind}/${id}`);
-    } catch (error) {
-      dispatch({
-        type: "SubmitFailed",
-        message: describeError(error),
-        fieldErrors: error instanceof ApiError ? error.fieldErrors : [],
-      });
-    }
-  }
+  };
+  const [model, dispatch] = useProgram(
+    () => initFromPrefill(fields, prefill, localStorage.getItem(OPEN_AFTER_KEY) !== "no"),
+    update,
+    perform,
+  );
 
   const submitting = model.submit.kind === "submitting";
   return (
@@ -117,7 +93,7 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        void submit();
+        dispatch({ type: "Submitted", fields });
       }}
     >
       {missingImage ? <p className="error" role="alert">{missingImage}</p> : null}
@@ -131,7 +107,7 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
           upload={model.uploads[field.name]}
           disabled={submitting}
           onChange={(value) => dispatch({ type: "FieldChanged", name: field.name, value })}
-          onFile={(file) => void upload(field.name, file)}
+          onFile={(file) => dispatch({ type: "FileChosen", name: field.name, file })}
         />
       ))}
       <p className="hint">
@@ -144,7 +120,7 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
       ) : null}
       <div className="form-actions">
         <label className="switch">
-          <input type="checkbox" checked={openAfter} onChange={(e) => setOpenAfter(e.target.checked)} />
+          <input type="checkbox" checked={model.openAfter} onChange={(e) => dispatch({ type: "OpenAfterChanged", value: e.target.checked })} />
           <span>Open the result page after starting</span>
         </label>
         <button type="button" onClick={() => dispatch({ type: "ResetToDefaults", fields })} disabled={submitting}>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { init, serverFieldErrors, update } from "./form";
+import { replay } from "../../app/effects";
+import { init, initFromPrefill, serverFieldErrors, update, uploadProblem, type Model, type Msg } from "./form";
 import { defaultValues, fieldsFromSchema } from "./schemaForm";
 
 const fields = fieldsFromSchema(
@@ -10,29 +11,62 @@ const fields = fieldsFromSchema(
   },
   ["prompt"],
 );
+const fresh = init(defaultValues(fields));
+const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
+const png = (size = 1000) => new File([new Uint8Array(size)], "dog.png", { type: "image/png" });
 
 describe("generation form", () => {
-  it("refuses to submit invalid values and marks the fields", () => {
-    const model = update(init(defaultValues(fields)), { type: "Submitted", fields });
+  it("refuses to submit invalid values and marks the fields, sending nothing", () => {
+    const [model, cmds] = run(fresh, { type: "Submitted", fields });
     expect(model.submit.kind).toBe("failed");
     expect(model.errors).toEqual({ prompt: "Required." });
+    expect(cmds).toEqual([]);
   });
 
-  it("submits the typed input", () => {
-    let model = update(init(defaultValues(fields)), { type: "FieldChanged", name: "prompt", value: "a dog" });
-    model = update(model, { type: "Submitted", fields });
+  it("runs the typed input once, however often it is submitted", () => {
+    const [model, cmds] = run(fresh, { type: "FieldChanged", name: "prompt", value: "a dog" }, { type: "Submitted", fields }, { type: "Submitted", fields });
     expect(model.submit).toEqual({ kind: "submitting", input: { prompt: "a dog", steps: 4 } });
-    expect(update(model, { type: "Submitted", fields })).toBe(model);
+    expect(cmds).toEqual([{ type: "Run", input: { prompt: "a dog", steps: 4 } }]);
   });
 
-  it("waits for uploads to finish", () => {
-    let model = update(init(defaultValues(fields)), { type: "FieldChanged", name: "prompt", value: "a dog" });
-    model = update(model, { type: "UploadStarted", name: "image", filename: "dog.png" });
-    model = update(model, { type: "Submitted", fields });
+  it("reports the new generation and opens it when asked to", () => {
+    const [submitting] = run(fresh, { type: "FieldChanged", name: "prompt", value: "a dog" }, { type: "Submitted", fields });
+    const [done, cmds] = update(submitting, { type: "SubmitSucceeded", id: 9 });
+    expect(done.submit.kind).toBe("editing");
+    expect(cmds).toEqual([
+      { type: "ReportStarted", id: 9 },
+      { type: "OpenResult", id: 9 },
+    ]);
+    const [stay] = run(submitting, { type: "OpenAfterChanged", value: false });
+    expect(update(stay, { type: "SubmitSucceeded", id: 9 })[1]).toEqual([{ type: "ReportStarted", id: 9 }]);
+  });
+
+  it("remembers the open-after choice", () => {
+    const [model, cmds] = run(fresh, { type: "OpenAfterChanged", value: false });
+    expect(model.openAfter).toBe(false);
+    expect(cmds).toEqual([{ type: "RememberOpenAfter", value: false }]);
+    expect(update(model, { type: "ResetToDefaults", fields })[0].openAfter).toBe(false);
+  });
+
+  it("uploads a chosen image and waits for it before submitting", () => {
+    const file = png();
+    let [model, cmds] = run(fresh, { type: "FieldChanged", name: "prompt", value: "a dog" }, { type: "FileChosen", name: "image", file });
+    expect(cmds).toEqual([{ type: "Upload", name: "image", file }]);
+    [model, cmds] = update(model, { type: "Submitted", fields });
     expect(model.submit).toMatchObject({ kind: "failed", message: expect.stringMatching(/upload/) });
-    model = update(model, { type: "UploadSucceeded", name: "image", url: "data:image/png;base64,AA", preview: "blob:x" });
+    expect(cmds).toEqual([]);
+    [model] = update(model, { type: "UploadSucceeded", name: "image", url: "data:image/png;base64,AA", preview: "blob:x" });
     expect(model.values.image).toBe("data:image/png;base64,AA");
     expect(model.uploads.image).toMatchObject({ kind: "done", filename: "dog.png" });
+  });
+
+  it("refuses files it cannot upload without sending them", () => {
+    const pdf = new File(["%PDF"], "notes.pdf", { type: "application/pdf" });
+    const [model, cmds] = run(fresh, { type: "FileChosen", name: "image", file: pdf });
+    expect(cmds).toEqual([]);
+    expect(model.uploads.image).toEqual({ kind: "failed", filename: "notes.pdf", message: "choose a JPEG, PNG, GIF or WebP image." });
+    expect(uploadProblem({ type: "image/png", size: 11 * 1024 * 1024 })).toMatch(/10 MB/);
+    expect(uploadProblem({ type: "image/webp", size: 10 })).toBeNull();
   });
 
   it("puts the server's field errors under the fields", () => {
@@ -43,8 +77,21 @@ describe("generation form", () => {
   });
 
   it("resets to the defaults", () => {
-    let model = update(init(defaultValues(fields)), { type: "FieldChanged", name: "steps", value: "7" });
-    model = update(model, { type: "ResetToDefaults", fields });
+    const [model] = run(fresh, { type: "FieldChanged", name: "steps", value: "7" }, { type: "ResetToDefaults", fields });
     expect(model.values.steps).toBe("4");
+  });
+});
+
+describe("a form handed over by another page", () => {
+  it("starts from an earlier run's inputs", () => {
+    const model = initFromPrefill(fields, { input: { prompt: "again", steps: 6 } }, true);
+    expect(model.values).toMatchObject({ prompt: "again", steps: "6" });
+  });
+
+  it("fills the image input with the image and shows its preview", () => {
+    const model = initFromPrefill(fields, { imageUrl: "data:image/png;base64,AA", imagePreview: "/api/images/3/data" }, false);
+    expect(model.values.image).toBe("data:image/png;base64,AA");
+    expect(model.uploads.image).toEqual({ kind: "done", filename: "image", preview: "/api/images/3/data" });
+    expect(model.openAfter).toBe(false);
   });
 });
