@@ -1,13 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { Link, useLocation, useSearchParams } from "react-router";
-import type { CatalogueModel } from "../../api/types";
+import { useProgram, type Perform } from "../../app/effects";
 import { formatCount } from "../../app/format";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { StatusBadge } from "../../components/StatusBadge";
 import { usePageTitle } from "../../components/usePageTitle";
 import { useMediaItem } from "../../media/hooks";
 import { COLLECTIONS, isCollection, listModels, type Collection, type MediaKind } from "../../media/api";
+import { init, matching, update, type Cmd, type Msg } from "./generate";
 import { GenerationForm } from "./GenerationForm";
 import { readPrefill } from "./prefill";
 
@@ -19,30 +20,22 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
   const collectionParam = params.get("collection");
   const collection: Collection = isCollection(kind, collectionParam) ? collectionParam : COLLECTIONS[kind][0]!.slug;
   const modelId = params.get("model");
-  const [search, setSearch] = useState("");
-  const [recent, setRecent] = useState<{ kind: MediaKind; id: number }[]>([]);
+
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    const search: Record<string, string> = { collection: cmd.collection };
+    if (cmd.modelId) search.model = cmd.modelId;
+    setParams(search, cmd.replace ? { replace: true, state: location.state } : undefined);
+  };
+  const [model, dispatch] = useProgram(() => init, update, perform);
 
   const models = useQuery({ queryKey: ["models", collection], queryFn: () => listModels(collection), staleTime: 5 * 60_000 });
-
-  // Without a chosen model, take the collection's first so the form is there at once.
+  const first = models.data?.[0]?.id ?? null;
   useEffect(() => {
-    const first = models.data?.[0];
-    if (!modelId && first) {
-      setParams({ collection, model: first.id }, { replace: true, state: location.state });
-    }
-  }, [modelId, models.data, collection, setParams, location.state]);
+    dispatch({ type: "ModelsShown", collection, modelId, first });
+  }, [collection, modelId, first, dispatch]);
 
-  const shown = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    const all = models.data ?? [];
-    if (!needle) return all;
-    return all.filter((m) => `${m.id} ${m.name} ${m.description ?? ""}`.toLowerCase().includes(needle));
-  }, [models.data, search]);
+  const shown = useMemo(() => matching(models.data ?? [], model.search), [models.data, model.search]);
   const selected = models.data?.find((m) => m.id === modelId) ?? null;
-
-  function choose(model: CatalogueModel) {
-    setParams({ collection, model: model.id });
-  }
 
   return (
     <div className="page generate">
@@ -54,10 +47,7 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
               key={c.slug}
               type="button"
               aria-pressed={c.slug === collection}
-              onClick={() => {
-                setSearch("");
-                setParams({ collection: c.slug });
-              }}
+              onClick={() => dispatch({ type: "CollectionChosen", collection: c.slug })}
             >
               {c.label}
             </button>
@@ -70,7 +60,12 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
           <h2 id="models-title">Models</h2>
           <label className="field">
             <span>Search models</span>
-            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name or owner" />
+            <input
+              type="search"
+              value={model.search}
+              onChange={(e) => dispatch({ type: "SearchChanged", value: e.target.value })}
+              placeholder="name or owner"
+            />
           </label>
           {models.isPending ? <Loading label="Loading models…" /> : null}
           {models.isError ? (
@@ -89,24 +84,24 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
             </EmptyState>
           ) : null}
           <ul className="model-list" aria-label="Models to choose from">
-            {shown.map((model) => (
-              <li key={model.id}>
+            {shown.map((entry) => (
+              <li key={entry.id}>
                 <button
                   type="button"
                   className="model-card"
-                  aria-pressed={model.id === modelId}
-                  aria-label={`Choose ${model.id}`}
-                  onClick={() => choose(model)}
+                  aria-pressed={entry.id === modelId}
+                  aria-label={`Choose ${entry.id}`}
+                  onClick={() => dispatch({ type: "ModelChosen", collection, modelId: entry.id })}
                 >
-                  {model.cover_image_url ? (
-                    <img src={model.cover_image_url} alt="" loading="lazy" width={56} height={56} />
+                  {entry.cover_image_url ? (
+                    <img src={entry.cover_image_url} alt="" loading="lazy" width={56} height={56} />
                   ) : (
                     <span className="cover-missing" aria-hidden="true" />
                   )}
                   <span className="model-text">
-                    <strong>{model.name}</strong>
+                    <strong>{entry.name}</strong>
                     <span className="hint">
-                      {model.owner} · {formatCount(model.run_count)} runs
+                      {entry.owner} · {formatCount(entry.run_count)} runs
                     </span>
                   </span>
                 </button>
@@ -126,7 +121,7 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
                 collection={collection}
                 modelId={modelId}
                 prefill={prefill}
-                onStarted={(id) => setRecent((list) => [{ kind, id }, ...list.filter((r) => r.id !== id)])}
+                onStarted={(id) => dispatch({ type: "GenerationStarted", kind, id })}
               />
             </>
           ) : (
@@ -138,11 +133,11 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
         </section>
       </div>
 
-      {recent.length > 0 ? (
+      {model.recent.length > 0 ? (
         <section className="card" aria-labelledby="recent-title">
           <h2 id="recent-title">Started from this page</h2>
           <ul className="recent-list">
-            {recent.map((r) => (
+            {model.recent.map((r) => (
               <RecentItem key={`${r.kind}-${r.id}`} kind={r.kind} id={r.id} />
             ))}
           </ul>
