@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from gallery import storage_backends, thumbnails
+from gallery import image_end, storage_backends, thumbnails
 from gallery.models import Asset
 from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
@@ -222,6 +222,22 @@ def _accept_type(received: _Received, *, kind: str, expected_types: Iterable[str
         )
 
 
+def _cut_after_image_end(received: _Received) -> _Received:
+    """Drop bytes appended after an image's end marker (why cut rather than refuse: gallery/image_end.py)."""
+    if received.content_type not in IMAGE_TYPES:
+        return received
+    end = image_end.image_data_end(received.file, content_type=received.content_type)
+    if end is None or end >= received.size:
+        return received
+    received.file.truncate(end)
+    digest = hashlib.sha256()
+    while chunk := received.file.read(READ_CHUNK_BYTES):
+        digest.update(chunk)
+    received.file.seek(0)
+    logger.info("Cut %d bytes appended after the end of a %s", received.size - end, received.content_type)
+    return replace(received, size=end, sha256=digest.hexdigest())
+
+
 def _probe(received: _Received, *, kind: str) -> _Probed:
     """Decode far enough to know the size (images under IMAGE_MAX_PIXELS) and make the thumbnail."""
     path = Path(received.file.name)
@@ -316,6 +332,7 @@ def asset_store(
     received = _receive(stream, max_bytes=max_bytes or settings.MEDIA_MAX_BYTES)
     with received.file:
         _accept_type(received, kind=kind, expected_types=expected_types)
+        received = _cut_after_image_end(received)
         probed = _probe(received, kind=kind)
         _check_quota(owner=owner, incoming=received.size + probed.thumbnail_bytes)  # early, before any upload
         return _write(owner=owner, kind=kind, received=received, probed=probed, filename=filename)
