@@ -3,6 +3,7 @@ play it, render it on the server and watch the video load."""
 
 import json
 import math
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -220,3 +221,85 @@ def test_an_out_of_range_value_stays_with_its_message_instead_of_silently_revert
     mass.press("Escape")
     expect(mass).to_have_attribute("aria-invalid", "false")
     assert float(mass.input_value()) == target["physicsProperties"]["mass"]
+
+
+def _tracked_y(page, object_id: str) -> float:
+    """The selected object's simulated height, as the toolbar shows it ("ball: x 1.50 y 2.00 z 0.00 m")."""
+    readout = page.get_by_test_id("tracked-position")
+    expect(readout).to_contain_text(f"{object_id}:")
+    words = readout.text_content().split()
+    return float(words[words.index("y") + 1])
+
+
+def _select(page, object_id: str) -> None:
+    objects = page.get_by_role("list", name="Objects in the scene")
+    objects.get_by_role("button", name=re.compile(rf"^{re.escape(object_id)} ")).click()
+
+
+def _play_for_a_second(page) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => parseFloat(document.querySelector('[data-testid=sim-time]').textContent.replace('t = ', '')) >= 1.0"
+    )
+    page.get_by_role("button", name="Pause").click()
+
+
+def test_joints_hold_bodies_up_and_undo_removes_them(signed_in_page):
+    page = signed_in_page
+    page.goto("/physics")
+    expect(page.get_by_role("status").filter(has_text="Loading the physics engine")).to_have_count(
+        0, timeout=30_000
+    )
+    # A box 3 m up, and a sphere beside it 2 m up: without joints both fall to the ground.
+    page.get_by_role("button", name="+ Box").click()
+    page.get_by_label("Position Y").fill("3")
+    page.get_by_label("Position Y").press("Tab")
+    page.get_by_role("button", name="+ Sphere").click()
+    page.get_by_label("Position Y").fill("2")
+    page.get_by_label("Position Y").press("Tab")
+
+    # The sphere hangs from the box by a rope; the box is welded to the world.
+    joints = page.get_by_role("group", name="Joints of sphere")
+    expect(joints).to_contain_text("Nothing holds sphere.")
+    joints.get_by_label("Joint type").select_option("rope")
+    joints.get_by_label("Attach to").select_option("box")
+    joints.get_by_role("button", name="Add joint").click()
+    expect(joints.get_by_role("listitem")).to_have_text(["Rope (max length) to boxDelete"])
+    _select(page, "box")
+    joints = page.get_by_role("group", name="Joints of box")
+    joints.get_by_label("Joint type").select_option("fixed")
+    joints.get_by_label("Attach to").select_option("")
+    joints.get_by_role("button", name="Add joint").click()
+    expect(joints.get_by_role("listitem")).to_have_count(2)
+    expect(joints).to_contain_text("Fixed (weld) to the world")
+
+    # Play: the box stays where it was welded, the sphere swings on its rope but never falls.
+    _play_for_a_second(page)
+    assert _tracked_y(page, "box") == 3.0
+    _select(page, "sphere")
+    page.get_by_role("button", name="Step").click()
+    assert _tracked_y(page, "sphere") > 1.0
+    page.get_by_role("button", name="Reset").click()
+
+    # Undo takes the weld away, then the rope: played again, both fall to the ground.
+    page.get_by_role("heading", name="Properties").click()
+    page.keyboard.press("Control+z")
+    expect(page.get_by_role("group", name="Joints of sphere").get_by_role("listitem")).to_have_count(1)
+    page.keyboard.press("Control+z")
+    expect(page.get_by_role("group", name="Joints of sphere")).to_contain_text("Nothing holds sphere.")
+    _play_for_a_second(page)
+    assert _tracked_y(page, "sphere") < 0.6
+    page.get_by_role("button", name="Reset").click()
+
+    # Redo brings the rope back; its Delete button removes it, and so does deleting the box.
+    page.get_by_role("heading", name="Properties").click()
+    page.keyboard.press("Control+Shift+z")
+    joints = page.get_by_role("group", name="Joints of sphere")
+    expect(joints.get_by_role("listitem")).to_have_count(1)
+    joints.get_by_role("button", name="Delete joint rope").click()
+    expect(joints).to_contain_text("Nothing holds sphere.")
+    page.get_by_role("heading", name="Properties").click()
+    page.keyboard.press("Control+z")
+    expect(joints.get_by_role("listitem")).to_have_count(1)
+    page.get_by_role("button", name="Delete box").click()
+    expect(joints).to_contain_text("Nothing holds sphere.")
