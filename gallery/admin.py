@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from gallery import admin_views, moderation, services
+from gallery import moderation, services
 from gallery.admin_views import BackOfficeChangeForm, ModerationActions, run_per_item
 from gallery.models import Asset, AssetFlag
 from gallery.streaming import asset_response
@@ -66,27 +66,10 @@ class AssetAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
         return False  # stored bytes come in through asset_store (uploads, downloads, renders)
 
     def get_urls(self) -> list:
+        # The storage dashboard and "find an item" under this path are backoffice.sites' pages.
         site = self.admin_site
-        urls = [
-            path("<int:asset_id>/data/", site.admin_view(self.data_view), name="gallery_asset_data"),
-            path(
-                "storage/",
-                site.admin_view(lambda request: admin_views.storage_dashboard(request, self)),
-                name="gallery_storage_dashboard",
-            ),
-            path(
-                "storage/retention/",
-                site.admin_view(lambda request: admin_views.retention_run_now(request, self)),
-                name="gallery_retention_run",
-            ),
-            path("find/", site.admin_view(self.find_view), name="gallery_asset_find"),
-        ]
+        urls = [path("<int:asset_id>/data/", site.admin_view(self.data_view), name="gallery_asset_data")]
         return urls + super().get_urls()
-
-    def find_view(self, request: HttpRequest) -> HttpResponse:
-        from simpoc.admin_views import item_find
-
-        return item_find(request, self)
 
     def data_view(self, request: HttpRequest, asset_id: int) -> HttpResponse:
         asset = get_object_or_404(Asset, pk=asset_id)

@@ -1,31 +1,25 @@
-"""Back-office pieces shared by every admin that shows stored items, and the storage dashboard.
+"""Back-office pieces shared by every admin that shows stored items.
 
 - ``ModerationActions``: hide / unhide (with a reason, asked on an intermediate page), flag for
   review and dismiss flags, for any ModelAdmin whose rows lead to gallery assets.
 - ``ActionReport``: collects what an action did per item and says it in one message each.
 - ``BackOfficeChangeForm``: buttons for the admin's actions on a single item's change page.
-- ``storage_dashboard`` / ``retention_run_now``: the storage numbers, growth per day, retention.
+
+The pages that span the apps (storage dashboard, queue health, find an item) are the top-level
+``backoffice`` app's; these pieces are the gallery's, so the producers' admins may use them.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
-from django_q.models import Schedule, Task
-from django_q.tasks import async_task
 
-from gallery import moderation, selectors, services
-from gallery.apps import RETENTION_SCHEDULE_NAME
+from gallery import moderation, services
 from gallery.models import Asset
 from simpoc.services import ServiceError
 
@@ -254,67 +248,3 @@ class BackOfficeChangeForm:
             "more_object_actions": [a for a in actions if a.name not in self.primary_object_actions],
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-# --- The storage dashboard ------------------------------------------------------------------------
-
-
-def _require(user: AbstractBaseUser, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
-def storage_dashboard(request: HttpRequest, model_admin: admin.ModelAdmin) -> TemplateResponse:
-    from simpoc.backups import last_backup
-    from simpoc.models import Backup
-    from simpoc.schedules import BACKUP_SCHEDULE
-
-    _require(request.user, "gallery.view_operations")
-    stats = selectors.storage_stats(largest_users=10)
-    growth = selectors.storage_growth_by_day(days=30)
-    biggest_day = max((day["bytes"] for day in growth), default=0) or 1
-    for day in growth:
-        day["percent"] = round(100 * day["bytes"] / biggest_day, 1)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": "Storage",
-        "subtitle": None,
-        "opts": model_admin.model._meta,
-        "stats": stats,
-        "growth": growth,
-        "growth_total": sum(day["bytes"] for day in growth),
-        "retention_days": settings.RETENTION_DAYS,
-        "retention_hooks": settings.RETENTION_HOOKS,
-        "retention_schedule": Schedule.objects.filter(name=RETENTION_SCHEDULE_NAME).first(),
-        "retention_last": Task.objects.filter(func="gallery.tasks.retention_run")
-        .order_by("-stopped")
-        .first(),
-        "backup": last_backup(),
-        "backup_running": Backup.objects.filter(status=Backup.Status.RUNNING).first(),
-        "backup_schedule": Schedule.objects.filter(name=BACKUP_SCHEDULE).first(),
-        "backup_failed": Backup.Status.FAILED,
-        "can_run_retention": request.user.has_perm("gallery.run_retention"),
-        "can_run_backup": request.user.has_perm("simpoc.add_backup"),
-    }
-    request.current_app = model_admin.admin_site.name
-    return TemplateResponse(request, "admin/back_office/storage.html", context)
-
-
-@require_POST
-def retention_run_now(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResponseRedirect:
-    _require(request.user, "gallery.run_retention")
-    if settings.RETENTION_DAYS <= 0:
-        model_admin.message_user(
-            request,
-            "Retention is off (RETENTION_DAYS is 0): nothing expires, so no run was queued.",
-            messages.WARNING,
-        )
-    else:
-        task_id = async_task("gallery.tasks.retention_run", task_name=f"retention (admin, {request.user})")
-        model_admin.message_user(
-            request,
-            f"Retention run queued (task {task_id}): assets older than {settings.RETENTION_DAYS} days "
-            "that are not favourites will be deleted.",
-            messages.SUCCESS,
-        )
-    return HttpResponseRedirect(reverse(f"{model_admin.admin_site.name}:gallery_storage_dashboard"))

@@ -5,8 +5,8 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from gallery.models import Asset
@@ -158,3 +158,29 @@ def storage_growth_by_day(*, days: int = 30, now: datetime | None = None) -> lis
         row = by_day.get(day, {})
         growth.append({"day": day, "count": row.get("count", 0), "bytes": row.get("bytes") or 0})
     return growth
+
+
+# --- The back office (staff): one user's usage, an item by its id ------------------------------------
+
+
+def asset_bytes_per_owner() -> Coalesce:
+    """Bytes stored by the user of the outer row (``OuterRef("pk")``), as one correlated subquery."""
+    stored = (
+        Asset.objects.filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner_id")
+        .annotate(total=Sum("size_bytes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(stored), 0)
+
+
+def asset_usage(*, owner: AbstractBaseUser) -> dict:
+    """``{"count": …, "bytes": …}`` stored by ``owner`` (thumbnails included: they take space too)."""
+    stored = Asset.objects.filter(owner=owner).aggregate(count=Count("id"), bytes=Sum("size_bytes"))
+    return {"count": stored["count"], "bytes": stored["bytes"] or 0}
+
+
+def asset_find(*, pk: int) -> QuerySet[Asset]:
+    """The asset with this id (none or one), with its owner; the BLOB stays in the database."""
+    return Asset.objects.select_related("owner").defer("data").filter(pk=pk)

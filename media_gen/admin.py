@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
@@ -124,21 +124,6 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Generation]:
         return super().get_queryset(request).defer("asset__data")
-
-    def get_urls(self) -> list:
-        return [
-            path(
-                "queue-health/",
-                self.admin_site.admin_view(self.queue_health_view),
-                name="media_gen_queue_health",
-            ),
-            *super().get_urls(),
-        ]
-
-    def queue_health_view(self, request: HttpRequest) -> HttpResponse:
-        from simpoc.admin_views import queue_health
-
-        return queue_health(request, self)
 
     def moderation_asset(self, obj: Generation) -> Asset | None:
         return obj.asset

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import Asset
@@ -192,3 +193,30 @@ def generations_download_failing(*, now: datetime | None = None) -> QuerySet[Gen
 def upload_asset_get(*, asset_id: int) -> Asset | None:
     """The asset behind a signed upload link (what Replicate fetches), unless moderators hid it."""
     return Asset.objects.filter(pk=asset_id, hidden_at__isnull=True).first()
+
+
+# --- The back office (staff): an item by its id, usage per user ------------------------------------
+
+
+def generation_find(*, pk: int, kind: str | None = None) -> QuerySet[Generation]:
+    """The generation with this id (none or one; of ``kind`` when given), with its owner and output."""
+    generations = Generation.objects.select_related("owner", "asset").defer("asset__data").filter(pk=pk)
+    return generations.filter(kind=kind) if kind else generations
+
+
+def generation_count_per_owner() -> Coalesce:
+    """How many generations the user of the outer row (``OuterRef("pk")``) has, as one subquery."""
+    counted = (
+        Generation.objects.filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def generation_counts_by_status(*, owner: AbstractBaseUser) -> dict[str, int]:
+    return dict(
+        Generation.objects.filter(owner=owner).order_by().values_list("status").annotate(n=Count("id"))
+    )

@@ -8,7 +8,5 @@ class SimpocConfig(AppConfig):
 
     def ready(self) -> None:
         from simpoc.dbspace import ensure_reclaim_schedule
-        from simpoc.schedules import ensure_backup_schedule
 
-        post_migrate.connect(ensure_backup_schedule, sender=self, dispatch_uid="simpoc-backup-schedule")
         post_migrate.connect(ensure_reclaim_schedule, sender=self, dispatch_uid="simpoc-reclaim-schedule")

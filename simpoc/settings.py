@@ -82,7 +82,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.apps.BackOfficeAdminConfig",  # django.contrib.admin, its site being the back office's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "simulation",
     # The top: they compose the apps above and no app imports them.
     "portability",
+    "backoffice",
     "webroot",
 ]
 

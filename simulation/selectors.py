@@ -56,6 +56,11 @@ def renders_in_flight(*, user: AbstractBaseUser) -> int:
     return Render.objects.filter(owner=user, status__in=Render.IN_FLIGHT).count()
 
 
+def render_find(*, pk: int) -> QuerySet[Render]:
+    """The render with this id (none or one) for the back office, with its owner and video's facts."""
+    return Render.objects.select_related("owner", "asset").defer("asset__data").filter(pk=pk)
+
+
 # --- Queue health (staff) -------------------------------------------------------------------------
 
 # A render reports progress every frame: this long without an update means its worker is gone.

@@ -1,11 +1,12 @@
-"""The project package's persisted django-q2 schedules, created or updated after every migrate."""
+"""The back office's persisted django-q2 schedule (the daily backup), created or updated after every migrate."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-BACKUP_SCHEDULE = "simpoc: daily backup"
+BACKUP_SCHEDULE = "simpoc: daily backup"  # the name existing deployments have
+BACKUP_FUNC = "backoffice.tasks.backup_run"
 
 
 def ensure_backup_schedule(**kwargs: object) -> None:
@@ -21,12 +22,20 @@ def ensure_backup_schedule(**kwargs: object) -> None:
     schedule, created = Schedule.objects.get_or_create(
         name=BACKUP_SCHEDULE,
         defaults={
-            "func": "simpoc.tasks.backup_run",
+            "func": BACKUP_FUNC,
             "schedule_type": Schedule.DAILY,
             "next_run": next_run,
             "repeats": -1,
         },
     )
-    if not created and schedule.next_run.hour != settings.BACKUP_HOUR_UTC:
+    if created:
+        return
+    changed = []
+    if schedule.func != BACKUP_FUNC:  # made before the task moved from simpoc to backoffice
+        schedule.func = BACKUP_FUNC
+        changed.append("func")
+    if schedule.next_run.hour != settings.BACKUP_HOUR_UTC:
         schedule.next_run = next_run
-        schedule.save(update_fields=["next_run"])
+        changed.append("next_run")
+    if changed:
+        schedule.save(update_fields=changed)

@@ -1,28 +1,35 @@
-"""Back-office views that span the apps: find an item by its public URL, and queue health.
+"""Back-office pages that span the apps: find an item by its public URL, queue health, storage.
 
-They hang off the gallery's and media_gen's ModelAdmins (``get_urls``), so they are served under
-``/admin/`` with the admin's sign-in, CSRF and layout.
+``backoffice.sites.BackOfficeSite`` serves them under ``/admin/`` (the paths and URL names they had
+when the gallery's and media_gen's ModelAdmins served them), with the admin's sign-in, CSRF and
+layout. They read the apps through their selectors, never their models.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django_q.models import Failure, OrmQ
+from django.views.decorators.http import require_POST
+from django_q.models import Failure, OrmQ, Schedule, Task
+from django_q.tasks import async_task
 
-from gallery.models import Asset
+from backoffice.backups import last_backup
+from backoffice.schedules import BACKUP_SCHEDULE
+from gallery import selectors as gallery_selectors
+from gallery.apps import RETENTION_SCHEDULE_NAME
 from media_gen import selectors as media_selectors
-from media_gen.models import Generation
+from simpoc.models import Backup
 from simulation import selectors as simulation_selectors
-from simulation.models import Render
 
 # Paths that name an item, with or without scheme and host: the API's own, the SPA's, the admin's.
 GENERATION_PATHS = (
@@ -49,7 +56,7 @@ class Found:
     obj: object
     change_url: str
     changelist_url: str
-    asset: Asset | None
+    asset: Any  # the gallery Asset behind the item, None when nothing is stored yet
     thumbnail_url: str
     public_url: str
     deletable: bool = False
@@ -64,11 +71,8 @@ class Found:
 
 
 def _generation(pk: int, kind: str | None = None) -> list[Found]:
-    generations = Generation.objects.select_related("owner", "asset").defer("asset__data").filter(pk=pk)
-    if kind:
-        generations = generations.filter(kind=kind)
     found = []
-    for generation in generations:
+    for generation in media_selectors.generation_find(pk=pk, kind=kind):
         plural = f"{generation.kind}s"
         found.append(
             Found(
@@ -95,7 +99,7 @@ def _render(pk: int) -> list[Found]:
             thumbnail_url=f"/api/genesis/videos/{render.pk}/thumbnail" if render.asset_id else "",
             public_url=f"/api/genesis/videos/{render.pk}/data",
         )
-        for render in Render.objects.select_related("owner", "asset").defer("asset__data").filter(pk=pk)
+        for render in simulation_selectors.render_find(pk=pk)
     ]
 
 
@@ -112,7 +116,7 @@ def _asset(pk: int) -> list[Found]:
             else "",
             public_url="",
         )
-        for asset in Asset.objects.select_related("owner").filter(pk=pk)
+        for asset in gallery_selectors.asset_find(pk=pk)
     ]
 
 
@@ -195,3 +199,63 @@ def queue_health(request: HttpRequest, model_admin: admin.ModelAdmin) -> Templat
     }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/back_office/queue_health.html", context)
+
+
+# --- The storage dashboard ------------------------------------------------------------------------
+
+
+def _require(user: AbstractBaseUser, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def storage_dashboard(request: HttpRequest, model_admin: admin.ModelAdmin) -> TemplateResponse:
+    _require(request.user, "gallery.view_operations")
+    stats = gallery_selectors.storage_stats(largest_users=10)
+    growth = gallery_selectors.storage_growth_by_day(days=30)
+    biggest_day = max((day["bytes"] for day in growth), default=0) or 1
+    for day in growth:
+        day["percent"] = round(100 * day["bytes"] / biggest_day, 1)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Storage",
+        "subtitle": None,
+        "opts": model_admin.model._meta,
+        "stats": stats,
+        "growth": growth,
+        "growth_total": sum(day["bytes"] for day in growth),
+        "retention_days": settings.RETENTION_DAYS,
+        "retention_hooks": settings.RETENTION_HOOKS,
+        "retention_schedule": Schedule.objects.filter(name=RETENTION_SCHEDULE_NAME).first(),
+        "retention_last": Task.objects.filter(func="gallery.tasks.retention_run")
+        .order_by("-stopped")
+        .first(),
+        "backup": last_backup(),
+        "backup_running": Backup.objects.filter(status=Backup.Status.RUNNING).first(),
+        "backup_schedule": Schedule.objects.filter(name=BACKUP_SCHEDULE).first(),
+        "backup_failed": Backup.Status.FAILED,
+        "can_run_retention": request.user.has_perm("gallery.run_retention"),
+        "can_run_backup": request.user.has_perm("simpoc.add_backup"),
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/back_office/storage.html", context)
+
+
+@require_POST
+def retention_run_now(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResponseRedirect:
+    _require(request.user, "gallery.run_retention")
+    if settings.RETENTION_DAYS <= 0:
+        model_admin.message_user(
+            request,
+            "Retention is off (RETENTION_DAYS is 0): nothing expires, so no run was queued.",
+            messages.WARNING,
+        )
+    else:
+        task_id = async_task("gallery.tasks.retention_run", task_name=f"retention (admin, {request.user})")
+        model_admin.message_user(
+            request,
+            f"Retention run queued (task {task_id}): assets older than {settings.RETENTION_DAYS} days "
+            "that are not favourites will be deleted.",
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(reverse(f"{model_admin.admin_site.name}:gallery_storage_dashboard"))

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from simpoc import backups
+from backoffice import backups
 
 
 class Command(BaseCommand):

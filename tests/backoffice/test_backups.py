@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from django_q.models import Schedule
 
+from backoffice import backups
+from backoffice.schedules import BACKUP_SCHEDULE
 from gallery.models import Asset
-from simpoc import backups
 from simpoc.models import Backup
-from simpoc.schedules import BACKUP_SCHEDULE
 from tests.factories import UserFactory
 from tests.gallery.conftest import s3, s3_server  # noqa: F401 - the S3-compatible server fixtures
 
@@ -52,7 +52,7 @@ def owner(transactional_db):
 
 def test_daily_schedule_exists_after_migrate(db):
     schedule = Schedule.objects.get(name=BACKUP_SCHEDULE)
-    assert schedule.func == "simpoc.tasks.backup_run"
+    assert schedule.func == "backoffice.tasks.backup_run"
     assert schedule.schedule_type == Schedule.DAILY
 
 
