@@ -1,16 +1,23 @@
 """Render benchmark: a 3 s, 30 fps, 1280x720 clip of 12 bodies, end to end, on this machine.
 
-Two measurements, each in a fresh Python process (so imports, the GL context and ffmpeg's start are
+Each measurement runs in a fresh Python process (so imports, the GL context and ffmpeg's start are
 counted):
 
-- pipeline: parse the scene, step Rapier, draw 90 frames with the MuJoCo CPU renderer, encode the
-  H.264 MP4 (+faststart) - what a render costs with nothing around it;
-- job: the django-q task body `simulation.services.render_run` on a scratch SQLite database: the same
+- today's renderer: the renderer as it was before issue 14 (bench/legacy_render.py: flat colours, a
+  20 m ground, draft settings) driven the way the pipeline drove it - the baseline, same run;
+- pipeline draft / standard / high: parse the scene, step Rapier, draw the frames with the MuJoCo
+  CPU renderer (looks, infinite ground, sky; standard and high average 2 and 4 jittered, motion-
+  blurred sub-frames), encode the H.264 MP4 (+faststart);
+- job: the django-q task body `simulation.services.render_run` on a scratch SQLite database: draft
   plus progress updates on the Render row and storing the MP4 (sniffing, poster thumbnail) through
-  the gallery's asset_store.
+  the gallery's asset_store;
+- with --large: the limits (RENDER_MAX_*): 500 bodies (3 s, 720p) and 30 s at 1920x1080, draft.
 
-Run `.venv/bin/python bench/bench_render.py [--runs 3] [--record]`; --record appends the results to
-bench/README.md.
+Peak RSS is the child Python process's own (ru_maxrss); "RSS growth" is its resident size after the
+last frame minus after the first tenth of the frames, which stays near zero when memory is flat.
+
+Run `.venv/bin/python bench/bench_render.py [--runs 3] [--large] [--record]`; --record appends the
+results to bench/README.md.
 """
 
 from __future__ import annotations
@@ -65,6 +72,54 @@ out = render_scene_to_mp4(scene=scene, path=Path({path!r}), duration={duration},
 print(json.dumps(out.seconds))
 """
 
+# The same pipeline with a render's options, reporting the process's own memory.
+PIPELINE_OPTIONS = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from simulation.scene_schema import scene_parse
+from simulation.render.pipeline import render_scene_to_mp4
+scene = scene_parse(json.loads(Path({scene_path!r}).read_text()))
+rss = []
+def progress(done, total):
+    if done >= total // 10 and not rss or done == total:
+        rss.append(int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20)
+    return True
+out = render_scene_to_mp4(scene=scene, path=Path({path!r}), duration={duration}, fps={fps}, width={width},
+                          height={height}, quality={quality!r}, camera_move={move!r}, progress=progress)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{**out.seconds, "rss_peak": peak, "rss_growth": rss[-1] - rss[0], "bytes": Path({path!r}).stat().st_size}}))
+"""
+
+# Today's renderer (before issue 14), driven frame by frame as the pipeline drove it then.
+LEGACY = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+started = time.perf_counter()
+from simulation.scene_schema import scene_parse
+from simulation.render.encoder import Mp4Encoder
+from simulation.render.physics import SceneWorld, frame_step_counts
+from bench.legacy_render import renderer_open
+scene = scene_parse(json.loads(Path({scene_path!r}).read_text()))
+world = SceneWorld(scene)
+renderer = renderer_open(scene=scene, width={width}, height={height})
+physics = draw = 0.0
+with Mp4Encoder(Path({path!r}), width={width}, height={height}, fps={fps}, crf=23, preset="veryfast") as enc:
+    for steps in frame_step_counts(duration={duration}, fps={fps}):
+        tick = time.perf_counter()
+        world.step_to(steps)
+        poses = world.poses()
+        tock = time.perf_counter()
+        enc.write(renderer.draw(poses))
+        physics += tock - tick
+        draw += time.perf_counter() - tock
+renderer.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"physics": physics, "draw_and_encode": draw, "total": time.perf_counter() - started,
+                   "rss_peak": peak, "rss_growth": 0.0, "bytes": Path({path!r}).stat().st_size}}))
+"""
+
 JOB = """
 import json, os, sys
 sys.path.insert(0, {root!r})
@@ -98,11 +153,121 @@ def run_child(code: str, env: dict[str, str]) -> tuple[float, float, dict]:
     return wall, max(usage.ru_maxrss, before) / 1024, answer
 
 
+def large_scene(count: int = 500) -> dict:
+    """`count` boxes, spheres and cylinders on a 25-wide grid, three layers dropping onto the ground."""
+    scene = bench_scene()
+    base = scene["objects"]["body_0"]
+    objects = {}
+    for i in range(count):
+        obj = json.loads(json.dumps(scene["objects"][f"body_{i % BODIES}"]))
+        obj["id"] = f"body_{i}"
+        layer, cell = divmod(i, 200)
+        obj["transform"]["position"] = {
+            "x": (cell % 20) * 1.1 - 10.5,
+            "y": 0.6 + layer * 1.2,
+            "z": (cell // 20) * 1.1 - 5,
+        }
+        obj["transform"]["scale"] = base["transform"]["scale"]
+        objects[obj["id"]] = obj
+    camera = {"position": {"x": 0, "y": 9, "z": 18}, "target": {"x": 0, "y": 0, "z": 0}, "fov": 50}
+    return {"objects": objects, "selectedObject": None, "camera": camera}
+
+
+# (label, template, quality, camera move, scene, duration, width, height)
+CASES = [
+    (
+        "today's renderer (before issue 14), draft",
+        "legacy",
+        "draft",
+        "static",
+        "bench",
+        DURATION,
+        WIDTH,
+        HEIGHT,
+    ),
+    ("pipeline, draft", "options", "draft", "static", "bench", DURATION, WIDTH, HEIGHT),
+    ("pipeline, draft, follow camera", "options", "draft", "follow", "bench", DURATION, WIDTH, HEIGHT),
+    ("pipeline, standard", "options", "standard", "static", "bench", DURATION, WIDTH, HEIGHT),
+    ("pipeline, high", "options", "high", "static", "bench", DURATION, WIDTH, HEIGHT),
+]
+LARGE_CASES = [
+    ("limits: 500 bodies, draft", "options", "draft", "static", "large", DURATION, WIDTH, HEIGHT),
+    ("limits: 30 s at 1920x1080, draft", "options", "draft", "static", "bench", 30.0, 1920, 1080),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--large", action="store_true", help="also the RENDER_MAX_* cases (minutes)")
     parser.add_argument("--record", action="store_true", help="append the results to bench/README.md")
     args = parser.parse_args()
+    main_cases(args)
+    main_job(args)
+
+
+def main_cases(args: argparse.Namespace) -> None:
+    load_before = os.getloadavg()[0]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="simpoc-bench-render-") as scratch:
+        env = {**os.environ, "DATA_DIR": scratch, "LOG_LEVEL": "WARNING"}
+        scenes = {"bench": Path(scratch) / "bench.json", "large": Path(scratch) / "large.json"}
+        scenes["bench"].write_text(json.dumps(bench_scene()))
+        scenes["large"].write_text(json.dumps(large_scene()))
+        cases = CASES + (LARGE_CASES if args.large else [])
+        results: dict[str, list[tuple[float, float, dict]]] = {case[0]: [] for case in cases}
+        for run in range(args.runs):
+            # Interleaved, so a burst of load elsewhere hits every case alike.
+            for label, template, quality, move, scene, duration, width, height in cases:
+                if duration > DURATION and run > 0:
+                    continue  # the long cases run once
+                code = (LEGACY if template == "legacy" else PIPELINE_OPTIONS).format(
+                    root=str(ROOT), scene_path=str(scenes[scene]), path=str(Path(scratch) / f"{run}.mp4"),
+                    duration=duration, fps=FPS, width=width, height=height, quality=quality, move=move,
+                )  # fmt: skip
+                results[label].append(run_child(code, env))
+        for label, _template, _quality, _move, scene, duration, width, height in cases:
+            runs = results[label]
+            rows.append(
+                (
+                    label,
+                    f"{len(json.loads(scenes[scene].read_text())['objects'])}",
+                    f"{duration:g} s, {width}x{height}",
+                    statistics.median(r[0] for r in runs),
+                    statistics.median(r[2]["cpu"] for r in runs),
+                    statistics.median(r[2]["draw_and_encode"] for r in runs),
+                    max(r[2]["rss_peak"] for r in runs),
+                    max(r[2]["rss_growth"] for r in runs),
+                    runs[0][2]["bytes"],
+                )
+            )
+    baseline = rows[0][3]
+    draft = rows[1][3]
+    lines = [
+        f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, issue 14 looks",
+        "",
+        f"{FPS} fps, median of {args.runs} runs (the 30 s case: 1 run); {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"MUJOCO_GL={os.environ.get('MUJOCO_GL', 'egl')}; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (other engineers share these 2 cores).",
+        "",
+        "| case | bodies | clip | wall, process start included (s) | vs today | vs draft | CPU (s) "
+        "| draw + encode (s) | peak RSS (MB) | RSS growth (MB) | MP4 (KiB) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, bodies, clip, wall, cpu, draw, rss, growth, size in rows:
+        lines.append(
+            f"| {label} | {bodies} | {clip} | {wall:.2f} | {wall / baseline:.2f}x | {wall / draft:.2f}x "
+            f"| {cpu:.2f} | {draw:.2f} | {rss:.0f} | {growth:+.0f} | {size / 1024:.0f} |"
+        )
+    text = "\n".join([*lines, ""])
+    print(text)
+    if args.record:
+        record(text)
+
+
+def main_job(args: argparse.Namespace) -> None:
+    """The original measurement: the draft pipeline and the job around it (progress rows, asset_store)."""
     load_before = os.getloadavg()[0]
     scene = json.dumps(bench_scene())
     frames = round(DURATION * FPS)

@@ -8,8 +8,8 @@ inside the collider's box and move with the body.
 from __future__ import annotations
 
 import json
+import math
 import re
-import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,7 +95,8 @@ def frame_axes(frame: str, box: Vec) -> tuple[int, int, int]:
 
 def shade_color(color: str, factor: float) -> str:
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{max(0, min(255, round(c * factor))):02x}" for c in (r, g, b))
+    # floor(x + 0.5), not round(): the editor rounds halves up too (JavaScript's Math.round).
+    return "#" + "".join(f"{max(0, min(255, math.floor(c * factor + 0.5))):02x}" for c in (r, g, b))
 
 
 def object_shade(index: int) -> float:
@@ -160,6 +161,37 @@ def object_parts(obj: SceneObject, *, shade: float = 1.0) -> list[Part]:
     return parts
 
 
-def seeded(text: str) -> int:
-    """A stable small integer for `text` (textures and shades never depend on Python's hash seed)."""
-    return zlib.crc32(text.encode())
+def vector_answers(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each test-vector object looks like (examples/looks/vectors.json, checked by both sides)."""
+    answers = []
+    for case in cases:
+        obj = SceneObject.model_validate(case["object"])
+        parts = object_parts(obj, shade=case.get("shade", 1.0))
+        answers.append(
+            {
+                "kind": object_kind(obj),
+                "material": object_material(obj),
+                "parts": [
+                    {
+                        "shape": p.shape,
+                        "center": [round(v, 6) + 0.0 for v in p.center],
+                        "size": [round(v, 6) + 0.0 for v in p.size],
+                        "color": p.color,
+                        "material": p.material,
+                        "axis": p.axis,
+                    }
+                    for p in parts
+                ],
+            }
+        )
+    return answers
+
+
+if __name__ == "__main__":
+    # python -m simulation.render.looks examples/looks/vectors.json: rewrite the expected answers.
+    import sys
+
+    vectors_path = Path(sys.argv[1])
+    document = json.loads(vectors_path.read_text())
+    document["expected"] = vector_answers(document["cases"])
+    vectors_path.write_text(json.dumps(document, indent=1) + "\n")

@@ -24,7 +24,7 @@ QUALITIES = {
     "standard": RenderQuality(
         "standard", shadow_size=2048, subframes=2, shutter=0.4, crf=21, preset="veryfast"
     ),
-    "high": RenderQuality("high", shadow_size=2048, subframes=4, shutter=0.5, crf=19, preset="faster"),
+    "high": RenderQuality("high", shadow_size=2048, subframes=4, shutter=0.5, crf=19, preset="veryfast"),
 }
 DEFAULT_RENDERER = "mujoco-cpu"
 RENDERER_NAMES = (DEFAULT_RENDERER,)

@@ -284,3 +284,11 @@ def test_a_followed_body_stays_in_the_middle_third(tmp_path: Path):
     for x, y in centres["follow"]:
         assert w / 3 <= x <= 2 * w / 3 and h / 3 <= y <= 2 * h / 3, (x, y)
     assert any(c is None or not w / 3 <= c[0] <= 2 * w / 3 for c in centres["static"]), "the ball never left"
+
+
+def test_the_shared_look_vectors_hold():
+    # The editor's looks.ts checks the same file (frontend/src/editor/looks.test.ts).
+    import json
+
+    document = json.loads((Path(__file__).parents[2] / "examples" / "looks" / "vectors.json").read_text())
+    assert looks.vector_answers(document["cases"]) == document["expected"]
