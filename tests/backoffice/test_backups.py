@@ -15,7 +15,7 @@ from django.db import connection
 from django_q.models import Schedule
 
 from backoffice import backups
-from backoffice.schedules import BACKUP_SCHEDULE
+from backoffice.schedules import BACKUP_SCHEDULE, ensure_backup_schedule
 from gallery.models import Asset
 from simpoc.models import Backup
 from tests.factories import UserFactory
@@ -54,6 +54,12 @@ def test_daily_schedule_exists_after_migrate(db):
     schedule = Schedule.objects.get(name=BACKUP_SCHEDULE)
     assert schedule.func == "backoffice.tasks.backup_run"
     assert schedule.schedule_type == Schedule.DAILY
+
+
+def test_a_schedule_made_before_backups_moved_runs_the_moved_task(db):
+    Schedule.objects.filter(name=BACKUP_SCHEDULE).update(func="simpoc.tasks.backup_run")
+    ensure_backup_schedule()
+    assert Schedule.objects.get(name=BACKUP_SCHEDULE).func == "backoffice.tasks.backup_run"
 
 
 @sqlite_only
