@@ -9,6 +9,8 @@ import { TransformControls } from "three/addons/controls/TransformControls.js";
 import type { Quat } from "../scene/math";
 import { type Camera, DEFAULT_CAMERA, type Scene, type SceneObject, type Shape, type Transform } from "../scene/types";
 import { JointView, jointSegments } from "./jointView";
+import { type CameraMove, cameraAt } from "./cameraMoves";
+import { applyLook, dropLook, glowLook } from "./lookMeshes";
 import type { Pose } from "./physics";
 import { shadeOffset } from "./shade";
 
@@ -84,6 +86,7 @@ export class Viewport {
   private frame = 0;
   private lastTime: number | null = null;
   private frameCallback: ((seconds: number) => void) | null = null;
+  private preview: ((seconds: number) => void) | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -161,6 +164,35 @@ export class Viewport {
     this.orbit.update();
   }
 
+  /**
+   * Plays a render's camera move for `duration` seconds from `base`, then puts the view back.
+   * `follow` follows the moving bodies as the view shows them (play the scene to see them move).
+   */
+  previewCameraMove(move: CameraMove, base: Camera, duration: number): void {
+    const before = this.cameraState();
+    let elapsed = 0;
+    let centre: { x: number; y: number; z: number } | null = null;
+    this.preview = (seconds) => {
+      elapsed += seconds;
+      if (elapsed > duration) {
+        this.preview = null;
+        this.setCamera(before);
+        return;
+      }
+      if (move === "follow") {
+        const moving = [...this.entries.values()].filter((e) => e.object.bodyType !== "static" && e.object.physicsProperties.mass > 0);
+        if (moving.length > 0) {
+          const sum = moving.reduce((acc, e) => acc.add(e.mesh.position), new THREE.Vector3());
+          const now = sum.divideScalar(moving.length);
+          const k = centre === null ? 1 : 1 - Math.exp(-seconds / 0.35);
+          const c = centre ?? now;
+          centre = { x: c.x + (now.x - c.x) * k, y: c.y + (now.y - c.y) * k, z: c.z + (now.z - c.z) * k };
+        }
+      }
+      this.setCamera(cameraAt(move, base, duration, elapsed, centre));
+    };
+  }
+
   /** Where the view looks from now (after any orbiting), as a scene camera. */
   cameraState(): Camera {
     const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -181,6 +213,7 @@ export class Viewport {
         if (this.gizmo.object === entry.mesh) this.gizmo.detach();
         this.scene3d.remove(entry.mesh);
         entry.mesh.material.dispose();
+        dropLook(entry.mesh);
         this.entries.delete(id);
       }
     }
@@ -200,6 +233,7 @@ export class Viewport {
       entry.mesh.material.color.set(object.visualProperties.color).offsetHSL(0, 0, shadeOffset(id));
       this.outline(entry);
       entry.mesh.material.roughness = 0.55;
+      applyLook(entry.mesh, object);
       this.placeAtRest(entry);
     }
     this.shownScene = scene;
@@ -211,6 +245,7 @@ export class Viewport {
     this.selected = id;
     for (const [entryId, entry] of this.entries) {
       entry.mesh.material.emissive.set(entryId === id ? "#303030" : "#000000");
+      glowLook(entry.mesh);
     }
     this.updateGizmo();
   }
@@ -333,6 +368,7 @@ export class Viewport {
     const seconds = this.lastTime === null ? 0 : (time - this.lastTime) / 1000;
     this.lastTime = time;
     this.frameCallback?.(seconds);
+    this.preview?.(seconds);
     this.orbit.update();
     this.renderer.render(this.scene3d, this.camera);
   };

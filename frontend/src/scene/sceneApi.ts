@@ -13,6 +13,9 @@ export type ValidationReport = { valid: boolean; message: string; errors: Findin
 
 export const QUALITIES = ["draft", "standard", "high"] as const;
 export type Quality = (typeof QUALITIES)[number];
+/** The ground looks of a render (simulation/render/looks.json "grounds"). */
+export const GROUND_STYLES = ["checker", "tiles", "wood", "concrete", "plain"] as const;
+export type GroundStyle = (typeof GROUND_STYLES)[number];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -223,6 +226,10 @@ export async function startRender(args: {
   resolution: string;
   quality: Quality;
   camera: Camera | null;
+  /** Defaults: "editor" when a camera is sent, else "static". */
+  cameraMove?: "static" | "orbit" | "follow" | "dolly" | "editor";
+  /** "scene" (or absent): the scene's groundStyle, else checker. */
+  groundStyle?: GroundStyle | "scene";
 }): Promise<number> {
   const [width, height] = args.resolution.split("x").map(Number);
   const answer = await unwrap(
@@ -234,6 +241,8 @@ export async function startRender(args: {
         resolution: [width ?? 1280, height ?? 720],
         quality: args.quality,
         ...(args.camera ? { camera_config: args.camera } : {}),
+        ...(args.cameraMove ? { camera_move: args.cameraMove } : {}),
+        ...(args.groundStyle && args.groundStyle !== "scene" ? { ground_style: args.groundStyle } : {}),
       },
     }),
   );

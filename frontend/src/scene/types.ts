@@ -14,7 +14,9 @@ export type BodyType = (typeof BODY_TYPES)[number];
 
 export type Transform = { position: Vec3; rotation: Vec3; scale: Vec3 };
 export type PhysicsProperties = { mass: number; friction: number; restitution: number };
-export type VisualProperties = { color: string; shape: Shape };
+/** How an object is drawn (simulation/render/looks.json); absent: from its description, else plastic. */
+export type Material = "plastic" | "metal" | "rubber" | "wood" | "glass" | "stone" | "ice" | "foam";
+export type VisualProperties = { color: string; shape: Shape; material?: Material | null };
 
 export type SceneObject = {
   id: string;
@@ -62,6 +64,8 @@ export type Scene = {
   ground?: boolean;
   camera?: Camera;
   joints?: Record<string, Joint>;
+  /** The ground's look in renders; absent: checker. */
+  groundStyle?: "checker" | "tiles" | "wood" | "concrete" | "plain";
 };
 
 /** Inclusive numeric ranges of SCENE.md "Validation" (`exclusiveMin`: the lower bound itself is refused). */

@@ -11,6 +11,7 @@ import { loadRapier } from "../../editor/physics";
 import type { Viewport } from "../../editor/viewport";
 import { sceneForExport } from "../../scene/edit";
 import { parseScene } from "../../scene/parse";
+import { DEFAULT_CAMERA } from "../../scene/types";
 import { DocumentPanel } from "./DocumentPanel";
 import { type Model, type Msg, hasUnsavedChanges, init, renderProblem, update } from "./editor";
 import { Inspector } from "./Inspector";
@@ -190,7 +191,8 @@ export default function PhysicsPage() {
     dispatch({ type: "RenderSubmitted" });
     try {
       const { fromView, ...settings } = model.render;
-      const camera = fromView ? (viewportRef.current?.cameraState() ?? null) : null;
+      // "editor" films the view as it is now, whatever the checkbox says.
+      const camera = fromView || settings.cameraMove === "editor" ? (viewportRef.current?.cameraState() ?? null) : null;
       const videoId = await startRender({ scene: sceneForExport(scene, null), ...settings, camera });
       dispatch({ type: "RenderQueued", videoId });
     } catch (error) {
@@ -274,7 +276,17 @@ export default function PhysicsPage() {
           onExport={exportJson}
           onImport={(file) => void importJson(file)}
         />
-        <RenderPanel model={model} dispatch={dispatch} onRender={() => void render()} />
+        <RenderPanel
+          model={model}
+          dispatch={dispatch}
+          onRender={() => void render()}
+          onPreviewMove={() => {
+            const view = viewportRef.current;
+            if (!view) return;
+            const base = model.render.fromView || model.render.cameraMove === "editor" ? view.cameraState() : (scene.camera ?? DEFAULT_CAMERA);
+            view.previewCameraMove(model.render.cameraMove, base, model.render.duration);
+          }}
+        />
       </div>
     </div>
   );

@@ -2,11 +2,48 @@
 import { Link } from "react-router";
 import { describeError } from "../../api/errors";
 import { ErrorBox } from "../../components/Feedback";
-import { type Model, type Msg, QUALITIES, type Quality, RENDER_LIMITS, RESOLUTIONS, renderProblem } from "./editor";
+import {
+  CAMERA_MOVES,
+  type CameraMove,
+  GROUND_STYLES,
+  type GroundStyle,
+  type Model,
+  type Msg,
+  QUALITIES,
+  type Quality,
+  RENDER_LIMITS,
+  RESOLUTIONS,
+  renderProblem,
+  scene,
+} from "./editor";
 import { useRender } from "../../scene/renderPolling";
 import { RenderProgress, RenderVideo } from "../../scene/RenderView";
 
-export function RenderPanel({ model, dispatch, onRender }: { model: Model; dispatch: (msg: Msg) => void; onRender: () => void }) {
+const MOVE_LABELS: Record<CameraMove, string> = {
+  static: "Static",
+  orbit: "Orbit around the scene",
+  follow: "Follow the moving bodies",
+  dolly: "Dolly in",
+  editor: "The editor's current view",
+};
+const QUALITY_LABELS: Record<Quality, string> = {
+  draft: "draft (fastest)",
+  standard: "standard (smoothed edges)",
+  high: "high (supersampled, motion blur)",
+};
+
+export function RenderPanel({
+  model,
+  dispatch,
+  onRender,
+  onPreviewMove,
+}: {
+  model: Model;
+  dispatch: (msg: Msg) => void;
+  onRender: () => void;
+  /** Plays the chosen camera move in the editor's view. */
+  onPreviewMove: () => void;
+}) {
   const job = model.renderJob;
   const render = useRender(job.kind === "queued" ? job.videoId : null);
   const problem = renderProblem(model);
@@ -64,7 +101,37 @@ export function RenderPanel({ model, dispatch, onRender }: { model: Model; dispa
           >
             {QUALITIES.map((q) => (
               <option key={q} value={q}>
-                {q}
+                {QUALITY_LABELS[q]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Camera</span>
+          <select
+            value={model.render.cameraMove}
+            onChange={(e) => dispatch({ type: "RenderSettingsChanged", settings: { cameraMove: e.target.value as CameraMove } })}
+          >
+            {CAMERA_MOVES.map((move) => (
+              <option key={move} value={move}>
+                {MOVE_LABELS[move]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={onPreviewMove} disabled={model.render.cameraMove === "static" || model.render.cameraMove === "editor"}>
+          Preview the camera
+        </button>
+        <label className="field">
+          <span>Ground</span>
+          <select
+            value={model.render.groundStyle}
+            onChange={(e) => dispatch({ type: "RenderSettingsChanged", settings: { groundStyle: e.target.value as GroundStyle | "scene" } })}
+          >
+            <option value="scene">the scene's ({scene(model).groundStyle ?? "checker"})</option>
+            {GROUND_STYLES.map((style) => (
+              <option key={style} value={style}>
+                {style}
               </option>
             ))}
           </select>
