@@ -4,9 +4,9 @@
   stored output is hidden by a moderator is seen only by staff. ``visible_to`` is the rule as a
   query, ``is_visible_to`` the same rule for one row already loaded.
 - **Lock the user row, then check the cap.** Two requests of one user must not both slip under a
-  limit (generations in flight, renders in flight, storage quota). ``user_lock_then_check`` takes
-  the lock the same way on every engine and then runs the caller's check, inside the caller's
-  transaction, so the insert that follows is covered by the same lock.
+  limit (generations in flight, renders in flight, storage quota). ``user_row_lock`` takes the lock
+  the same way on every engine, inside the caller's transaction, so the count and the insert that
+  follow are covered by it; ``user_lock_then_check`` runs the caller's check right after.
 """
 
 from collections.abc import Callable
@@ -43,17 +43,25 @@ def is_visible_to(*, user: AbstractBaseUser | None, owner_id: int, hidden: bool)
     return owner_id == user.pk and not hidden
 
 
-def user_lock_then_check(*, user_id: int, check: Callable[[], None]) -> None:
-    """Serialise one user's capped writes, then run ``check`` (which raises ServiceError to refuse).
+def user_row_lock(*, user_id: int) -> None:
+    """Serialise one user's capped writes until the end of the caller's transaction.
 
-    Call it inside ``transaction.atomic()``, before the insert the cap guards. A no-op UPDATE of the
-    user's row is a row lock on PostgreSQL (held to the end of the transaction, so a second request
-    of the same user waits here and then counts the first one's row) and the database write lock on
-    SQLite (which BEGIN IMMEDIATE already holds in this project's settings, but this does not rely
-    on the transaction mode). One statement, the same on both engines.
+    A no-op UPDATE of the user's row is a row lock on PostgreSQL (held to the end of the
+    transaction, so a second request of the same user waits here and then counts the first one's
+    row) and the database write lock on SQLite (which BEGIN IMMEDIATE already holds in this
+    project's settings, but this does not rely on the transaction mode). One statement, the same on
+    both engines.
     """
     if not connection.in_atomic_block:
-        raise RuntimeError("user_lock_then_check must run inside transaction.atomic().")
+        raise RuntimeError("The user row lock must be taken inside transaction.atomic().")
     user_model = get_user_model()
     user_model.objects.filter(pk=user_id).update(**{user_model._meta.pk.attname: user_id})
+
+
+def user_lock_then_check(*, user_id: int, check: Callable[[], None]) -> None:
+    """Lock the user's row (``user_row_lock``), then run ``check``, which raises ServiceError to refuse.
+
+    Call it inside ``transaction.atomic()``, before the insert the cap guards.
+    """
+    user_row_lock(user_id=user_id)
     check()

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +27,7 @@ from media_gen import catalogue, replicate_client, uploads
 from media_gen.inputs import inputs_validate
 from media_gen.models import DownloadPhase, Generation
 from media_gen.replicate_client import UpstreamError
+from simpoc.rules import user_row_lock
 from simpoc.services import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ def _lock_owner_in_flight(owner_id: int) -> int:
 
     Call inside ``transaction.atomic()``; two requests then cannot both slip under the cap.
     """
-    get_user_model().objects.select_for_update().filter(pk=owner_id).first()
+    user_row_lock(user_id=owner_id)
     return Generation.objects.filter(owner_id=owner_id, status__in=Generation.IN_FLIGHT).count()
 
 
