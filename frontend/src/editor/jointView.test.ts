@@ -32,6 +32,9 @@ describe("jointSegments", () => {
     expectNear(rod?.axis?.from, { x: 0, y: 3, z: -0.3 });
     expectNear(rod?.axis?.to, { x: 0, y: 3, z: 0.3 });
     expect(tow).toMatchObject({ type: "rope", toWorld: false, from: { x: 3, y: 1, z: 0 }, to: { x: 1, y: 2, z: 0 }, axis: null });
+    // the bob hangs on an arm from its centre up to the pivot; the rope's ends sit on the centres
+    expect(rod?.arms).toEqual([{ from: { x: 1, y: 2, z: 0 }, to: { x: 0, y: 3, z: 0 } }]);
+    expect(tow?.arms).toEqual([]);
   });
 
   it("follows the bodies' simulated poses", () => {
@@ -53,7 +56,7 @@ describe("JointView", () => {
     const view = new JointView();
     const scene = pendulum();
     view.show(jointSegments(scene));
-    expect(view.group.children).toHaveLength(3 + 1 + 3);
+    expect(view.group.children).toHaveLength(3 + 1 + 1 + 3);
     view.show(jointSegments({ ...scene, joints: {} }));
     expect(view.group.children).toHaveLength(0);
     view.dispose();

@@ -1,6 +1,7 @@
 /**
  * How the editor's view draws joints: a rod, rope or spring between the two anchors as they are now,
- * a dot on each anchor (a dark block where it meets the world), and a short orange line along a
+ * an arm from each body's centre out to its anchor (so a pendulum bob hangs from a visible rod), a
+ * dot on each anchor (a dark block where it meets the world), and a short orange line along a
  * hinge's or slider's axis. `jointSegments` is the pure part; `JointView` turns it into meshes.
  */
 import * as THREE from "three";
@@ -15,7 +16,11 @@ export type JointSegment = {
   to: Vec3; // bodyB's (or the world's) anchor, now
   toWorld: boolean;
   axis: { from: Vec3; to: Vec3 } | null;
+  /** From each body's centre to its anchor, when the anchor lies away from the centre. */
+  arms: { from: Vec3; to: Vec3 }[];
 };
+
+const MIN_ARM = 0.05;
 
 const AXIS_HALF_LENGTH = 0.3;
 
@@ -39,7 +44,17 @@ export function jointSegments(scene: Scene, poseOf: (id: string) => BodyPose | n
       const d = quatRotate(quatMultiply(poseA.rotation, frames.frameA), { x: AXIS_HALF_LENGTH, y: 0, z: 0 });
       axis = { from: { x: from.x - d.x, y: from.y - d.y, z: from.z - d.z }, to: { x: from.x + d.x, y: from.y + d.y, z: from.z + d.z } };
     }
-    segments.push({ id: joint.id, type: joint.type, from, to, toWorld: joint.bodyB === null, axis });
+    const arms: JointSegment["arms"] = [];
+    const poseB = pose(joint.bodyB);
+    for (const [body, anchor] of [
+      [poseA, from],
+      [poseB, to],
+    ] as const) {
+      if (body && Math.hypot(anchor.x - body.position.x, anchor.y - body.position.y, anchor.z - body.position.z) > MIN_ARM) {
+        arms.push({ from: body.position, to: anchor });
+      }
+    }
+    segments.push({ id: joint.id, type: joint.type, from, to, toWorld: joint.bodyB === null, axis, arms });
   }
   return segments;
 }
@@ -66,7 +81,8 @@ const DOT = new THREE.SphereGeometry(1, 12, 8);
 const BLOCK = new THREE.BoxGeometry(1, 1, 1);
 const Y = new THREE.Vector3(0, 1, 0);
 
-type Drawn = { rod: THREE.Mesh; dotA: THREE.Mesh; dotB: THREE.Mesh; axis: THREE.Line | null };
+type Drawn = { rod: THREE.Mesh; dotA: THREE.Mesh; dotB: THREE.Mesh; axis: THREE.Line | null; arms: THREE.Mesh[] };
+const ARM_RADIUS = 0.018;
 
 export class JointView {
   readonly group = new THREE.Group();
@@ -99,6 +115,7 @@ export class JointView {
       placeRod(drawn.rod, segment.from, segment.to, ROD_RADIUS[segment.type]);
       drawn.dotA.position.set(segment.from.x, segment.from.y, segment.from.z);
       drawn.dotB.position.set(segment.to.x, segment.to.y, segment.to.z);
+      this.placeArms(drawn, segment);
       if (drawn.axis && segment.axis) {
         const positions = drawn.axis.geometry.getAttribute("position") as THREE.BufferAttribute;
         positions.setXYZ(0, segment.axis.from.x, segment.axis.from.y, segment.axis.from.z);
@@ -116,6 +133,21 @@ export class JointView {
     for (const [id, drawn] of this.drawn) this.remove(id, drawn);
     for (const material of this.materials.values()) material.dispose();
     this.materials.clear();
+  }
+
+  private placeArms(drawn: Drawn, segment: JointSegment): void {
+    while (drawn.arms.length < segment.arms.length) {
+      const arm = new THREE.Mesh(UNIT_CYLINDER, this.material("#455a64", "mesh"));
+      arm.castShadow = true;
+      arm.userData.jointId = segment.id;
+      this.group.add(arm);
+      drawn.arms.push(arm);
+    }
+    drawn.arms.forEach((arm, i) => {
+      const span = segment.arms[i];
+      arm.visible = span !== undefined;
+      if (span) placeRod(arm, span.from, span.to, ARM_RADIUS);
+    });
   }
 
   private entry(segment: JointSegment): Drawn {
@@ -147,13 +179,13 @@ export class JointView {
         this.group.add(part);
       }
     }
-    const drawn = { rod, dotA, dotB, axis };
+    const drawn = { rod, dotA, dotB, axis, arms: [] };
     this.drawn.set(segment.id, drawn);
     return drawn;
   }
 
   private remove(id: string, drawn: Drawn): void {
-    for (const part of [drawn.rod, drawn.dotA, drawn.dotB, drawn.axis]) if (part) this.group.remove(part);
+    for (const part of [drawn.rod, drawn.dotA, drawn.dotB, drawn.axis, ...drawn.arms]) if (part) this.group.remove(part);
     drawn.axis?.geometry.dispose();
     this.drawn.delete(id);
   }
