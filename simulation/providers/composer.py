@@ -20,7 +20,9 @@ from simulation.providers.base import CheckReport, EventOutcome, PlanSummary
 from simulation.providers.check import simulate
 from simulation.providers.layout import Layout, Probe, Tuning, layout_build
 from simulation.providers.parse import plan_parse
+from simulation.providers.placement import bounds, set_bottom
 from simulation.providers.plan import Plan
+from simulation.validation import scene_check
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ def compose_plan(plan: Plan, *, check: bool = True, budget: float = CHECK_BUDGET
         layout = layout_build(plan, tuning, max_objects=limit)
         if len(layout.scene["objects"]) > limit:
             _trim(layout, limit)
+        _separate(layout.scene)
         if not check or not layout.probes:
             best = (0, layout, [], attempt)
             break
@@ -127,7 +130,8 @@ def compose_plan(plan: Plan, *, check: bool = True, budget: float = CHECK_BUDGET
             break
         if not any([_adjust(plan, tuning, probe) for probe in failures]):
             break
-    assert best is not None
+    if best is None:  # no time was left even for one simulation
+        best = (0, layout, [], attempts)
     _, layout, events, _ = best
     report = CheckReport(ran=ran, attempts=attempts, events=events)
     notes = list(plan.notes) + layout.notes
@@ -150,6 +154,25 @@ def compose_plan(plan: Plan, *, check: bool = True, budget: float = CHECK_BUDGET
         check=report,
     )
     return Composition(scene=layout.scene, notes=notes, summary=summary, plan=plan)
+
+
+def _separate(scene: dict[str, Any]) -> None:
+    """Lift whatever still starts inside something else (found by the validator's exact shapes)."""
+    order = {object_id: number for number, object_id in enumerate(scene["objects"])}
+    for obj in scene["objects"].values():
+        if obj["physicsProperties"]["mass"] > 0 and bounds(obj)[0][1] < 0:
+            set_bottom(obj, 0.0)
+    for _ in range(8):
+        pairs = [f.object_ids for f in scene_check(scene).errors if len(f.object_ids) == 2]
+        if not pairs:
+            return
+        for a, b in pairs:
+            lower, upper = sorted((a, b), key=lambda i: order[i])
+            obj = scene["objects"][upper]
+            if obj["physicsProperties"]["mass"] == 0:
+                lower, upper = upper, lower
+                obj = scene["objects"][upper]
+            set_bottom(obj, float(bounds(scene["objects"][lower])[1][1]) + 0.002)
 
 
 def _trim(layout: Layout, limit: int) -> None:

@@ -331,7 +331,8 @@ class Builder:
             for row in range(rows):
                 in_row = rows - row
                 for k in range(min(in_row, left)):
-                    poses.append((((k - (in_row - 1) / 2) * width, sy / 2 + row * (sy + 0.001), 0.0), flat))
+                    # Facing -x (where things come from): each layer runs along z.
+                    poses.append(((0.0, sy / 2 + row * (sy + 0.001), (k - (in_row - 1) / 2) * width), flat))
                 left -= in_row
             return poses
         if arrangement == "wall":
@@ -373,7 +374,7 @@ class Builder:
             if arrangement == "scatter":
                 return _spread(poses, max(sx, sz) * 1.1)
             return poses
-        if arrangement == "grid" or (not arrangement and n > 1 and category not in {"vehicle"}):
+        if arrangement == "grid" or (not arrangement and n > 1 and (category != "vehicle" or n > 8)):
             if entity.grid:
                 rows, columns = entity.grid
             else:
@@ -394,7 +395,9 @@ class Builder:
                 for i in range(n)
             ]
         if arrangement in {"spiral", "arc", "zigzag"}:
-            return [(p, flat) for p, _ in self.domino_path(entity, size, arrangement, spacing_factor * 3)]
+            # Along the same paths as dominoes, spaced by the things' own size.
+            step = max(sx, sz) * 1.4 / (sy * 0.5)
+            return [(p, flat) for p, _ in self.domino_path(entity, size, arrangement, spacing_factor * step)]
         if entity.kind.shape == "Sphere" and arrangement == "stack":
             return [((0.0, sx / 2 + i * (sx + 0.002), 0.0), flat) for i in range(n)]
         # a row along x
@@ -755,7 +758,7 @@ def _rotate_z(v: np.ndarray, angle: float) -> np.ndarray:
 def _spread(poses, distance: float):
     """Push scattered members apart so none starts inside another."""
     points = [list(p) for p, _ in poses]
-    for _ in range(30):
+    for _ in range(100):
         moved = False
         for i in range(len(points)):
             for j in range(i + 1, len(points)):
@@ -875,8 +878,16 @@ class Placer(Builder):
         t_low, t_high = self.box(target_block.ids)
         first = target_block.ids[0]
         hit = self.pos(first)
-        if self.plan.entities[target].fixed:
-            hit = (t_low + t_high) / 2
+        if self.plan.entities[target].fixed or self.plan.entities[target].arrangement in {
+            "wall",
+            "pyramid",
+            "stack",
+            "jenga",
+            "grid",
+            "pile",
+            "scatter",
+        }:
+            hit = (t_low + t_high) / 2  # aimed at the middle of a wall or a pyramid
         side = self.sides.get(target, 0)
         self.sides[target] = side + 1
         speed = self.speed(event_index, event)
@@ -994,7 +1005,10 @@ class Placer(Builder):
             shape = obj["visualProperties"]["shape"]
             lying = shape == "Cylinder" and event.kind == "roll"
             half = scale["x"] / 2 if shape == "Sphere" or lying else scale["y"] / 2
-            spot = point + down_slope * order * (size * 1.2) + normal * (half + 0.003)
+            spacing = min(
+                size * 1.2, (point[0] - self.ramp_foot(ramp_entity)[0]) / max(len(ids), 1) / math.cos(angle)
+            )
+            spot = point + down_slope * order * max(spacing, 0.0) + normal * (half + 0.003)
             obj["transform"]["position"] = _vec(spot)
             if lying:
                 # A can or a log rolls on its side: its axis across the slope.

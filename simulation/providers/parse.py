@@ -207,6 +207,9 @@ class Parser:
 
     def build_entities(self) -> None:
         for number, mention in enumerate(self.mentions):
+            if KINDS[mention.kind].shape == "Floor":
+                mention.entity = -1  # the ground is always there: nothing to build or move
+                continue
             entity = Entity(index=len(self.plan.entities), kind=KINDS[mention.kind])
             entity.arrangement = mention.arrangement
             previous_end = self.mentions[number - 1].end if number else 0

@@ -103,6 +103,7 @@ def frame_camera(objects: dict[str, dict[str, Any]], *, fov: float = 50.0) -> di
     position = centre + direction * distance
 
     def vec(v: np.ndarray) -> dict[str, float]:
-        return {"x": round(float(v[0]), 3), "y": round(float(v[1]), 3), "z": round(float(v[2]), 3)}
+        # Within the scene format's ±1000 m, however far a huge scene would want the camera.
+        return {a: round(max(-999.0, min(999.0, float(v[i]))), 3) for i, a in enumerate("xyz")}
 
     return {"position": vec(position), "target": vec(centre), "fov": fov}
