@@ -13,6 +13,7 @@ from gallery.models import Asset
 from gallery.pagination import cursor_for, keyset_filter
 from media_gen.models import Generation
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
+from simpoc.rules import visible_to
 from simpoc.services import ServiceError
 
 # The asset columns a record shows; never ``data``.
@@ -49,13 +50,11 @@ class GenerationFilters:
 
 
 def _visible(*, user: AbstractBaseUser) -> QuerySet[Generation]:
-    """Owner sees their own, staff everything; a generation whose output is hidden only staff."""
+    """Owner sees their own, staff everything; a generation whose output is hidden only staff (simpoc.rules)."""
     generations = Generation.objects.select_related("asset").only(
         *(field.name for field in Generation._meta.concrete_fields), *ASSET_FIELDS
     )
-    if user.is_staff:
-        return generations
-    return generations.filter(owner=user).filter(Q(asset__isnull=True) | Q(asset__hidden_at__isnull=True))
+    return visible_to(generations, user=user, hidden_at="asset__hidden_at")
 
 
 def generation_get(*, user: AbstractBaseUser, kind: str, generation_id: int) -> Generation | None:

@@ -1,6 +1,8 @@
 """Stored items to archive: generations (images, videos) and renders with real bytes."""
 
 import io
+import struct
+import zlib
 
 import pytest
 
@@ -13,11 +15,23 @@ from tests.media_gen.factories import GenerationFactory
 from tests.simulation.factories import RenderFactory
 
 
+def padded_png(png: bytes, padding: bytes) -> bytes:
+    """``png`` with ``padding`` in a text chunk before IEND (kept as stored; bytes after IEND are not)."""
+    if not padding:
+        return png
+    body = b"padding\x00" + padding
+    chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    end = png.rindex(b"IEND") - 4
+    return png[:end] + chunk + png[end:]
+
+
 def stored_image(
     owner, *, prompt: str = "a lighthouse", shade: int = 0, padding: int = 0, **fields
 ) -> Generation:
     """A completed image generation whose PNG is unique per ``shade`` (and ``padding`` bytes longer)."""
-    data = png_bytes(24, 16, (shade % 256, (shade // 256) % 256, 90)) + bytes([shade % 251]) * padding
+    data = padded_png(
+        png_bytes(24, 16, (shade % 256, (shade // 256) % 256, 90)), bytes([shade % 251]) * padding
+    )
     asset = services.asset_store(owner=owner, stream=io.BytesIO(data), kind="image", filename="picture.png")
     return GenerationFactory(
         owner=owner,
