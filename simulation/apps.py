@@ -18,6 +18,15 @@ def ensure_recovery_schedule(using: str = "default", **kwargs: object) -> None:
     )
 
 
+def _recover_renders(sender: object, **kwargs: object) -> None:
+    """A worker that starts re-queues at once the renders a stopped or killed one was drawing."""
+    from django_q.tasks import async_task
+
+    async_task(
+        "simulation.tasks.render_recover_stuck_task", task_name="recover renders after the worker started"
+    )
+
+
 class SimulationConfig(AppConfig):
     name = "simulation"
     verbose_name = "Physics simulation"
@@ -26,3 +35,6 @@ class SimulationConfig(AppConfig):
         post_migrate.connect(
             ensure_recovery_schedule, sender=self, dispatch_uid="simulation-recovery-schedule"
         )
+        from simpoc.shutdown import worker_starting
+
+        worker_starting.connect(_recover_renders, dispatch_uid="simulation.recover_renders")

@@ -11,12 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from gallery.models import Asset
 from gallery.services import asset_delete, asset_store
+from simpoc import leases, shutdown
 from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 from simulation.models import Render, Scene
@@ -30,7 +30,7 @@ from simulation.render.options import (
     RENDERER_NAMES,
 )
 from simulation.scene_schema import Camera, SceneInvalid, scene_parse
-from simulation.selectors import RENDER_STUCK_AFTER, renders_in_flight, renders_stuck
+from simulation.selectors import renders_in_flight
 from simulation.validation import scene_check
 
 logger = logging.getLogger(__name__)
@@ -75,11 +75,15 @@ def scene_generate(*, user: AbstractBaseUser, prompt: str) -> tuple[Scene, Scene
     return scene, result
 
 
-def scene_refine(*, scene_data: Any, instruction: str) -> SceneResult:
-    """Apply an instruction to a scene (not saved); the answer is a valid scene with notes."""
+def scene_refine(*, scene_data: Any, instruction: str, plan: dict[str, Any] | None = None) -> SceneResult:
+    """Apply an instruction to a scene (not saved); the answer is a valid scene with notes.
+
+    `plan` is the scene's `_plan` (its sentence and edits): the local provider then edits the plan and
+    composes and checks the scene again, while the scene is still what the plan composes.
+    """
     instruction = _prompt(instruction)
     scene_json = _structurally_valid(scene_data)
-    result = provider_get().refine(scene=scene_json, instruction=instruction)
+    result = provider_get().refine(scene=scene_json, instruction=instruction, plan=plan)
     result.scene = _valid_scene_json(result.scene)
     return result
 
@@ -311,8 +315,21 @@ def render_restore(
     )
 
 
+# A render holds this lease while it draws, renewed from a background thread: a render whose worker
+# died is taken over as soon as the lease lapses (at once on the same machine), not after
+# selectors.RENDER_STUCK_AFTER without progress.
+RENDER_LEASE_PREFIX = "simulation:render:"
+RENDER_LEASE_SECONDS = 10.0
+
+
+class RenderInterrupted(Exception):
+    """The worker is stopping (SIGTERM): the render goes back to the queue for the next worker."""
+
+
 def _progress_recorder(render_id: int):
     def record(done: int, total: int) -> bool:
+        if shutdown.requested():
+            raise RenderInterrupted()
         updated = Render.objects.filter(pk=render_id, cancel_requested=False).update(
             frames_done=done, updated_at=timezone.now()
         )
@@ -322,13 +339,22 @@ def _progress_recorder(render_id: int):
 
 
 def render_run(*, render_id: int) -> Render | None:
-    """The render job: physics, frames, MP4, stored as a gallery asset. Safe to run twice."""
-    # A render another worker is still drawing (progress within RENDER_STUCK_AFTER) is never
-    # claimed twice; one whose worker died (no progress since) is taken over.
-    stale = timezone.now() - RENDER_STUCK_AFTER
+    """The render job: physics, frames, MP4, stored as a gallery asset. Safe to run twice.
+
+    A render another worker is drawing (it holds the render's lease) is never claimed twice; one
+    whose worker died (its lease lapsed or its process is gone) is taken over.
+    """
+    with leases.lease_held(name=f"{RENDER_LEASE_PREFIX}{render_id}", ttl=RENDER_LEASE_SECONDS) as lease:
+        if lease is None:
+            return Render.objects.filter(pk=render_id).first()
+        with lease.kept_alive():
+            return _render_run_leased(render_id)
+
+
+def _render_run_leased(render_id: int) -> Render | None:
     claimed = (
         Render.objects.filter(pk=render_id, cancel_requested=False)
-        .filter(Q(status=Render.Status.QUEUED) | Q(status=Render.Status.RENDERING, updated_at__lt=stale))
+        .filter(status__in=[Render.Status.QUEUED, Render.Status.RENDERING])
         .update(
             status=Render.Status.RENDERING,
             started_at=timezone.now(),
@@ -375,6 +401,13 @@ def render_run(*, render_id: int) -> Render | None:
                 )
     except RenderCanceled:
         return _render_finish(render, status=Render.Status.CANCELED)
+    except RenderInterrupted:
+        Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(
+            status=Render.Status.QUEUED, frames_done=0, updated_at=timezone.now()
+        )
+        async_task("simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}-after-stop")
+        render.refresh_from_db()
+        return render
     except ServiceError as exc:
         return _render_finish(
             render, status=Render.Status.FAILED, error=f"Storing the video failed: {exc.message}"
@@ -407,34 +440,42 @@ RENDER_MAX_RECOVERIES = 2
 
 
 def render_recover_stuck() -> int:
-    """Queue again the renders whose worker died mid-render (no progress for RENDER_STUCK_AFTER).
+    """Queue again the renders whose worker died mid-render (no live holder of the render's lease).
 
     Brokers differ: the ORM broker re-delivers an unacknowledged task after its retry time, Redis
-    never does. This schedule covers both; after RENDER_MAX_RECOVERIES the render fails with a
-    message instead of looping. Queued renders are left alone: they wait their turn in the queue.
+    never does. This schedule (and every worker start) covers both; after RENDER_MAX_RECOVERIES the
+    render fails with a message instead of looping. Queued renders are left alone: they wait their
+    turn in the queue.
     """
     recovered = 0
-    for render in renders_stuck().filter(status=Render.Status.RENDERING):
+    now = timezone.now()
+    for render in Render.objects.filter(status=Render.Status.RENDERING):
+        if leases.lease_is_held(name=f"{RENDER_LEASE_PREFIX}{render.pk}"):
+            continue  # a live worker is drawing it
+        still_drawing = Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING)
         attempts = int(render.metadata.get("recoveries", 0))
         if attempts >= RENDER_MAX_RECOVERIES:
-            _render_finish(
-                render,
+            still_drawing.update(
                 status=Render.Status.FAILED,
                 error=f"The render worker stopped {attempts + 1} times while drawing this video; "
                 "render it again, or with a shorter duration or a smaller resolution.",
+                finished_at=now,
+                updated_at=now,
             )
             continue
         # Back to queued: exactly one of this task and any re-delivery by the broker claims it.
-        Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(
+        if still_drawing.update(
             status=Render.Status.QUEUED,
             frames_done=0,
             metadata={**render.metadata, "recoveries": attempts + 1},
-            updated_at=timezone.now(),
-        )
-        async_task(
-            "simulation.tasks.render_task", render.pk, task_name=f"render-{render.pk}-recovery-{attempts + 1}"
-        )
-        recovered += 1
+            updated_at=now,
+        ):
+            async_task(
+                "simulation.tasks.render_task",
+                render.pk,
+                task_name=f"render-{render.pk}-recovery-{attempts + 1}",
+            )
+            recovered += 1
     return recovered
 
 

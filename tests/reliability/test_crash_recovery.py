@@ -161,8 +161,8 @@ services._progress_recorder = recorder
 """
 
 
-def _render_killed_mid_draw(user, child_process) -> Render:
-    """A small render whose worker process is SIGKILLed while it draws."""
+def _render_drawing(user, child_process):
+    """A small render whose worker process (alive, blocked mid-draw) holds the render's lease."""
     render = RenderFactory(
         owner=user,
         scene_data=scene_json(body("box", position=(0, 1, 0))),
@@ -174,23 +174,23 @@ def _render_killed_mid_draw(user, child_process) -> Render:
     )
     worker = child_process(BLOCK_IN_RENDER + f"\nservices.render_run(render_id={render.pk})\n")
     worker.wait_for_line("RENDERING", timeout=120)
-    worker.kill()
-    return render
+    return render, worker
 
 
 def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, child_process):
-    render = _render_killed_mid_draw(user, child_process)
+    render, worker = _render_drawing(user, child_process)
+    # While its worker is alive a second delivery never draws it twice, however old its progress.
+    Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    assert simulation_tasks.render_task(render.pk) == "rendering"
+    assert not Asset.objects.exists()
+
+    worker.kill()
     render.refresh_from_db()
     assert render.status == "rendering" and render.asset_id is None
     assert not Asset.objects.exists()
 
-    # While the render looks alive (recent progress) a second delivery never draws it twice.
-    assert simulation_tasks.render_task(render.pk) == "rendering"
-    assert not Asset.objects.exists()
-
-    # The ORM broker hands an unacknowledged task out again after Q_CLUSTER["retry"] seconds,
-    # longer than RENDER_STUCK_AFTER: by then the dead worker's render is taken over.
-    Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    # The dead worker's lease does not hold the render: the next delivery (the ORM broker's
+    # re-delivery, or the recovery schedule's) takes it over at once.
     assert simulation_tasks.render_task(render.pk) == "completed"
     render.refresh_from_db()
     assert render.status == "completed" and render.progress == 1.0
@@ -200,17 +200,17 @@ def test_worker_killed_mid_render_completes_once_when_the_task_runs_again(user, 
 
 def test_render_whose_worker_died_is_recovered_by_the_schedule_then_given_up(user, child_process):
     """Redis never re-delivers a task: the recovery schedule re-queues it, at most twice."""
-    render = _render_killed_mid_draw(user, child_process)
-    assert simulation_services.render_recover_stuck() == 0, "recent progress: not stuck yet"
-
+    render, worker = _render_drawing(user, child_process)
     Render.objects.filter(pk=render.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
-    assert simulation_services.render_recover_stuck() == 1  # tasks run inline in tests
+    assert simulation_services.render_recover_stuck() == 0, "its worker is alive: not stuck"
+
+    worker.kill()
+    assert simulation_services.render_recover_stuck() == 1  # at once; tasks run inline in tests
     render.refresh_from_db()
     assert render.status == "completed" and render.metadata["recoveries"] == 1
     assert Asset.objects.filter(kind="render").count() == 1
 
     stuck = RenderFactory(owner=user, status="rendering", frames_total=5, metadata={"recoveries": 2})
-    Render.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
     assert simulation_services.render_recover_stuck() == 0
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "stopped 3 times" in stuck.error
