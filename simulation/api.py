@@ -62,7 +62,11 @@ def scene_generate(request: HttpRequest, payload: GenerateIn) -> dict:
     "/refine", response={200: RefinedSceneOut, **ERRORS}, by_alias=True, summary="Edit a scene by text"
 )
 def scene_refine(request: HttpRequest, payload: RefineIn) -> dict:
-    result = services.scene_refine(scene_data=payload.scene, instruction=payload.prompt)
+    result = services.scene_refine(
+        scene_data=payload.scene,
+        instruction=payload.prompt,
+        plan=payload.plan.model_dump() if payload.plan else None,
+    )
     return {
         **result.scene,
         "_notes": result.notes,

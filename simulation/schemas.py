@@ -33,6 +33,8 @@ class PlanOut(Schema):
     will_happen: list[str] = Field(description="e.g. '10 dominoes in a row; the ball rolls into the first'")
     not_understood: list[str] = Field(description="words of the sentence that were not placed")
     check: PlanCheckOut
+    sentence: str = Field("", description="what the plan was composed from; send it back to /api/refine")
+    edits: list[str] = Field(default_factory=list, description="refinements applied to the plan since")
 
 
 class GeneratedSceneOut(Scene):
@@ -46,10 +48,20 @@ class GeneratedSceneOut(Scene):
     plan: PlanOut = Field(alias="_plan", description="the plan read from the prompt and its check")
 
 
+class PlanSourceIn(Schema):
+    sentence: str = Field("", max_length=2000)
+    edits: list[str] = Field(default_factory=list, max_length=20)
+
+
 class RefineIn(Schema):
     scene: Scene
     prompt: str = Field(
         min_length=1, max_length=2000, description="the instruction, e.g. 'make the ball blue'"
+    )
+    plan: PlanSourceIn | None = Field(
+        None,
+        description="the _plan of the scene (its sentence and edits): the change is then made to the plan "
+        "and the scene composed and checked again, while the scene is still what the plan composes",
     )
 
 

@@ -51,6 +51,8 @@ class PlanSummary:
     will_happen: list[str] = field(default_factory=list)
     not_understood: list[str] = field(default_factory=list)
     check: CheckReport = field(default_factory=CheckReport)
+    sentence: str = ""  # what the plan was composed from ("" when it was not composed locally)
+    edits: list[str] = field(default_factory=list)  # refinements applied to the plan since
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +60,8 @@ class PlanSummary:
             "will_happen": list(self.will_happen),
             "not_understood": list(self.not_understood),
             "check": self.check.as_json(),
+            "sentence": self.sentence,
+            "edits": list(self.edits),
         }
 
 
@@ -74,7 +78,9 @@ class SceneProvider(Protocol):
 
     def generate(self, *, prompt: str) -> SceneResult: ...
 
-    def refine(self, *, scene: dict[str, Any], instruction: str) -> SceneResult: ...
+    def refine(
+        self, *, scene: dict[str, Any], instruction: str, plan: dict[str, Any] | None = None
+    ) -> SceneResult: ...
 
 
 class LocalProvider:
@@ -93,10 +99,30 @@ class LocalProvider:
             scene=composition.scene, generator=self.name, notes=composition.notes, plan=composition.summary
         )
 
-    def refine(self, *, scene: dict[str, Any], instruction: str) -> SceneResult:
+    def refine(
+        self, *, scene: dict[str, Any], instruction: str, plan: dict[str, Any] | None = None
+    ) -> SceneResult:
         from simulation.providers.check import scene_check_by_simulation
+        from simulation.providers.edit import plan_refine
         from simulation.providers.refiner import scene_refine_locally
 
+        if plan and plan.get("sentence"):
+            # Through the plan the scene was composed from, when the scene is still what it composes.
+            refined = plan_refine(
+                scene=scene,
+                sentence=str(plan["sentence"]),
+                edits=[str(e) for e in plan.get("edits") or []],
+                instruction=instruction,
+            )
+            if refined is not None:
+                composition, edits = refined
+                composition.summary.edits = edits
+                return SceneResult(
+                    scene=composition.scene,
+                    generator=self.name,
+                    notes=composition.notes,
+                    plan=composition.summary,
+                )
         refinement = scene_refine_locally(scene=scene, instruction=instruction)
         passed, events = scene_check_by_simulation(refinement.scene)
         notes = list(refinement.notes)

@@ -34,6 +34,7 @@ class Outcome:
     outcomes: list[tuple[Probe, EventOutcome]]
     seconds: float
     timed_out: bool
+    body_steps: int = 0
 
 
 def _up(rotation) -> float:
@@ -45,7 +46,9 @@ def _tilt_degrees(up: float) -> float:
     return math.degrees(math.acos(max(-1.0, min(1.0, up))))
 
 
-def simulate(scene: dict[str, Any], probes: list[Probe], *, wall_seconds: float) -> Outcome:
+def simulate(
+    scene: dict[str, Any], probes: list[Probe], *, wall_seconds: float, body_steps: int = 10**9
+) -> Outcome:
     """Step the scene until the last probe's deadline (or the wall-time cap) and judge each probe."""
     if not probes:
         return Outcome([], 0.0, False)
@@ -79,6 +82,7 @@ def simulate(scene: dict[str, Any], probes: list[Probe], *, wall_seconds: float)
         if i in world.handles
     }
     duration = min(max(p.deadline for p in probes), MAX_SECONDS)
+    bodies_moving = max(1, sum(1 for o in parsed.objects.values() if o.body_type == "dynamic"))
     total_steps = round(duration * STEPS_PER_SECOND)
     timed_out = False
     narrow = world.world.narrow_phase
@@ -112,16 +116,17 @@ def simulate(scene: dict[str, Any], probes: list[Probe], *, wall_seconds: float)
                         break
                 if number in first_touch:
                     break
-        if time.perf_counter() - started > wall_seconds:
+        if time.perf_counter() - started > wall_seconds or step * bodies_moving >= body_steps:
             timed_out = True
             break
     seconds = step / STEPS_PER_SECOND
+    work = step * bodies_moving
     results = []
     touch_index = {id(p): n for n, (p, _, _) in enumerate(touch_pairs)}
     for probe in probes:
         touched = first_touch.get(touch_index.get(id(probe), -1))
         results.append((probe, judge(probe, tracks, touched, seconds)))
-    return Outcome(results, seconds, timed_out)
+    return Outcome(results, seconds, timed_out, work)
 
 
 def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds: float) -> EventOutcome:

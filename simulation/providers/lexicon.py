@@ -361,7 +361,7 @@ ARRANGEMENT_WORDS = {
     "formation": "", "circle": "circle", "circles": "circle", "ring": "circle", "round": "circle",
     "spiral": "spiral", "curve": "arc", "arc": "arc", "semicircle": "arc", "snake": "zigzag",
     "zigzag": "zigzag", "grid": "grid", "array": "grid", "square": "grid", "rack": "triangle",
-    "wall": "wall", "chain_reaction": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
+    "wall": "wall", "chain_reaction": "row", "in_row": "row", "side_by_side": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
     "scattered": "scatter", "scatter": "scatter", "random": "scatter", "randomly": "scatter",
     "strewn": "scatter", "everywhere": "scatter", "cluster": "scatter", "bunch": "scatter",
 }  # fmt: skip

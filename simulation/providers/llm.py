@@ -168,7 +168,9 @@ class LlmProvider:
             fallback.notes.insert(0, f"Used the local composer because {exc}.")
             return fallback
 
-    def refine(self, *, scene: dict[str, Any], instruction: str) -> SceneResult:
+    def refine(
+        self, *, scene: dict[str, Any], instruction: str, plan: dict[str, Any] | None = None
+    ) -> SceneResult:
         self.request_text = instruction
         current = json.dumps(scene, separators=(",", ":"))
         try:
@@ -183,6 +185,6 @@ class LlmProvider:
                 ]
             )
         except LlmError as exc:
-            fallback = self.local.refine(scene=scene, instruction=instruction)
+            fallback = self.local.refine(scene=scene, instruction=instruction, plan=plan)
             fallback.notes.insert(0, f"Used the local refiner because {exc}.")
             return fallback

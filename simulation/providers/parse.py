@@ -46,6 +46,12 @@ from simulation.providers.lexicon import (
 )
 from simulation.providers.plan import Entity, Event, Plan, Relation
 
+# Describing words the plan has no use for, but which may stand between a count and its noun.
+FILLER_ADJECTIVES = {
+    "coloured", "colored", "painted", "shiny", "old", "new", "nice", "pretty", "plain", "identical",
+    "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
+    "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
+}  # fmt: skip
 DETERMINERS = {"a", "an", "the", "this", "that", "my", "your", "its", "their", "some", "one", "each"}
 PRONOUNS = {"it", "them", "they", "those", "these", "each_other", "one", "ones"}
 TRANSITIVE = {"hit", "knock", "topple", "collide"}
@@ -219,7 +225,7 @@ class Parser:
             trailing = self._trailing_span(mention.end, following)
             self._describe(entity, trailing, trailing=True)
             left = self._left_span(mention.start, previous_end)
-            count = self._describe(entity, left)
+            count = self._describe(entity, left, mention_arranged=bool(mention.arrangement))
             if entity.kind.category == "container" and (entity.arrangement or (count or 1) > 1):
                 # Cups stacked or in a pyramid are light things that fall, not fixed bowls.
                 entity.kind = dataclasses.replace(entity.kind, shape="Cylinder", mass=0.05, category="thing")
@@ -261,6 +267,7 @@ class Parser:
                 or word in SHORT_WORDS
                 or word in {"of", "and", "or", "x", "by", "in"}
                 or word in MULTIPLE_WORDS
+                or word in FILLER_ADJECTIVES
             ):
                 if word in {"and", "or", "by", "x", "in"} and not (
                     j - 1 >= stop and self._modifier_word(self.tokens[j - 1])
@@ -290,7 +297,9 @@ class Parser:
             span.append(j)
         return span
 
-    def _describe(self, entity: Entity, span: list[int], *, trailing: bool = False) -> int | None:
+    def _describe(
+        self, entity: Entity, span: list[int], *, trailing: bool = False, mention_arranged: bool = False
+    ) -> int | None:
         """Apply the words at `span` to `entity`; the count they give (None: none given)."""
         tokens = self.tokens
         numbers: list[tuple[int, float]] = []
@@ -344,15 +353,23 @@ class Parser:
                 else:
                     numbers.append((position, _number(word) or 0.0))
                 self.used[position] = True
-            elif word in ARRANGEMENT_NOUNS or word in DETERMINERS or word in {"of", "and", "or", "in"}:
+            elif (
+                word in ARRANGEMENT_NOUNS
+                or word in DETERMINERS
+                or word in FILLER_ADJECTIVES
+                or word in {"of", "and", "or", "in"}
+            ):
                 self.used[position] = True
         if entity.grid and not any(v > 0 for _, v in numbers if v != -1.0):
             return entity.grid[0] * entity.grid[1]
         if entity.grid:
             return entity.grid[0] * entity.grid[1]
         counted = [(tokens[p], v) for p, v in numbers if v != -1.0]
-        if entity.arrangement and all(w in {"a", "an", "one"} for w, _ in counted):
-            return None  # "a domino run": the article counts the run, not the dominoes
+        arranged_here = mention_arranged or any(
+            tokens[p] in ARRANGEMENT_WORDS or tokens[p] in ARRANGEMENT_NOUNS for p in span
+        )
+        if entity.arrangement and arranged_here and all(w in {"a", "an", "one"} for w, _ in counted):
+            return None  # "a domino run", "a stack of books": the article counts the run, not the things
         return _combine_numbers(counted)
 
     def _default_count(self, entity: Entity, *, plural: bool) -> int:

@@ -81,3 +81,38 @@ def test_contradictory_sentence_is_read_and_explained(user_client):
     answer = post(user_client, "/api/generate", {"prompt": "a ball that falls up onto a box"}).json()
     assert len(answer["objects"]) == 2
     assert "falls onto the box" in answer["_plan"]["read_as"]
+
+
+def test_refine_through_the_plan_composes_and_checks_again(user_client):
+    scene = post(
+        user_client, "/api/generate", {"prompt": "ten dominoes in a row knocked over by a ball"}
+    ).json()
+    assert scene["_plan"]["sentence"] == "ten dominoes in a row knocked over by a ball"
+    body = {"scene": scene, "prompt": "add five more dominoes", "plan": scene["_plan"]}
+    refined = post(user_client, "/api/refine", body).json()
+    assert sum(1 for i in refined["objects"] if i.startswith("domino_")) == 15
+    assert refined["_plan"]["edits"] == ["add five more dominoes"]
+    assert refined["_plan"]["check"]["passed"]
+    assert "15 dominoes in a row" in refined["_plan"]["read_as"]
+    faster = post(
+        user_client,
+        "/api/refine",
+        {"scene": refined, "prompt": "make it twice as fast", "plan": refined["_plan"]},
+    ).json()
+    (ball,) = [o for i, o in faster["objects"].items() if i.startswith("ball_")]
+    (before,) = [o for i, o in refined["objects"].items() if i.startswith("ball_")]
+    assert ball["linearVelocity"]["x"] == pytest.approx(2 * before["linearVelocity"]["x"], rel=0.01)
+    assert faster["_plan"]["edits"] == ["add five more dominoes", "make it twice as fast"]
+
+
+def test_a_scene_edited_by_hand_is_refined_as_a_scene(user_client):
+    scene = post(
+        user_client, "/api/generate", {"prompt": "ten dominoes in a row knocked over by a ball"}
+    ).json()
+    plan = scene["_plan"]
+    del scene["objects"]["domino_3"]  # edited in the editor since it was composed
+    refined = post(
+        user_client, "/api/refine", {"scene": scene, "prompt": "add five more dominoes", "plan": plan}
+    ).json()
+    assert sum(1 for i in refined["objects"] if i.startswith("domino_")) == 14
+    assert refined["_plan"]["edits"] == []
