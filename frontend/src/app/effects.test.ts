@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { only, program, type Step } from "./effects";
+import { ApiError } from "../api/errors";
+import { attempt, only, program, type Step } from "./effects";
 
 type Msg = { type: "Add"; n: number } | { type: "Fetch" } | { type: "Fetched"; n: number };
 type Cmd = { type: "Load" } | { type: "Log"; text: string };
@@ -75,5 +76,27 @@ describe("program", () => {
     await vi.waitFor(() => expect(spy).toHaveBeenCalled());
     expect(running.model()).toBe(0);
     spy.mockRestore();
+  });
+});
+
+describe("attempt", () => {
+  const ok = (n: number) => `ok ${n}`;
+  const failed = (message: string) => `failed: ${message}`;
+
+  it("answers with the result", async () => {
+    expect(await attempt(() => Promise.resolve(2), ok, failed)).toBe("ok 2");
+  });
+
+  it("answers with the error described for a person", async () => {
+    expect(await attempt(() => Promise.reject(new ApiError(404, "Not found: it may have been deleted.")), ok, failed)).toBe(
+      "failed: Not found: it may have been deleted.",
+    );
+  });
+
+  it("also when the work throws before it has a promise (no clipboard in this browser)", async () => {
+    const work = (): Promise<number> => {
+      throw new TypeError("Cannot read properties of undefined (reading 'writeText')");
+    };
+    expect(await attempt(work, ok, failed)).toBe("failed: Cannot read properties of undefined (reading 'writeText')");
   });
 });

@@ -8,6 +8,7 @@
  * without a browser, and components only send messages.
  */
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { describeError } from "../api/errors";
 
 /** The next model and the commands to run, in order. */
 export type Step<Model, Cmd> = readonly [Model, readonly Cmd[]];
@@ -102,6 +103,16 @@ export function useProgram<Model, Msg, Cmd>(
   }, [running]);
   const model = useSyncExternalStore(running.subscribe, running.model);
   return [model, running.dispatch];
+}
+
+/**
+ * A command's answer from work that may fail: `ok` with its result, or `failed` with the error as a
+ * sentence for the person (also when `work` throws before returning a promise).
+ */
+export function attempt<T, Msg>(work: () => Promise<T>, ok: (value: T) => Msg, failed: (message: string) => Msg): Promise<Msg> {
+  return Promise.resolve()
+    .then(work)
+    .then(ok, (error: unknown) => failed(describeError(error)));
 }
 
 /** A promise that settles after `ms` milliseconds, for commands that wait (debounces). */

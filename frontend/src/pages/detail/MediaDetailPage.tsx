@@ -1,8 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 import { downloadUrl } from "../../api/client";
-import { describeError } from "../../api/errors";
-import { useProgram, type Perform } from "../../app/effects";
+import { attempt, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox, Loading } from "../../components/Feedback";
@@ -58,22 +57,24 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
   const navigate = useNavigate();
 
   const perform: Perform<Cmd, Msg> = (cmd) => {
-    const answer = (action: Action, work: Promise<void>) =>
-      work.then(
+    const answer = (action: Action, work: () => Promise<void>) =>
+      attempt(
+        work,
         (): Msg => ({ type: "ActionDone", action }),
-        (error: unknown): Msg => ({ type: "ActionFailed", action, message: describeError(error) }),
+        (message): Msg => ({ type: "ActionFailed", action, message }),
       );
     switch (cmd.type) {
       case "Cancel":
-        return answer("cancel", cancelItem(cmd.item.kind, cmd.item.id));
+        return answer("cancel", () => cancelItem(cmd.item.kind, cmd.item.id));
       case "Retry":
-        return answer("retry", retryItem(cmd.item.kind, cmd.item.id));
+        return answer("retry", () => retryItem(cmd.item.kind, cmd.item.id));
       case "SetFavourite":
-        return answer("favourite", setFavorite(cmd.item.kind, cmd.item.id, cmd.value));
+        return answer("favourite", () => setFavorite(cmd.item.kind, cmd.item.id, cmd.value));
       case "Delete":
-        return deleteItem(cmd.item.kind, cmd.item.id).then(
+        return attempt(
+          () => deleteItem(cmd.item.kind, cmd.item.id),
           (): Msg => ({ type: "Deleted" }),
-          (error: unknown): Msg => ({ type: "DeleteFailed", message: describeError(error) }),
+          (message): Msg => ({ type: "DeleteFailed", message }),
         );
       case "Refresh":
         void queryClient.invalidateQueries({ queryKey: mediaKeys.all(cmd.kind) });
@@ -85,9 +86,10 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
         navigate(galleryPath(cmd.kind), { replace: true });
         return;
       case "PrepareImage":
-        return prepareImage(cmd.image).then(
+        return attempt(
+          () => prepareImage(cmd.image),
           (url): Msg => ({ type: "ImagePrepared", url }),
-          (error: unknown): Msg => ({ type: "ImagePrepareFailed", message: describeError(error) }),
+          (message): Msg => ({ type: "ImagePrepareFailed", message }),
         );
       case "OpenVideoForm":
         navigate(

@@ -1,9 +1,8 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef } from "react";
 import { Link, useSearchParams } from "react-router";
-import { describeError } from "../../api/errors";
 import type { GenerationStatus } from "../../api/types";
-import { delay, useProgram, type Perform } from "../../app/effects";
+import { attempt, delay, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
@@ -71,17 +70,19 @@ function Gallery({ kind }: { kind: MediaKind }) {
       case "SearchLater":
         return delay(SEARCH_DELAY_MS).then((): Msg => ({ type: "SearchSettled", seq: cmd.seq }));
       case "DeleteOne":
-        return deleteItem(cmd.kind, cmd.id).then(
+        return attempt(
+          () => deleteItem(cmd.kind, cmd.id),
           (): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: null }),
-          (error: unknown): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: describeError(error) }),
+          (message): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: message }),
         );
       case "Forget":
         queryClient.removeQueries({ queryKey: mediaKeys.item(cmd.kind, cmd.id) });
         return;
       case "SetFavourite":
-        return setFavorite(cmd.kind, cmd.id, cmd.value).then(
+        return attempt(
+          () => setFavorite(cmd.kind, cmd.id, cmd.value),
           (): Msg => ({ type: "FavouriteSaved", id: cmd.id }),
-          (error: unknown): Msg => ({ type: "FavouriteFailed", id: cmd.id, message: describeError(error) }),
+          (message): Msg => ({ type: "FavouriteFailed", id: cmd.id, message }),
         );
       case "RefreshList":
         void queryClient.invalidateQueries({ queryKey: mediaKeys.all(cmd.kind) });

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useNavigate } from "react-router";
 import { ApiError, describeError } from "../../api/errors";
-import { useProgram, type Perform } from "../../app/effects";
+import { attempt, useProgram, type Perform } from "../../app/effects";
 import { ErrorBox, Loading } from "../../components/Feedback";
 import { getModelSchema, mediaKeys, runModel, uploadImage, type Collection, type MediaKind } from "../../media/api";
 import { FieldInput } from "./FieldInput";
@@ -54,9 +54,10 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
   const perform: Perform<Cmd, Msg> = (cmd) => {
     switch (cmd.type) {
       case "Upload":
-        return uploadImage(cmd.file, cmd.file.name).then(
+        return attempt(
+          () => uploadImage(cmd.file, cmd.file.name),
           (answer): Msg => ({ type: "UploadSucceeded", name: cmd.name, url: answer.url, preview: URL.createObjectURL(cmd.file) }),
-          (error: unknown): Msg => ({ type: "UploadFailed", name: cmd.name, message: describeError(error) }),
+          (message): Msg => ({ type: "UploadFailed", name: cmd.name, message }),
         );
       case "Run":
         return runModel(kind, { model_id: modelId, input: cmd.input, collection, version }).then(

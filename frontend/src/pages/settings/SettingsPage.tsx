@@ -1,9 +1,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { api, unwrap } from "../../api/client";
-import { describeError } from "../../api/errors";
 import type { ApiKey } from "../../api/types";
-import { useProgram, type Perform } from "../../app/effects";
+import { attempt, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { meKey, useMe } from "../../app/session";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -19,10 +18,6 @@ function keyState(key: ApiKey): string {
   return "Active";
 }
 
-const failed =
-  <T extends string>(type: T) =>
-  (error: unknown) => ({ type, message: describeError(error) });
-
 export function SettingsPage() {
   usePageTitle("Settings");
   const queryClient = useQueryClient();
@@ -33,25 +28,33 @@ export function SettingsPage() {
   const perform: Perform<Cmd, Msg> = (cmd) => {
     switch (cmd.type) {
       case "CreateKey":
-        return unwrap(api.POST("/api/auth/api-keys", { body: { name: cmd.name, expires_days: cmd.expiresDays } })).then(
+        return attempt(
+          () => unwrap(api.POST("/api/auth/api-keys", { body: { name: cmd.name, expires_days: cmd.expiresDays } })),
           (created): Msg => ({ type: "CreateSucceeded", created: { name: created.name, key: created.api_key } }),
-          failed("CreateFailed"),
+          (message): Msg => ({ type: "CreateFailed", message }),
         );
       case "CopyKey":
-        return navigator.clipboard.writeText(cmd.key).then(
+        // Without a clipboard (plain http, old browsers) the person is told to copy by hand.
+        return attempt(
+          () => navigator.clipboard.writeText(cmd.key),
           (): Msg => ({ type: "Copied", ok: true }),
           (): Msg => ({ type: "Copied", ok: false }),
         );
       case "RevokeKey":
-        return unwrap(api.DELETE("/api/auth/api-keys/{key_id}", { params: { path: { key_id: cmd.id } } })).then(
+        return attempt(
+          () => unwrap(api.DELETE("/api/auth/api-keys/{key_id}", { params: { path: { key_id: cmd.id } } })),
           (): Msg => ({ type: "RevokeSucceeded" }),
-          failed("RevokeFailed"),
+          (message): Msg => ({ type: "RevokeFailed", message }),
         );
       case "RefreshKeys":
         void queryClient.invalidateQueries({ queryKey: keysKey });
         return;
       case "SignOut":
-        return unwrap(api.POST("/api/auth/logout")).then((): Msg => ({ type: "SignedOut" }), failed("SignOutFailed"));
+        return attempt(
+          () => unwrap(api.POST("/api/auth/logout")),
+          (): Msg => ({ type: "SignedOut" }),
+          (message): Msg => ({ type: "SignOutFailed", message }),
+        );
       case "ForgetSession":
         queryClient.clear();
         queryClient.setQueryData(meKey, null);
