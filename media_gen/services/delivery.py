@@ -189,12 +189,18 @@ def _download_failed(*, generation: Generation, message: str, permanent: bool, n
         generation_move(Moves.DOWNLOAD_BACKOFF, pk=generation.pk, now=now, download_next_at=next_at)
 
 
+class _WorkerStopping(Exception):
+    """The worker is stopping (SIGTERM) mid-download: the try is given back, not counted."""
+
+
 def _progress_recorder(generation_id: int) -> downloads.ProgressCallback:
     """Writes bytes received to the row, at most every DOWNLOAD_PROGRESS_SECONDS (the first call always)."""
     last = [0.0]
     downloading = Q(download_phase=DownloadPhase.DOWNLOADING)
 
     def record(received: int, total: int | None) -> None:
+        if shutdown.requested():
+            raise _WorkerStopping()
         now = time.monotonic()
         if last[0] and now - last[0] < DOWNLOAD_PROGRESS_SECONDS:
             return
@@ -279,6 +285,17 @@ def _download_try(generation_id: int, now: datetime) -> None:
             bytes_received=exc.received,
         )
         _download_failed(generation=generation, message=exc.message, permanent=exc.permanent, now=now)
+        return
+    except _WorkerStopping:
+        attempts.update(
+            finished_at=timezone.now(), error="The worker stopped; the next one downloads it again."
+        )
+        generation_move(
+            Moves.DOWNLOAD_BACKOFF,
+            pk=generation_id,
+            download_next_at=timezone.now(),
+            download_tries=F("download_tries") - 1,
+        )
         return
     except ServiceError as exc:  # the gallery refused the bytes: wrong type, too large, over quota
         attempts.update(finished_at=timezone.now(), error=exc.message, http_status=200)
