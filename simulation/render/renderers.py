@@ -282,7 +282,7 @@ class JointDrawer:
             rgba = np.array([*_rgb(colours[style]), 1.0], dtype=np.float32)
             self.joints.append((joint.bodyA, anchor_a, joint.bodyB, anchor_b, width, rgba))
         self.pivot_rgba = np.array([*_rgb(colours["pivot"]), 1.0], dtype=np.float32)
-        self.count = sum(4 for _ in self.joints)
+        self.count = 4 * len(self.joints)  # at most three segments and a pivot each
 
     def add(self, scn: mujoco.MjvScene, poses: dict[str, Pose]) -> None:
         for body_a, anchor_a, body_b, anchor_b, width, rgba in self.joints:

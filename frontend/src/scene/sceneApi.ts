@@ -176,6 +176,9 @@ export type Render = {
   fps: number;
   resolution: string;
   quality: string;
+  /** How the camera moved and the ground's look (absent on records from before issue 14). */
+  cameraMove: string | null;
+  groundStyle: string | null;
   createdAt: string;
   objectCount: number;
 };
@@ -197,6 +200,8 @@ function renderFrom(record: {
   fps: number;
   resolution: string;
   quality: string;
+  camera_move?: string | null;
+  ground_style?: string | null;
   created_at: string;
   scene_data?: unknown;
 }): Render {
@@ -214,6 +219,8 @@ function renderFrom(record: {
     fps: record.fps,
     resolution: record.resolution,
     quality: record.quality,
+    cameraMove: record.camera_move ?? null,
+    groundStyle: record.ground_style ?? null,
     createdAt: record.created_at,
     objectCount: objects,
   };

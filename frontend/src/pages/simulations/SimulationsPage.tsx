@@ -106,7 +106,9 @@ export default function SimulationsPage() {
                 <RenderVideo render={render} label={`Simulation video ${render.id}`} />
                 <p className="meta">
                   {render.objectCount} objects · {render.duration} s at {render.fps} fps · {render.resolution.replace("x", " × ")} ·{" "}
-                  {render.quality} · {formatDate(render.createdAt)}
+                  {render.quality}
+                  {render.cameraMove && render.cameraMove !== "static" ? ` · ${render.cameraMove} camera` : ""}
+                  {render.groundStyle ? ` · ${render.groundStyle} ground` : ""} · {formatDate(render.createdAt)}
                 </p>
                 <div className="actions">
                   {!isFinal(render.status) ? (

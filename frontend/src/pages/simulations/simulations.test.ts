@@ -14,6 +14,8 @@ const render = (status: Render["status"]): Render => ({
   fps: 30,
   resolution: "1280x720",
   quality: "draft",
+  cameraMove: "orbit",
+  groundStyle: "wood",
   createdAt: "2026-01-01T00:00:00Z",
   objectCount: 2,
 });
