@@ -213,6 +213,9 @@ def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds
         distance = max(math.dist(t.positions[-1], t.start) for t in actors)
         ok = distance >= probe.radius
         return EventOutcome(probe.text, ok, f"moved {distance:.2f} m")
+    if kind == "rises":
+        rise = max(p[1] for p in actors[0].positions) - actors[0].start[1]
+        return EventOutcome(probe.text, rise >= probe.radius, f"climbed {rise:.2f} m")
     if kind == "spins":
         spin = max(abs(a) for a in actors[0].angles)
         return EventOutcome(probe.text, spin > 1.0, f"turned at up to {spin:.1f} rad/s")

@@ -262,6 +262,16 @@ class Builder:
         size = self.member_size(entity)
         material = self.material(entity)
         mass = self.mass(entity)
+        if (
+            entity.arrangement in {"stack", "jenga", "wall", "pyramid"}
+            and entity.count > 12
+            and size[1] < 0.1
+        ):
+            # Rapier's contacts give under load: a tall stack of thin things would sink into itself.
+            mass *= 12 / entity.count
+            self.notes.append(
+                f"Made the {entity.kind.plural_name} lighter ({mass:.2g} kg each) so the tall stack holds."
+            )
         poses = self.arrange(entity, size)
         for member, (position, rotation) in enumerate(poses):
             factor = VARIED[member % len(VARIED)] if entity.varied else 1.0
@@ -548,6 +558,7 @@ class Builder:
         """An open container from a base and a ring of wall panels (fixed)."""
         diameter, height, _ = (v * entity.size for v in entity.kind.size)
         scale = max(1.0, 0.3 / diameter) if entity.kind.name in {"cup", "mug"} else 1.0
+        scale = max(scale, self.size_fit.get(entity.index, 1.0))
         diameter, height = diameter * scale, height * scale
         wall = max(0.01, diameter * 0.06)
         base = self.fixed(entity, block, "Cylinder", (diameter, wall, diameter), (0.0, wall / 2, 0.0),
@@ -976,7 +987,10 @@ class Placer(Builder):
         ramp_entity = self.plan.entities[ramp]
         size = max(self.objects[ids[0]]["transform"]["scale"].values())
         length, _ = self.ramp_geometry[ramp]
-        point, angle = self.ramp_top(ramp_entity, min(0.15 + size * len(ids), length * 0.8))
+        width = self.objects[self.blocks[ramp].ids[0]]["transform"]["scale"]["z"]
+        lanes = max(1, min(len(ids), int(width * 0.9 // (size * 1.1))))  # side by side across the ramp
+        rows = math.ceil(len(ids) / lanes)
+        point, angle = self.ramp_top(ramp_entity, min(0.15 + size * rows, length * 0.8))
         normal = np.array([math.sin(angle), math.cos(angle), 0.0])
         down_slope = np.array([math.cos(angle), -math.sin(angle), 0.0])
         jointed = {j["bodyA"] for j in self.joints.values()} & set(ids)
@@ -1005,10 +1019,10 @@ class Placer(Builder):
             shape = obj["visualProperties"]["shape"]
             lying = shape == "Cylinder" and event.kind == "roll"
             half = scale["x"] / 2 if shape == "Sphere" or lying else scale["y"] / 2
-            spacing = min(
-                size * 1.2, (point[0] - self.ramp_foot(ramp_entity)[0]) / max(len(ids), 1) / math.cos(angle)
-            )
-            spot = point + down_slope * order * max(spacing, 0.0) + normal * (half + 0.003)
+            spacing = min(size * 1.2, (point[0] - self.ramp_foot(ramp_entity)[0]) / rows / math.cos(angle))
+            row, lane = divmod(order, lanes)
+            across = np.array([0.0, 0.0, (lane - (lanes - 1) / 2) * size * 1.1])
+            spot = point + down_slope * row * max(spacing, 0.0) + normal * (half + 0.003) + across
             obj["transform"]["position"] = _vec(spot)
             if lying:
                 # A can or a log rolls on its side: its axis across the slope.
@@ -1086,8 +1100,33 @@ class Placer(Builder):
 
     def run(self) -> Layout:
         plan = self.plan
+        for entity in plan.entities:
+            # A row longer than the ground: smaller things, closer together (the ground is 20 m).
+            size = max(entity.kind.size) * entity.size
+            step = entity.kind.size[1] * 0.5 * entity.size if entity.kind.category == "domino" else size * 1.5
+            path = entity.arrangement in {"row", ""} and (entity.count > 1 and not entity.fixed)
+            if path and entity.kind.category in {"domino", "pin"} | (
+                {"thing", "ball", "vehicle"} if entity.arrangement == "row" else set()
+            ):
+                extent = entity.count * step
+                if extent > 16.0:
+                    self.size_fit[entity.index] = max(16.0 / extent, 0.2)
         for event in plan.events:
             target = plan.entities[event.target] if event.target is not None else None
+            if (
+                target is not None
+                and target.kind.category == "container"
+                and event.kind in {"fall", "bounce"}
+            ):
+                # A bowl wide enough for what falls into it.
+                actor = plan.entities[event.actor]
+                need = (
+                    max(actor.kind.size)
+                    * actor.size
+                    * (1.4 if actor.varied else 1.0)
+                    * (1.5 + math.sqrt(actor.count))
+                )
+                self.size_fit[target.index] = max(1.0, need / (target.kind.size[0] * target.size))
             if target is not None and plan.entities[event.actor].kind.shape == "Pendulum":
                 self.swing_targets[event.actor] = self.mass(target) * target.count
             if target is not None and target.kind.category in {"domino", "pin"} and target.size == 1.0:
@@ -1235,7 +1274,23 @@ class Placer(Builder):
                 self.attach(event.actor, surface_entity, offset)
                 push = 1.2 if event.kind in {"fall", "topple"} else max(self.speed(index, event) * 0.5, 1.5)
                 self.set_velocity(actor_ids, (push * self.tuning.speed.get(index, 1.0), 0.0, 0.0))
-            text = plan.event_text(event) + f" off {plan.entities[surface_entity].the()}"
+            if (target is not None and self.free(event.target) and not target.fixed) or (
+                target is not None and target.kind.category == "container" and self.free(event.target)
+            ):
+                top, low, high = self.top_of(surface_entity)
+                t_low, t_high = self.box(self.blocks[event.target].ids)
+                self.attach(
+                    event.target,
+                    surface_entity,
+                    np.array(
+                        [
+                            high[0] + 0.25 - t_low[0],
+                            -t_low[1],
+                            (low[2] + high[2]) / 2 - (t_low[2] + t_high[2]) / 2,
+                        ]
+                    ),
+                )
+            text = plan.event_text(event)
             if target is not None:
                 self.probes.append(
                     Probe(text, "touch", actor_ids, self.blocks[event.target].ids, deadline=3.0, event=index)
@@ -1278,6 +1333,37 @@ class Placer(Builder):
             )
             self.will.append(text.replace(target.the(), first + target.the(), 1) if first else text)
             return
+        if kind in {"roll", "slide", "throw", "hit", "knock"} and event.via is not None and event.uphill:
+            ramp = plan.entities[event.via]
+            if ramp.kind.shape == "Ramp" and self.free(event.actor):
+                # Up the slope: from beyond its foot, fast enough to climb about half of it.
+                foot = self.ramp_foot(ramp)
+                length, angle = self.ramp_geometry[event.via]
+                a_low, a_high = self.box(actor_ids)
+                self.attach(
+                    event.actor,
+                    event.via,
+                    np.array([foot[0] + 1.0 - a_low[0], -a_low[1], foot[2] - (a_low[2] + a_high[2]) / 2]),
+                )
+                climb = length * math.sin(angle) * 0.5
+                speed = (
+                    event.speed
+                    if event.speed is not None
+                    else math.sqrt(2 * GRAVITY * climb) * 1.3 * event.speed_factor
+                )
+                self.set_velocity(actor_ids, (-speed, 0.0, 0.0))
+                self.probes.append(
+                    Probe(
+                        plan.event_text(event, speed),
+                        "rises",
+                        actor_ids[:1],
+                        deadline=3.0,
+                        event=index,
+                        radius=0.2,
+                    )
+                )
+                self.will.append(plan.event_text(event, speed))
+                return
         if kind in {"roll", "slide", "throw", "hit", "knock"} and event.via is not None:
             ramp = plan.entities[event.via]
             if ramp.kind.shape == "Ramp":

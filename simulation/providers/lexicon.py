@@ -18,7 +18,7 @@ NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12,
-    "dozen": 12, "pair": 2, "couple": 2, "both": 2, "few": 3, "several": 4, "some": 3, "many": 8,
+    "dozen": 12, "avalanche": 30, "flood": 30, "swarm": 20, "crowd": 20, "pair": 2, "couple": 2, "both": 2, "few": 3, "several": 4, "some": 3, "many": 8,
     "lots": 8, "bunch": 6, "handful": 5, "dozens": 36, "hundreds": 200, "thousands": 2000,
     "score": 20, "trio": 3,
 }  # fmt: skip
@@ -371,7 +371,7 @@ ARRANGEMENT_NOUNS = {
     "stack", "stacks", "tower", "towers", "pile", "heap", "mound", "pyramid", "pyramids", "triangle",
     "circle", "circles", "ring", "spiral", "curve", "arc", "semicircle", "snake", "zigzag", "grid",
     "array", "square", "wall", "cluster", "rack", "set", "group", "collection", "bunch", "handful",
-    "lot", "lots", "pair", "couple", "dozen", "dozens", "hundreds", "thousands", "trio", "load",
+    "lot", "lots", "avalanche", "flood", "swarm", "crowd", "pair", "couple", "dozen", "dozens", "hundreds", "thousands", "trio", "load",
 }  # fmt: skip
 
 # --- verbs: the events between groups ----------------------------------------------------------------
@@ -449,12 +449,15 @@ VERBS = {
     "pull": "roll", "pulls": "roll", "pulled": "roll", "pulling": "roll", "shatter": "fall",
     "shatters": "fall", "shattering": "fall", "bump": "hit", "bumps": "hit",
     "bumping": "hit", "bumped": "hit", "nudge": "hit", "nudges": "hit", "nudged": "hit", "tap": "hit",
-    "taps": "hit", "tapped": "hit", "skim": "slide", "skims": "slide", "glide_into": "slide",
+    "started": "knock", "trigger": "knock", "triggers": "knock",
+    "triggered": "knock", "set_off": "knock", "float": "fall", "floats": "fall", "floating": "fall",
+    "drift": "fall", "drifts": "fall", "drifting": "fall", "taps": "hit", "tapped": "hit", "skim": "slide", "skims": "slide", "glide_into": "slide",
 }  # fmt: skip
 PASSIVE_PARTICIPLES = {
+    "started", "triggered", "set_off", "hurled", "thrown", "tossed", "launched", "fired", "kicked",
     "knocked", "hit", "struck", "smashed", "pushed", "toppled", "slammed", "rammed", "bowled",
     "shoved", "demolished", "destroyed", "wrecked", "crushed", "scattered", "tipped", "bashed",
-    "flattened", "bumped", "crashed", "kicked", "bombarded", "pelted", "nudged", "tapped",
+    "flattened", "bumped", "crashed", "bombarded", "pelted", "nudged", "tapped",
 }  # fmt: skip
 
 PREPOSITIONS = {
@@ -508,6 +511,7 @@ PHRASES = {
     "at the bottom of": "at_foot_of", "at the foot of": "at_foot_of", "at the end of": "at_foot_of",
     "at the base of": "at_foot_of", "at the top of": "on_top_of", "at the bottom": "at_foot",
     "at the end": "at_foot", "at the foot": "at_foot", "criss cross": "crisscross",
+    "set off": "set_off", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
     "criss-cross": "crisscross", "jenga style": "jenga", "jenga-style": "jenga",
 }  # fmt: skip
 
@@ -533,5 +537,5 @@ STOP_WORDS = {
     "close", "closely", "far", "away", "tightly", "loosely", "nearby", "almost", "nearly",
     "about", "approximately", "roughly", "perhaps", "maybe", "filled", "full", "empty",
     "each_other", "per_second", "per_hour", "in_row", "set", "group", "collection", "load",
-    "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
+    "pattern", "patterns", "shape", "formation", "design", "arrangement", "setup", "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
 }  # fmt: skip

@@ -52,6 +52,24 @@ FILLER_ADJECTIVES = {
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
 }  # fmt: skip
+IMPERATIVE_LEAD = {
+    "please",
+    "now",
+    "then",
+    "just",
+    "and",
+    "first",
+    "next",
+    "let",
+    "lets",
+    "s",
+    "us",
+    "me",
+    "i",
+    "want",
+    "to",
+}
+PARTICLES = {"over", "down", "off", "away", "aside", "up", "shut", "open", "closed", "apart", "flat"}
 DETERMINERS = {"a", "an", "the", "this", "that", "my", "your", "its", "their", "some", "one", "each"}
 PRONOUNS = {"it", "them", "they", "those", "these", "each_other", "one", "ones"}
 TRANSITIVE = {"hit", "knock", "topple", "collide"}
@@ -283,9 +301,9 @@ class Parser:
         span = []
         for j in range(start, stop):
             word = self.tokens[j]
-            if word in VERBS and word not in ARRANGEMENT_WORDS and word not in {"stacked", "piled"}:
+            if word in VERBS and word not in ARRANGEMENT_WORDS and VERBS[word] not in {"rest"}:
                 break
-            if word in PREPOSITIONS and word not in {"in", "of", "with"} and word != "by":
+            if word in PREPOSITIONS and word not in {"in", "of", "with", "up"} and word != "by":
                 break
             if word in {"by"} and j + 1 < stop and not _is_number(self.tokens[j + 1]):
                 break
@@ -430,7 +448,7 @@ class Parser:
             by, start_on = self._passive_by(position)
             if word in PASSIVE_PARTICIPLES and by is not None:
                 for k in range(position + 1, by + 1):
-                    if tokens[k] in PREPOSITIONS or tokens[k] in {"by", "over", "away", "aside"}:
+                    if tokens[k] in PREPOSITIONS or tokens[k] in PARTICLES or tokens[k] == "by":
                         self.used[k] = True
                 actor_mention = self._next_mention(by + 1)
                 if actor_mention is None or subject is None:
@@ -467,7 +485,11 @@ class Parser:
                 continue
             if subject is None:
                 # An order ("drop a ball onto a box", "knock over the pins with a ball"): the
-                # object of the verb acts, or what it is done "with".
+                # object of the verb acts, or what it is done "with". Only at the start: in "a glass
+                # of water falls off a table" the table does not fall.
+                if any(t not in IMPERATIVE_LEAD for t in tokens[:position]):
+                    self.used[position] = False
+                    continue
                 subject = self._next_mention(position + 1)
                 if subject is None:
                     continue
@@ -492,11 +514,13 @@ class Parser:
             ):
                 # "rolls across a table and falls off": the same actor goes on.
                 subject = next(m for m in self.mentions if m.entity == previous.actor)
-                if kind == "fall" and previous.start_on is not None:
-                    continue  # already falls off what it started on
             event = Event(kind=kind, actor=subject.entity)
             self._objects(event, position, subject)
             self._modifiers(event, position, subject)
+            if kind in {"rest", "stand"} and event.target is not None:
+                # "a cube balanced on top of a sphere": where it is, not something that happens.
+                self.plan.relations.append(Relation("on", event.actor, event.target))
+                continue
             if kind == "collide" and event.target is None:
                 # "a red ball and a blue ball collide": the two named before the verb.
                 partner = self._mention_before(subject.start)
@@ -530,7 +554,7 @@ class Parser:
                 return None, None
             if word in PREPOSITIONS:
                 preposition = PREPOSITIONS[word]
-            elif word not in {"over", "down", "off", "away", "aside", "up"} and word not in DETERMINERS:
+            elif word not in PARTICLES and word not in DETERMINERS:
                 return None, None
             j += 1
         return None, None
@@ -604,23 +628,15 @@ class Parser:
         kind = self.plan.entities[entity].kind
         if entity == event.actor or kind.shape == "Floor":
             return
-        if kind.shape in {"Ramp", "Stairs"} and preposition in {
-            "down",
-            "along",
-            "across",
-            "from",
-            "on",
-            "off",
-            "object",
-        }:
+        ways = {"down", "along", "across", "from", "on", "off", "object", "up"}
+        if kind.shape in {"Ramp", "Stairs"} and preposition in ways and event.via is None:
             event.via = entity
+            event.uphill = preposition == "up"
         elif kind.category == "fixture" and (
             preposition in {"off", "from"}
             or (preposition in {"across", "along", "over"} and event.kind in {"roll", "slide"})
         ):
             event.start_on = entity
-        elif kind.shape == "Floor":
-            return
         elif event.target is None:
             event.target = entity
             if preposition == "with" and event.kind not in {"collide"}:
@@ -666,6 +682,36 @@ class Parser:
                 self.used[j] = True
                 if event.height is None and word == "high":
                     event.height = 3.0
+
+    def merge_events(self) -> None:
+        """One actor's steps are one journey: 'rolls down a ramp and hits a wall', 'rolls off the
+        table and lands in a bucket' (the way or the start of one, the target of the next)."""
+        merged: list[Event] = []
+        for event in self.plan.events:
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and previous.actor == event.actor
+                and previous.target is None
+                and event.target is not None
+                and event.via is None
+                and (previous.via is not None or previous.start_on is not None)
+            ):
+                previous.target = event.target
+                if event.kind in {"knock", "hit"}:
+                    previous.kind = event.kind if previous.kind not in {"fall"} else previous.kind
+                previous.speed = previous.speed if previous.speed is not None else event.speed
+                continue
+            if (
+                previous is not None
+                and previous.actor == event.actor
+                and previous.start_on is not None
+                and event.kind == "fall"
+                and event.target is None
+            ):
+                continue  # "rolls off the table and falls": it falls off what it started on
+            merged.append(event)
+        self.plan.events = merged
 
     def read_chain_reaction(self) -> None:
         """'a domino chain reaction': the dominoes fall one after another, pushed by nobody."""
@@ -737,6 +783,7 @@ class Parser:
         self.read_events()
         acting = {e.actor for e in self.plan.events}
         self.plan.events += [e for e in self.adjectives if e.actor not in acting and e.actor >= 0]
+        self.merge_events()
         self.read_chain_reaction()
         self.read_relations()
         self.leftovers()

@@ -121,6 +121,7 @@ class Event:
     speed_factor: float = 1.0  # "slowly", "fast"
     height: float | None = None  # metres, when the sentence gives one
     passive: bool = False  # read from "X knocked over by Y"
+    uphill: bool = False  # "rolls up a ramp"
 
 
 @dataclass
@@ -157,13 +158,19 @@ class Plan:
         actor = entity.the()
         verb = EVENT_VERBS[event.kind][0 if entity.count == 1 else 1]
         text = f"{actor} {verb}"
+        if event.kind in {"knock", "hit"} and event.target is None:
+            text = f"{actor} {'is' if entity.count == 1 else 'are'} pushed"
         if event.via is not None:
-            text += f" down {self.entities[event.via].the()}"
+            if event.kind not in {"roll", "slide"}:
+                text = f"{actor} {EVENT_VERBS['roll'][0 if entity.count == 1 else 1]}"
+            text += f" {'up' if event.uphill else 'down'} {self.entities[event.via].the()}"
+        if event.start_on is not None:
+            text += f" off {self.entities[event.start_on].the()}"
         if event.target is not None:
             target = self.entities[event.target].the()
             if event.kind in {"fall", "bounce"}:
                 text += f" onto {target}"
-            elif event.kind in {"roll", "slide", "throw"}:
+            elif event.kind in {"roll", "slide", "throw"} or event.via is not None:
                 text += f" into {target}"
             else:
                 text += f" {target}"
