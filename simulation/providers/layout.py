@@ -262,16 +262,6 @@ class Builder:
         size = self.member_size(entity)
         material = self.material(entity)
         mass = self.mass(entity)
-        if (
-            entity.arrangement in {"stack", "jenga", "wall", "pyramid"}
-            and entity.count > 12
-            and size[1] < 0.1
-        ):
-            # Rapier's contacts give under load: a tall stack of thin things would sink into itself.
-            mass *= 12 / entity.count
-            self.notes.append(
-                f"Made the {entity.kind.plural_name} lighter ({mass:.2g} kg each) so the tall stack holds."
-            )
         poses = self.arrange(entity, size)
         for member, (position, rotation) in enumerate(poses):
             factor = VARIED[member % len(VARIED)] if entity.varied else 1.0
