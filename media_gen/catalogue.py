@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from media_gen import replicate_client
 from media_gen.replicate_client import UpstreamError
+from simpoc.cachekeys import cache_key
 from simpoc.services import ServiceError
 
 CATALOGUE_FRESH_SECONDS = 600
@@ -34,7 +35,8 @@ class CatalogueUnavailable(ServiceError):
 
 def _cached(key: str, fetch: Callable[[], Any]) -> tuple[Any, bool]:
     """(value, stale). Upstream 404s are not hidden behind an old copy."""
-    full_key = f"{CACHE_PREFIX}:{key}:{replicate_client.base_url()}"
+    full_key = cache_key(f"{CACHE_PREFIX}:fresh", key, replicate_client.base_url())
+    last_good_key = cache_key(f"{CACHE_PREFIX}:last-good", key, replicate_client.base_url())
     fresh = cache.get(full_key)
     if fresh is not None:
         return fresh, False
@@ -44,14 +46,14 @@ def _cached(key: str, fetch: Callable[[], Any]) -> tuple[Any, bool]:
         if exc.status == 404:
             kind, _, name = key.partition(":")
             raise ServiceError(f"No {kind} named {name!r} on Replicate.", status_code=404) from exc
-        last_good = cache.get(f"{full_key}:last-good")
+        last_good = cache.get(last_good_key)
         if last_good is not None:
             return last_good, True
         raise CatalogueUnavailable(
             f"The model catalogue is unavailable and nothing is cached yet. {exc}"
         ) from exc
     cache.set(full_key, value, CATALOGUE_FRESH_SECONDS)
-    cache.set(f"{full_key}:last-good", value, CATALOGUE_STALE_SECONDS)
+    cache.set(last_good_key, value, CATALOGUE_STALE_SECONDS)
     return value, False
 
 

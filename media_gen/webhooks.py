@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from media_gen import replicate_client
 from media_gen.replicate_client import UpstreamError
+from simpoc.cachekeys import cache_key
 
 TOLERANCE_SECONDS = 5 * 60
 SECRET_CACHE_SECONDS = 24 * 3600
@@ -29,7 +30,7 @@ class WebhookInvalid(Exception):
 def _secret(*, refresh: bool = False) -> str:
     if settings.REPLICATE_WEBHOOK_SECRET:
         return settings.REPLICATE_WEBHOOK_SECRET
-    key = f"media_gen:webhook-secret:{replicate_client.base_url()}"
+    key = cache_key("media_gen:webhook-secret", replicate_client.base_url())
     secret = None if refresh else cache.get(key)
     if secret is None:
         try:
@@ -85,7 +86,9 @@ def webhook_verify(
     if (
         not settings.REPLICATE_WEBHOOK_SECRET
         and cache.add(
-            f"media_gen:webhook-secret-refresh:{replicate_client.base_url()}", 1, SECRET_REFRESH_SECONDS
+            cache_key("media_gen:webhook-secret-refresh", replicate_client.base_url()),
+            1,
+            SECRET_REFRESH_SECONDS,
         )
         and _matches(_expected(_secret(refresh=True), webhook_id, timestamp, body), signature)
     ):
