@@ -264,7 +264,10 @@ def test_joints_hold_bodies_up_and_undo_removes_them(signed_in_page):
     joints.get_by_label("Joint type").select_option("rope")
     joints.get_by_label("Attach to").select_option("box")
     joints.get_by_role("button", name="Add joint").click()
-    expect(joints.get_by_role("listitem")).to_have_text(["Rope (max length) to boxDelete"])
+    expect(joints.get_by_role("listitem")).to_have_count(1)
+    expect(joints.get_by_role("listitem")).to_contain_text("Rope (max length) to box")
+    # the rope's length starts as the distance between the two centres (1 m down, and some across)
+    assert float(joints.get_by_label("Rope length (m)").input_value()) > 1.0
     _select(page, "box")
     joints = page.get_by_role("group", name="Joints of box")
     joints.get_by_label("Joint type").select_option("fixed")

@@ -154,6 +154,19 @@ export function addJoint(scene: Scene, type: JointType, bodyA: string, bodyB: st
   return { scene: { ...scene, joints: { ...(scene.joints ?? {}), [id]: joint } }, id };
 }
 
+/** Changes one joint's settings (not its ends); a field set to undefined goes back to its default. */
+export type JointChanges = Partial<Omit<Joint, "id" | "bodyA" | "bodyB">>;
+
+export function setJoint(scene: Scene, id: string, changes: JointChanges): Scene {
+  const joint = scene.joints?.[id];
+  if (!joint || !scene.joints) return scene;
+  const next: Joint = { ...joint, ...changes };
+  for (const key of Object.keys(changes) as (keyof JointChanges)[]) {
+    if (changes[key] === undefined) delete next[key];
+  }
+  return { ...scene, joints: { ...scene.joints, [id]: next } };
+}
+
 export function deleteJoint(scene: Scene, id: string): Scene {
   if (!scene.joints || !(id in scene.joints)) return scene;
   const joints = { ...scene.joints };

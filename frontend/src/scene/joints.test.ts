@@ -1,6 +1,6 @@
 /** Joints in the editor's scene model: parsing, the frames both engines use, and the pure edits. */
 import { describe, expect, it } from "vitest";
-import { addJoint, addObject, deleteJoint, deleteObject, jointProblem, jointsOf } from "./edit";
+import { addJoint, addObject, deleteJoint, deleteObject, jointProblem, jointsOf, setJoint } from "./edit";
 import { commit, historyOf, redo, undo } from "./history";
 import { jointFrames } from "./joints";
 import { parseScene } from "./parse";
@@ -110,6 +110,17 @@ describe("joint edits", () => {
     expect(deleteObject(withoutBox, "box-2").joints).toBeUndefined();
     expect(deleteJoint(scene, "spherical").joints).toEqual({ rope: scene.joints?.rope });
     expect(deleteJoint(deleteJoint(scene, "spherical"), "rope").joints).toBeUndefined();
+  });
+
+  it("change a joint's settings, and undefined puts a field back to its default", () => {
+    const added = addJoint(twoBoxes(), "revolute", "box", null);
+    if (!added) throw new Error("not added");
+    let scene = setJoint(added.scene, "revolute", { limits: [-1, 1], motor: { targetVelocity: 2, maxForce: 50 }, axis: { x: 0, y: 1, z: 0 } });
+    expect(scene.joints?.revolute).toMatchObject({ limits: [-1, 1], motor: { targetVelocity: 2, maxForce: 50 }, axis: { x: 0, y: 1, z: 0 } });
+    scene = setJoint(scene, "revolute", { limits: undefined });
+    expect(scene.joints?.revolute && "limits" in scene.joints.revolute).toBe(false);
+    expect(setJoint(scene, "missing", { length: 2 })).toBe(scene);
+    expect(added.scene.joints?.revolute?.limits).toBeUndefined();
   });
 
   it("are undone and redone like any edit", () => {

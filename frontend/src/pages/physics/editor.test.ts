@@ -242,6 +242,17 @@ describe("joints", () => {
     expect(Object.keys(scene(m).objects)).toEqual(["box", "sphere"]);
   });
 
+  it("edits a joint's settings, typing in one field being one undo step", () => {
+    let m = run(init(twoObjects()), { type: "Selected", id: "box" }, { type: "JointAdded" });
+    for (const v of [1, 1.5, 2]) {
+      m = update(m, { type: "JointEdited", id: "revolute", changes: { motor: { targetVelocity: v, maxForce: 10 } }, burst: "joint:revolute:motor-speed" });
+    }
+    expect(scene(m).joints?.revolute?.motor).toEqual({ targetVelocity: 2, maxForce: 10 });
+    m = run(m, { type: "EditSettled" }, { type: "Undo" });
+    expect(scene(m).joints?.revolute?.motor).toBeUndefined();
+    expect(scene(m).joints?.revolute).toBeDefined();
+  });
+
   it("refuses to add without a selection and says why; a vanished target falls back to the world", () => {
     let m = init(twoObjects());
     expect(jointAddProblem(m)).toBe("Select the object to attach first.");

@@ -10,9 +10,11 @@ import {
   deleteJoint,
   deleteObject,
   duplicateObject,
+  type JointChanges,
   jointProblem,
   setBodyType,
   setDescription,
+  setJoint,
   setPhysics,
   setTransform,
   setVisual,
@@ -131,6 +133,7 @@ export type Msg =
   | { type: "JointDraftChanged"; draft: Partial<JointDraft> }
   | { type: "JointAdded" }
   | { type: "JointDeleted"; id: string }
+  | { type: "JointEdited"; id: string; changes: JointChanges; burst: string | null }
   | { type: "EditSettled" }
   | { type: "Undo" }
   | { type: "Redo" }
@@ -309,6 +312,8 @@ export function update(model: Model, msg: Msg): Model {
     }
     case "JointDeleted":
       return edit(model, deleteJoint(present, msg.id));
+    case "JointEdited":
+      return edit(model, setJoint(present, msg.id, msg.changes), msg.burst);
     case "EditSettled":
       return { ...model, history: settle(model.history) };
     case "Undo":
