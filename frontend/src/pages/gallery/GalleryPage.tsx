@@ -1,13 +1,9 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useRef } from "react";
+import { useEffect, useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
-import type { GenerationStatus } from "../../api/types";
 import { attempt, delay, useProgram, type Perform } from "../../app/effects";
-import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
-import { MediaView } from "../../components/MediaView";
-import { StatusBadge } from "../../components/StatusBadge";
 import { usePageTitle } from "../../components/usePageTitle";
 import {
   ageMs,
@@ -19,9 +15,10 @@ import {
   mediaKeys,
   pollInterval,
   setFavorite,
-  type MediaItem,
   type MediaKind,
 } from "../../media/api";
+import { FilterBar } from "./FilterBar";
+import { GalleryCard, PlayerDialog } from "./GalleryCard";
 import {
   archiveUrl,
   exportUrl,
@@ -35,18 +32,10 @@ import {
   parseFilters,
   SEARCH_DELAY_MS,
   update,
-  withFilter,
   type Cmd,
   type Filters,
   type Msg,
 } from "./gallery";
-
-const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
-  { value: "processing", label: "Processing" },
-  { value: "completed", label: "Completed" },
-  { value: "failed", label: "Failed" },
-  { value: "canceled", label: "Canceled" },
-];
 
 export function GalleryPage({ kind }: { kind: MediaKind }) {
   // Keyed: the video and the image gallery are two pages, each with its own model.
@@ -254,153 +243,5 @@ function Gallery({ kind }: { kind: MediaKind }) {
       </ConfirmDialog>
       {playing ? <PlayerDialog item={playing} onClose={() => dispatch({ type: "PlayerClosed" })} /> : null}
     </div>
-  );
-}
-
-function FilterBar({
-  kind,
-  filters,
-  draft,
-  modelOptions,
-  dispatch,
-}: {
-  kind: MediaKind;
-  filters: Filters;
-  draft: string;
-  modelOptions: string[];
-  dispatch: (msg: Msg) => void;
-}) {
-  const onChange = (next: Filters) => dispatch({ type: "FiltersChosen", filters: next });
-  return (
-    <form
-      className="filters card"
-      role="search"
-      aria-label={`Filter ${kind}s`}
-      onSubmit={(event) => {
-        event.preventDefault();
-        dispatch({ type: "SearchSubmitted" });
-      }}
-    >
-      <label className="field grow">
-        <span>Search prompts</span>
-        <input type="search" value={draft} onChange={(e) => dispatch({ type: "SearchTyped", value: e.target.value })} placeholder="words in the prompt" />
-      </label>
-      <label className="field">
-        <span>Status</span>
-        <select
-          value={filters.status ?? ""}
-          onChange={(e) => onChange(withFilter(filters, { status: STATUS_OPTIONS.find((o) => o.value === e.target.value)?.value ?? null }))}
-        >
-          <option value="">Any status</option>
-          {STATUS_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>Model</span>
-        <select value={filters.model ?? ""} onChange={(e) => onChange(withFilter(filters, { model: e.target.value || null }))}>
-          <option value="">Any model</option>
-          {modelOptions.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="switch">
-        <input type="checkbox" checked={filters.favorite} onChange={(e) => onChange(withFilter(filters, { favorite: e.target.checked }))} />
-        <span>Favourites only</span>
-      </label>
-    </form>
-  );
-}
-
-function GalleryCard({
-  item,
-  favorite,
-  selected,
-  dispatch,
-}: {
-  item: MediaItem;
-  /** The favourite as the person last set it (the list may not have caught up yet). */
-  favorite: boolean;
-  selected: boolean;
-  dispatch: (msg: Msg) => void;
-}) {
-  const label = item.prompt?.trim() || `${item.kind} #${item.id}`;
-  const checkboxId = useId();
-  return (
-    <li className={`tile${selected ? " selected" : ""}`} data-status={item.status}>
-      <Link to={`/${item.kind}/${item.id}`} className="thumb" aria-label={`Open ${item.kind} #${item.id}: ${label}`}>
-        {item.thumbnail_url && item.status === "completed" ? (
-          <img src={item.thumbnail_url} alt="" loading="lazy" />
-        ) : (
-          <span className="thumb-placeholder" aria-hidden="true">
-            {item.status === "processing" ? <span className="spinner" /> : item.status === "completed" ? "no preview" : item.status}
-          </span>
-        )}
-      </Link>
-      <div className="tile-body">
-        <div className="tile-row">
-          <input type="checkbox" id={checkboxId} checked={selected} onChange={() => dispatch({ type: "SelectionToggled", id: item.id })} aria-label={`Select ${item.kind} #${item.id}`} />
-          <StatusBadge status={item.status} />
-          <button
-            type="button"
-            className="icon"
-            aria-pressed={favorite}
-            aria-label={`Favourite ${item.kind} #${item.id}`}
-            onClick={() => dispatch({ type: "FavouriteToggled", id: item.id, value: !favorite })}
-          >
-            {favorite ? "★" : "☆"}
-          </button>
-        </div>
-        <p className="tile-prompt" title={label}>
-          {label}
-        </p>
-        <p className="hint tile-meta" title={item.model_id}>
-          {item.model_id}
-        </p>
-        <p className="hint tile-meta">
-          <time dateTime={item.created_at}>{formatDate(item.created_at)}</time>
-        </p>
-        <div className="tile-row">
-          {item.kind === "video" && item.status === "completed" && item.media_url ? (
-            <button type="button" onClick={() => dispatch({ type: "PlayClicked", id: item.id })} aria-label={`Play video #${item.id}`}>
-              Play
-            </button>
-          ) : null}
-          <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteAsked", ids: [item.id] })} aria-label={`Delete ${item.kind} #${item.id}`}>
-            Delete
-          </button>
-        </div>
-      </div>
-    </li>
-  );
-}
-
-function PlayerDialog({ item, onClose }: { item: MediaItem; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
-  return (
-    <dialog ref={ref} className="dialog wide" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Video #{item.id}</h2>
-      <MediaView item={item} />
-      <p className="hint">{item.prompt}</p>
-      <div className="dialog-actions">
-        <Link className="button" to={`/video/${item.id}`}>
-          Open the video page
-        </Link>
-        <button type="button" onClick={() => ref.current?.close()}>
-          Close
-        </button>
-      </div>
-    </dialog>
   );
 }

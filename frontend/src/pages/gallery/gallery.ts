@@ -174,6 +174,7 @@ function deleteProgressed(model: Model, id: number, error: string | null): Step<
 export function update(model: Model, msg: Msg): Step<Model, Cmd> {
   switch (msg.type) {
     case "FiltersShown": {
+      if (msg.filters === model.filters) return only(model);
       // The URL changed from outside (back button, "Clear filters", a finished search): the box follows.
       const search = msg.filters.q === model.filters.q ? model.search : { draft: msg.filters.q, seq: model.search.seq + 1 };
       return only({ ...model, filters: msg.filters, search });
