@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,9 +24,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.test_generate_image import demo_emulator  # noqa: F401  (a fixture)
 
+SHOT_MAX_HEIGHT = 4000
+LOADING_TIMEOUT_MS = 30_000
 VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 # Recorded in the page before any of its own scripts run.
@@ -204,8 +208,9 @@ def _populate():
 
     from gallery import moderation
     from media_gen.emulator import media
-    from media_gen.models import DownloadAttempt, WebhookReceipt
+    from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
     from simpoc.models import Backup
+    from simulation.models import Render
     from tests.factories import StaffFactory, UserFactory, make_api_key
     from tests.gallery.factories import AssetFactory
     from tests.media_gen.factories import GenerationFactory
@@ -228,9 +233,18 @@ def _populate():
         prompt="the lighthouse beam sweeps over the sea",
         asset=AssetFactory(owner=staff, kind="video", content=clip, filename="clip.mp4"),
     )
+    now = timezone.now()
+    # Queue health's four tables each get a row, with their fix buttons.
     failed = GenerationFactory(
-        owner=owner, status="failed", error="Download gave up after 2 tries: HTTP 500", prompt="a storm"
+        owner=owner,
+        status="failed",
+        error="Download gave up after 2 tries: HTTP 500",
+        prompt="a storm",
+        output_url="https://replicate.delivery/x/out.png",
+        upstream_completed_at=now,
     )
+    stuck = GenerationFactory(owner=owner, status="processing", upstream_status="processing", asset=None)
+    Generation.objects.filter(pk=stuck.pk).update(created_at=now - timedelta(hours=2))
     moderation.asset_flag(asset=image.asset, by=staff, reason="Looks like someone else's photo")
     DownloadAttempt.objects.create(
         generation=failed, url="https://replicate.delivery/x/out.png", http_status=500, error="HTTP 500"
@@ -243,9 +257,11 @@ def _populate():
         frames_done=10,
         asset=AssetFactory(owner=staff, kind="video", content=clip, filename="render.mp4"),
     )
+    RenderFactory(owner=owner, status="failed", error="EGL: no display")
+    rendering = RenderFactory(owner=owner, status="rendering", frames_done=3)
+    Render.objects.filter(pk=rendering.pk).update(updated_at=now - timedelta(hours=1))
     Backup.objects.create(status=Backup.Status.VERIFIED, engine="sqlite", size_bytes=123_456, asset_count=4)
     Schedule.objects.create(name="page check", func="math.floor", args="1.5", schedule_type=Schedule.DAILY)
-    now = timezone.now()
     for success in (True, False):
         Task.objects.create(
             id=uuid.uuid4().hex,
@@ -332,6 +348,15 @@ def _check(page, watch: Watch, path: str, shots: Path, name: str) -> list[str]:
     response = page.goto(path, wait_until="load")
     watch.settle(page)
     problems = []
+    # The SPA says so while a lazy page or the physics engine (Rapier's WASM) loads; an item still
+    # processing keeps its own spinner, which is not the page loading.
+    try:
+        page.wait_for_function(
+            "() => !document.querySelector('p.loading, .viewport-note .spinner')", timeout=LOADING_TIMEOUT_MS
+        )
+    except PlaywrightTimeoutError:
+        problems.append(f"still loading after {LOADING_TIMEOUT_MS / 1000:.0f} s")
+    watch.settle(page)
     if response is None or response.status >= 400:
         problems.append(f"answered {response.status if response else 'nothing'}")
     problems += [f"console error: {text}" for text in watch.console_errors]
@@ -342,9 +367,15 @@ def _check(page, watch: Watch, path: str, shots: Path, name: str) -> list[str]:
     if page.viewport_size["width"] >= 1280:
         problems += [f"table scrolls sideways: {text}" for text in page.evaluate(TABLES_SCROLL)]
     problems += [f"overlap: {text}" for text in page.evaluate(OVERLAPS)]
-    # Full page only when it scrolls: resizing for the shot redraws a WebGL canvas (seconds on a CPU).
-    taller = page.evaluate("document.documentElement.scrollHeight > window.innerHeight + 1")
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=taller)
+    # Full page only when it scrolls (resizing for the shot redraws a WebGL canvas, seconds on a CPU),
+    # and at most SHOT_MAX_HEIGHT: the API docs' list of schemas is 10,000 px long on a phone.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    if height > viewport["height"] + 1:
+        clip = {"x": 0, "y": 0, "width": viewport["width"], "height": min(height, SHOT_MAX_HEIGHT)}
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True, clip=clip)
+    else:
+        page.screenshot(path=str(shots / f"{name}.png"))
     with (shots / "timings.txt").open("a") as log:
         log.write(f"{time.monotonic() - began:6.2f} s  {name}\n")
     return [f"{name} {path}: {problem}" for problem in problems]
