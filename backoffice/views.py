@@ -28,6 +28,7 @@ from backoffice.schedules import BACKUP_SCHEDULE
 from gallery import selectors as gallery_selectors
 from gallery.apps import RETENTION_SCHEDULE_NAME
 from media_gen import selectors as media_selectors
+from simpoc import dbspace
 from simpoc.models import Backup
 from simulation import selectors as simulation_selectors
 
@@ -234,6 +235,11 @@ def storage_dashboard(request: HttpRequest, model_admin: admin.ModelAdmin) -> Te
         "backup_running": Backup.objects.filter(status=Backup.Status.RUNNING).first(),
         "backup_schedule": Schedule.objects.filter(name=BACKUP_SCHEDULE).first(),
         "backup_failed": Backup.Status.FAILED,
+        "database_space": dbspace.database_space(),
+        "reclaim_schedule": Schedule.objects.filter(name=dbspace.RECLAIM_SCHEDULE).first(),
+        "reclaim_last": Task.objects.filter(func="simpoc.tasks.database_reclaim")
+        .order_by("-stopped")
+        .first(),
         "can_run_retention": request.user.has_perm("gallery.run_retention"),
         "can_run_backup": request.user.has_perm("simpoc.add_backup"),
     }
