@@ -8,6 +8,7 @@ const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
   { value: "failed", label: "Failed" },
   { value: "canceled", label: "Canceled" },
 ];
+
 /** Search box and filters; every change goes to the URL through the page's update. */
 export function FilterBar({
   kind,
