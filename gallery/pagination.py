@@ -1,14 +1,15 @@
 """Keyset pagination for any queryset ordered newest first by ``(-created_at, -id)``.
 
+``keyset_filter`` narrows a queryset to the rows older than a cursor; ``cursor_for`` makes the cursor
+of a page's last row (``media_gen.selectors.generation_page`` is the caller).
+
 The cursor is opaque to clients (URL-safe base64 of the last row's creation time and id); a page
 costs one indexed range query however deep it is, and rows inserted meanwhile never shift it.
 """
 
 import base64
 import binascii
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
@@ -20,12 +21,6 @@ class InvalidCursor(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("The 'before' cursor is not valid; use the 'next' value of a previous page.")
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next: str | None  # cursor for the following (older) page, None on the last page
 
 
 def cursor_encode(*, created_at: datetime, pk: int) -> str:
@@ -56,13 +51,3 @@ def keyset_filter(queryset: QuerySet, *, before: str | None) -> QuerySet:
         return queryset
     created_at, pk = cursor_decode(before)
     return queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-
-
-def keyset_page(queryset: QuerySet, *, before: str | None = None, limit: int = 50) -> Page:
-    """One page of at most ``limit`` rows older than ``before``, and the cursor of the next page."""
-    if not 1 <= limit <= 100:
-        raise ServiceError("limit must be between 1 and 100.", status_code=422)
-    rows = list(keyset_filter(queryset, before=before)[: limit + 1])
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(items=rows, next=cursor_for(rows[-1]) if has_more and rows else None)

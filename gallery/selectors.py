@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from gallery.models import Asset
-from gallery.pagination import Page, keyset_page
 from simpoc.rules import is_visible_to, visible_to
 
 
@@ -31,49 +30,6 @@ def asset_stored_already(*, owner: AbstractBaseUser, kind: str, sha256: str) -> 
 
 def asset_get(*, user: AbstractBaseUser, asset_id: int) -> Asset | None:
     return asset_visible_queryset(user=user).filter(pk=asset_id).first()
-
-
-def asset_list(
-    *,
-    user: AbstractBaseUser,
-    kind: str | list[str] | None = None,
-    owner_id: int | None = None,
-    favorite: bool | None = None,
-    hidden: bool | None = None,
-) -> QuerySet[Asset]:
-    """Assets ``user`` may see, newest first, filtered; thumbnails only when asked for by kind.
-
-    ``owner_id`` and ``hidden`` narrow staff views; for everyone else the queryset is already
-    limited to their own visible assets.
-    """
-    assets = asset_visible_queryset(user=user)
-    if kind is None:
-        assets = assets.exclude(kind=Asset.Kind.THUMBNAIL)
-    elif isinstance(kind, str):
-        assets = assets.filter(kind=kind)
-    else:
-        assets = assets.filter(kind__in=kind)
-    if owner_id is not None:
-        assets = assets.filter(owner_id=owner_id)
-    if favorite is not None:
-        assets = assets.filter(favorite=favorite)
-    if hidden is not None:
-        assets = assets.filter(hidden_at__isnull=not hidden)
-    return assets.order_by("-created_at", "-id")
-
-
-def asset_page(
-    *,
-    user: AbstractBaseUser,
-    before: str | None = None,
-    limit: int = 50,
-    kind: str | list[str] | None = None,
-    owner_id: int | None = None,
-    favorite: bool | None = None,
-    hidden: bool | None = None,
-) -> Page:
-    assets = asset_list(user=user, kind=kind, owner_id=owner_id, favorite=favorite, hidden=hidden)
-    return keyset_page(assets, before=before, limit=limit)
 
 
 # --- Storage statistics (staff) -------------------------------------------------------------------

@@ -52,10 +52,6 @@ class ApiKeyOut(Schema):
     revoked_at: datetime | None
 
 
-class HealthOut(Schema):
-    status: str
-
-
 class ApiRootOut(Schema):
     message: str
     status: str
