@@ -124,7 +124,12 @@ class Builder:
 
     def mass(self, entity: Entity) -> float:
         kind = entity.kind
-        mass = kind.mass * (entity.size * self.size_fit.get(entity.index, 1.0)) ** 3 * entity.weight
+        if entity.mass is not None:
+            return float(min(max(entity.mass, 0.005), 1e6))
+        scale = entity.size * self.size_fit.get(entity.index, 1.0)
+        if entity.metres is not None:
+            scale = entity.metres / max(kind.size)
+        mass = kind.mass * scale**3 * entity.weight
         if entity.material and entity.material.name != kind.material:
             mass *= entity.material.density / MATERIALS[kind.material].density
         return float(min(max(mass, 0.005), 1e6))
@@ -243,6 +248,8 @@ class Builder:
 
     def member_size(self, entity: Entity) -> tuple[float, float, float]:
         fit = self.size_fit.get(entity.index, 1.0)
+        if entity.metres is not None:
+            fit = entity.metres / (max(entity.kind.size) * entity.size)  # "1 m wide" is 1 m wide
         sx, sy, sz = (v * entity.size * fit for v in entity.kind.size)
         if entity.kind.name in UPRIGHT and entity.arrangement in {"row", "circle", "spiral", "arc", "zigzag"}:
             sx, sy = sy, sx  # books in a row stand on their edge, like dominoes

@@ -107,7 +107,7 @@ SIZES = {
     "larger": 1.4, "huge": 2.5, "giant": 2.5, "enormous": 2.8, "massive": 2.5, "gigantic": 3.0,
     "oversized": 2.0, "jumbo": 2.0,
 }  # fmt: skip
-TALL_WORDS = {"tall", "high", "towering"}
+TALL_WORDS = {"tall", "high", "towering", "long", "huge_long"}
 SHORT_WORDS = {"short", "low"}
 MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5}
 
@@ -122,6 +122,18 @@ SPEED_UNITS = {
     "m/s": 1.0, "mps": 1.0, "ms": 1.0, "meters": 1.0, "metres": 1.0,
     "km/h": 1 / 3.6, "kmh": 1 / 3.6, "kph": 1 / 3.6, "mph": 0.44704,
 }  # fmt: skip
+MASS_UNITS = {"kg": 1.0, "kilo": 1.0, "kilos": 1.0, "kilogram": 1.0, "kilograms": 1.0, "g": 0.001, "grams": 0.001,
+              "gram": 0.001, "tonne": 1000.0, "tonnes": 1000.0, "ton": 1000.0, "tons": 1000.0}  # fmt: skip
+DIMENSION_WORDS = {
+    "radius": 2.0,
+    "diameter": 1.0,
+    "wide": 1.0,
+    "across": 1.0,
+    "tall": 1.0,
+    "high": 1.0,
+    "long": 1.0,
+    "big": 1.0,
+}
 LENGTH_UNITS = {
     "m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0, "cm": 0.01,
     "centimeters": 0.01, "centimetres": 0.01, "mm": 0.001, "feet": 0.3048, "foot": 0.3048,
@@ -511,7 +523,8 @@ PHRASES = {
     "at the bottom of": "at_foot_of", "at the foot of": "at_foot_of", "at the end of": "at_foot_of",
     "at the base of": "at_foot_of", "at the top of": "on_top_of", "at the bottom": "at_foot",
     "at the end": "at_foot", "at the foot": "at_foot", "criss cross": "crisscross",
-    "set off": "set_off", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
+    "out of": "of", "made of": "of", "made from": "of", "made out of": "of", "built from": "of",
+    "built out of": "of", "built of": "of", "consisting of": "of", "composed of": "of", "set off": "set_off", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
     "criss-cross": "crisscross", "jenga style": "jenga", "jenga-style": "jenga",
 }  # fmt: skip
 

@@ -20,8 +20,10 @@ from simulation.providers.lexicon import (
     ARRANGEMENT_WORDS,
     COLOUR_OR_MATERIAL,
     COLOURS,
+    DIMENSION_WORDS,
     KINDS,
     LENGTH_UNITS,
+    MASS_UNITS,
     MATERIAL_WORDS,
     MATERIALS,
     MAX_NOUN_WORDS,
@@ -52,6 +54,7 @@ FILLER_ADJECTIVES = {
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
 }  # fmt: skip
+OPEN_CONTAINERS = {"box", "crate", "bin", "barrel", "drum", "cart", "container", "present", "package"}
 IMPERATIVE_LEAD = {
     "please",
     "now",
@@ -124,6 +127,7 @@ class Parser:
         self.plan = Plan(sentence=sentence, seed=zlib.crc32(sentence.encode()) & 0xFFFF)
         self.mentions: list[Mention] = []
         self.adjectives: list[Event] = []
+        self.event_positions: dict[int, int] = {}  # id(event) -> position of its verb
 
     # --- nouns -----------------------------------------------------------------------------------
 
@@ -286,6 +290,11 @@ class Parser:
                 or word in {"of", "and", "or", "x", "by", "in"}
                 or word in MULTIPLE_WORDS
                 or word in FILLER_ADJECTIVES
+                or (
+                    (word in MASS_UNITS or word in LENGTH_UNITS or word in DIMENSION_WORDS)
+                    and j - 1 >= stop
+                    and _is_number(self.tokens[j - 1])
+                )
             ):
                 if word in {"and", "or", "by", "x", "in"} and not (
                     j - 1 >= stop and self._modifier_word(self.tokens[j - 1])
@@ -301,6 +310,13 @@ class Parser:
         span = []
         for j in range(start, stop):
             word = self.tokens[j]
+            if (
+                word in {"with", "weighing", "of"}
+                and j + 1 < stop
+                and (self.tokens[j + 1] in DIMENSION_WORDS or _is_number(self.tokens[j + 1]))
+            ):
+                self.used[j] = True
+                continue
             if word in VERBS and word not in ARRANGEMENT_WORDS and VERBS[word] not in {"rest"}:
                 break
             if word in PREPOSITIONS and word not in {"in", "of", "with", "up"} and word != "by":
@@ -351,7 +367,7 @@ class Parser:
             elif word in SIZES:
                 entity.size *= SIZES[word]
                 self.used[position] = True
-            elif word in TALL_WORDS:
+            elif word in TALL_WORDS and not self.used[position]:
                 entity.tall = True
                 self.used[position] = True
             elif word in SHORT_WORDS:
@@ -360,6 +376,32 @@ class Parser:
                 entity.weight *= WEIGHT_WORDS[word]
                 self.used[position] = True
             elif word in {"x", "by"} and numbers and position + 1 < len(tokens) and _number(nxt):
+                self.used[position] = True
+            elif _is_number(word) and nxt in MASS_UNITS:
+                entity.mass = min(abs(float(word)) * MASS_UNITS[nxt], 1e6) or None
+                self.used[position] = True
+                self.used[position + 1] = True
+            elif (
+                _is_number(word)
+                and nxt in LENGTH_UNITS
+                and (
+                    position + 2 >= len(tokens)
+                    or tokens[position + 2] in DIMENSION_WORDS
+                    or trailing
+                    or (position > 0 and tokens[position - 1] in DIMENSION_WORDS)
+                )
+            ):
+                dimension = tokens[position + 2] if position + 2 < len(tokens) else ""
+                before_word = tokens[position - 1] if position > 0 else ""
+                factor = DIMENSION_WORDS.get(before_word, DIMENSION_WORDS.get(dimension, 1.0))
+                entity.metres = min(max(abs(float(word)) * LENGTH_UNITS[nxt] * factor, 0.005), 50.0)
+                self.used[position] = self.used[position + 1] = True
+                for k in (position - 1, position + 2):
+                    if 0 <= k < len(tokens) and tokens[k] in DIMENSION_WORDS:
+                        self.used[k] = True
+            elif word in {"kg", "radius", "diameter"} or (
+                word in MASS_UNITS and _is_number(tokens[position - 1] if position else "")
+            ):
                 self.used[position] = True
             elif _number(word) is not None and not (trailing and word in {"a", "an", "one"}):
                 # "3 x 4": a grid's rows and columns.
@@ -375,7 +417,8 @@ class Parser:
                 word in ARRANGEMENT_NOUNS
                 or word in DETERMINERS
                 or word in FILLER_ADJECTIVES
-                or word in {"of", "and", "or", "in"}
+                or word in {"of", "and", "or"}
+                or (word == "in" and not trailing)
             ):
                 self.used[position] = True
         if entity.grid and not any(v > 0 for _, v in numbers if v != -1.0):
@@ -397,6 +440,8 @@ class Parser:
                 count = 12
             if entity.tall and entity.arrangement == "stack":
                 count = 10
+            if entity.tall and entity.arrangement in {"row", "spiral", "arc", "zigzag"}:
+                count *= 3  # "a long domino run"
             return count
         if plural:
             return PLURAL_DEFAULTS.get(entity.kind.name, 3)
@@ -483,24 +528,24 @@ class Parser:
                 # the thing does nothing else.
                 self.adjectives.append(Event(kind=kind, actor=following.entity))
                 continue
-            if subject is None:
-                # An order ("drop a ball onto a box", "knock over the pins with a ball"): the
-                # object of the verb acts, or what it is done "with". Only at the start: in "a glass
-                # of water falls off a table" the table does not fall.
-                if any(t not in IMPERATIVE_LEAD for t in tokens[:position]):
-                    self.used[position] = False
-                    continue
-                subject = self._next_mention(position + 1)
+            # An order ("drop a ball onto a box", "knock over the pins with a ball"): the object of
+            # the verb acts, or what it is done "with". Only at the start: in "a glass of water
+            # falls off a table" the table does not fall.
+            if subject is None and any(t not in IMPERATIVE_LEAD for t in tokens[:position]):
+                self.used[position] = False
+                continue
+            if subject is None or self._is_order(position):
+                subject = self._order_object(position)
                 if subject is None:
                     continue
-                tool = self._with_mention(subject.end)
+                tool = self._with_mention(subject.end if subject.start > position else position + 2)
                 if tool is not None and kind in {"knock", "hit", "topple"}:
                     event = Event(kind="knock", actor=tool.entity, target=subject.entity)
                     self._modifiers(event, position, subject)
                     self.plan.events.append(event)
                     continue
                 event = Event(kind=kind, actor=subject.entity)
-                self._objects(event, subject.end - 1, subject)
+                self._objects(event, subject.end - 1 if subject.start > position else position + 1, subject)
                 self._modifiers(event, position, subject)
                 self.plan.events.append(event)
                 continue
@@ -508,13 +553,14 @@ class Parser:
             before = [t for t in tokens[max(0, position - 3) : position] if t not in SPEED_WORDS]
             if (
                 previous is not None
-                and before
-                and before[-1] in {"and", "then", "and_then"}
                 and subject.entity in {previous.target, previous.via, previous.start_on}
+                and subject.start > self.event_positions.get(id(previous), len(tokens))
+                and not (before and before[-1] in CLAUSE_BREAKS - {"then", "and_then"})
             ):
                 # "rolls across a table and falls off": the same actor goes on.
                 subject = next(m for m in self.mentions if m.entity == previous.actor)
             event = Event(kind=kind, actor=subject.entity)
+            self.event_positions[id(event)] = position
             self._objects(event, position, subject)
             self._modifiers(event, position, subject)
             if kind in {"rest", "stand"} and event.target is not None:
@@ -528,6 +574,24 @@ class Parser:
                     event.actor, event.target = partner.entity, subject.entity
                     event.head_on = True
             self.plan.events.append(event)
+
+    def _is_order(self, position: int) -> bool:
+        """'... and knock it over with a ball': a bare verb right after 'and' / 'then'."""
+        word = self.tokens[position]
+        base = not word.endswith(("s", "ing", "ed")) or word in {"toss", "press"}
+        return base and position > 0 and self.tokens[position - 1] in {"and", "then", "and_then"}
+
+    def _order_object(self, position: int) -> Mention | None:
+        """The object of an order: the next noun, or what 'it' / 'them' stands for."""
+        for k in range(position + 1, min(position + 4, len(self.tokens))):
+            if self._mention_at(k) is not None:
+                break
+            if self.tokens[k] in {"it", "them", "one"}:
+                target = self._pronoun_target(None, position)
+                if target is not None:
+                    self.used[k] = True
+                    return next(m for m in self.mentions if m.entity == target)
+        return self._next_mention(position + 1)
 
     def _passive_by(self, position: int) -> tuple[int | None, int | None]:
         """The position of the 'by' that makes the verb at `position` passive, and a fixture the
@@ -588,6 +652,12 @@ class Parser:
                 if mention.entity < 0:
                     j = mention.end
                     continue
+                if not preposition and event.kind == "throw" and not self.plan.entities[mention.entity].fixed:
+                    # "a seesaw launches a ball", "kick a football": what is thrown is what moves.
+                    event.actor = mention.entity
+                    preposition = ""
+                    j = mention.end
+                    continue
                 if not preposition and event.kind not in TRANSITIVE:
                     break
                 self._attach(event, preposition or "object", mention.entity)
@@ -614,8 +684,8 @@ class Parser:
             elif word in PRONOUNS:
                 target = None if word == "each_other" else self._pronoun_target(subject, subject.start)
                 if word == "each_other":
-                    event.head_on = event.head_on or event.kind in {"collide", "hit", "roll"}
-                    if event.kind in {"roll", "hit"}:
+                    event.head_on = event.head_on or event.kind in {"collide", "hit", "roll", "slide"}
+                    if event.kind in {"roll", "hit", "slide"}:
                         event.kind = "collide"
                     self.used[j] = True
                 elif target is not None and (preposition or event.kind in TRANSITIVE):
@@ -639,6 +709,7 @@ class Parser:
             event.start_on = entity
         elif event.target is None:
             event.target = entity
+            event.into = preposition in {"into", "in"}
             if preposition == "with" and event.kind not in {"collide"}:
                 event.target = None
 
@@ -682,6 +753,33 @@ class Parser:
                 self.used[j] = True
                 if event.height is None and word == "high":
                     event.height = 3.0
+
+    def settle_meanings(self) -> None:
+        """'a ball on top that falls off': it falls off what it is on. 'balls bouncing in a box':
+        the box is open, like a bowl."""
+        for event in self.plan.events:
+            if (
+                event.kind in {"fall", "topple", "roll", "slide"}
+                and event.target is None
+                and event.start_on is None
+            ):
+                resting = [r for r in self.plan.relations if r.subject == event.actor and r.kind == "on"]
+                if resting:
+                    event.start_on = resting[0].object
+                    self.plan.relations.remove(resting[0])
+        holders = {r.object for r in self.plan.relations if r.kind == "in"}
+        holders |= {
+            e.target
+            for e in self.plan.events
+            if e.target is not None and e.into and e.kind in {"fall", "bounce", "throw"}
+        }
+        for index in holders:
+            entity = self.plan.entities[index]
+            if entity.kind.name in OPEN_CONTAINERS and entity.count == 1:
+                w = max(entity.kind.size) * 1.2
+                entity.kind = dataclasses.replace(
+                    entity.kind, shape="Container", mass=0, category="container", size=(w, w * 0.6, w)
+                )
 
     def merge_events(self) -> None:
         """One actor's steps are one journey: 'rolls down a ramp and hits a wall', 'rolls off the
@@ -786,6 +884,7 @@ class Parser:
         self.merge_events()
         self.read_chain_reaction()
         self.read_relations()
+        self.settle_meanings()
         self.leftovers()
         return self.plan
 

@@ -44,6 +44,9 @@ class Entity:
     arrangement: str = ""
     grid: tuple[int, int] | None = None
     varied: bool = False  # "of different sizes"
+    mass: float | None = None  # kg each, when the sentence gives it ("a 10 kg ball")
+    metres: float | None = None  # largest dimension, when the sentence gives it ("1 m wide")
+    container: bool = False  # things go into it: built open, like a bowl
     words: list[str] = field(default_factory=list)  # the words that described it, for read_as
 
     @property
@@ -122,6 +125,7 @@ class Event:
     height: float | None = None  # metres, when the sentence gives one
     passive: bool = False  # read from "X knocked over by Y"
     uphill: bool = False  # "rolls up a ramp"
+    into: bool = False  # "into" / "in" its target (an open box takes things in)
 
 
 @dataclass
