@@ -20,7 +20,9 @@ HTTP semantics (RFC 9110):
 import logging
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import PurePath
+from typing import Protocol
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header, http_date, parse_etags, parse_http_date_safe
@@ -41,11 +43,28 @@ EXTENSIONS = {
 }
 DATA_CACHE_CONTROL = "private, no-cache"  # revalidate with the ETag: visibility can change
 THUMBNAIL_CACHE_CONTROL = "private, max-age=3600"
+# A request whose ?v= names the bytes it gets: they never change under that URL.
+IMMUTABLE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+VERSION_LENGTH = 16
+# Assets up to this size may be read whole with their metadata (one query) and sent as one buffer.
+SMALL_MEDIA_BYTES = 512 * 1024
 _RANGE_SPEC = re.compile(r"^(\d*)-(\d*)$")
 
 
 class Unsatisfiable(Exception):
     pass
+
+
+class ServedMedia(Protocol):
+    """What serving needs to know of the bytes it sends: an ``Asset``, or a row read without the ORM."""
+
+    pk: int
+    kind: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+    storage_key: str
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
@@ -74,8 +93,21 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _etag(asset: Asset) -> str:
-    return f'"{asset.sha256[:40]}"'
+def media_version(sha256: str) -> str:
+    """The content version a media URL carries (``?v=``): a prefix of the bytes' SHA-256.
+
+    Other bytes give another URL, so a URL with a version can be cached for ever. It is a cache
+    key, never a credential: who may see the asset is decided exactly as without it.
+    """
+    return sha256[:VERSION_LENGTH]
+
+
+def versioned_url(path: str, sha256: str) -> str:
+    return f"{path}?v={media_version(sha256)}" if sha256 else path
+
+
+def _etag(media: "ServedMedia") -> str:
+    return f'"{media.sha256[:40]}"'
 
 
 def _strong_match(etag: str, header: str) -> bool:
@@ -143,19 +175,47 @@ def asset_response(
         target = Asset.objects.filter(pk=asset.thumbnail_id).first() if asset.thumbnail_id else None
         if target is None:
             return _detail(404, "This item has no thumbnail.")
+    filename = download_filename(asset, stem=filename_stem, thumbnail=None if target is asset else target)
+    return media_response(
+        request, target, filename=filename, thumbnail=target is not asset, download=download
+    )
+
+
+def cache_control(request: HttpRequest, media: ServedMedia, *, thumbnail: bool) -> str:
+    """Immutable for a URL whose ``?v=`` is these bytes' version; else an hour (thumbnails) or revalidate."""
+    version = request.GET.get("v")
+    if version and media.sha256 and version == media_version(media.sha256):
+        return IMMUTABLE_CACHE_CONTROL
+    return THUMBNAIL_CACHE_CONTROL if thumbnail else DATA_CACHE_CONTROL
+
+
+def media_response(
+    request: HttpRequest,
+    media: ServedMedia,
+    *,
+    filename: str,
+    thumbnail: bool = False,
+    download: bool = False,
+    data: bytes | None = None,
+) -> HttpResponse:
+    """The answer for ``media``'s bytes: conditional requests, one range, redirect to object storage.
+
+    ``data``, when the caller already read the whole BLOB (small media), is sent as it is, without a
+    second query; otherwise the bytes stream from the database in chunks.
+    """
     download = download or request.GET.get("download", "").lower() in {"1", "true", "yes"}
     # Only the media types we store are ever shown inline. Anything else (a row edited by hand, an
     # old backup) is sent as opaque bytes to download, so HTML or SVG never runs in our origin.
-    content_type = target.content_type
+    content_type = media.content_type
     if content_type not in EXTENSIONS:
         content_type, download = "application/octet-stream", True
 
-    etag = _etag(target)
-    last_modified = int(target.created_at.timestamp())
+    etag = _etag(media)
+    last_modified = int(media.created_at.timestamp())
     headers = {
         "ETag": etag,
         "Last-Modified": http_date(last_modified),
-        "Cache-Control": THUMBNAIL_CACHE_CONTROL if target is not asset else DATA_CACHE_CONTROL,
+        "Cache-Control": cache_control(request, media, thumbnail=thumbnail),
         "Accept-Ranges": "bytes",
         "X-Content-Type-Options": "nosniff",
     }
@@ -168,43 +228,27 @@ def asset_response(
     if status == 412:
         return _detail(412, "The stored item does not match the request's precondition.")
 
-    disposition = content_disposition_header(
-        download, download_filename(asset, stem=filename_stem, thumbnail=None if target is asset else target)
-    )
-    if target.storage_key:
+    disposition = content_disposition_header(download, filename)
+    if media.storage_key:
         url = storage_backends.object_signed_url(
-            key=target.storage_key, content_type=content_type, content_disposition=disposition
+            key=media.storage_key, content_type=content_type, content_disposition=disposition
         )
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"  # the signed URL expires
         return response
 
-    size = target.size_bytes
-    first, last, status = 0, size - 1, 200
-    range_header = request.headers.get("Range")
-    if range_header and request.method in ("GET", "HEAD") and _if_range_allows(request, etag, last_modified):
-        try:
-            asked = parse_range(range_header, size)
-        except Unsatisfiable:
-            response = _detail(416, f"The range is outside the {size} bytes of this item.")
-            response["Content-Range"] = f"bytes */{size}"
-            response["Accept-Ranges"] = "bytes"
-            return response
-        if asked is not None:
-            first, last = asked
-            status = 206
+    size = media.size_bytes
+    try:
+        first, last, status = _requested_range(request, etag, last_modified, size)
+    except Unsatisfiable:
+        response = _detail(416, f"The range is outside the {size} bytes of this item.")
+        response["Content-Range"] = f"bytes */{size}"
+        response["Accept-Ranges"] = "bytes"
+        return response
     length = last - first + 1
-
-    if request.method == "HEAD":
-        response = HttpResponse(status=status)
-    else:
-        chunks = storage_backends.blob_chunks(asset_id=target.pk, start=first, length=length)
-        try:
-            head = next(chunks, b"")  # fail here, as a clean 404, if the bytes are gone
-        except storage_backends.BlobMissing:
-            logger.warning("Asset %s has no stored bytes", target.pk)
-            return _detail(404, "The stored bytes of this item are missing.")
-        response = StreamingHttpResponse(_guarded(head, chunks, target.pk), status=status)
+    response = _body_response(request, media, status=status, first=first, length=length, data=data)
+    if response.status_code == 404:
+        return response
     response["Content-Type"] = content_type
     response["Content-Length"] = str(length)
     response["Content-Disposition"] = disposition
@@ -213,6 +257,33 @@ def asset_response(
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+def _requested_range(request: HttpRequest, etag: str, last_modified: int, size: int) -> tuple[int, int, int]:
+    """``(first, last, status)``: the whole body with 200, or the one range asked for with 206."""
+    range_header = request.headers.get("Range")
+    if range_header and request.method in ("GET", "HEAD") and _if_range_allows(request, etag, last_modified):
+        asked = parse_range(range_header, size)
+        if asked is not None:
+            return asked[0], asked[1], 206
+    return 0, size - 1, 200
+
+
+def _body_response(
+    request: HttpRequest, media: ServedMedia, *, status: int, first: int, length: int, data: bytes | None
+) -> HttpResponse:
+    if request.method == "HEAD":
+        return HttpResponse(status=status)
+    if data is not None and len(data) == media.size_bytes:
+        # Already in memory: one buffer, handed to the server as it is (the whole body: no copy).
+        return StreamingHttpResponse([data if status == 200 else data[first : first + length]], status=status)
+    chunks = storage_backends.blob_chunks(asset_id=media.pk, start=first, length=length)
+    try:
+        head = next(chunks, b"")  # fail here, as a clean 404, if the bytes are gone
+    except storage_backends.BlobMissing:
+        logger.warning("Asset %s has no stored bytes", media.pk)
+        return _detail(404, "The stored bytes of this item are missing.")
+    return StreamingHttpResponse(_guarded(head, chunks, media.pk), status=status)
 
 
 def _guarded(head: bytes, rest: Iterator[bytes], asset_id: int) -> Iterator[bytes]:

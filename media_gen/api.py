@@ -1,8 +1,10 @@
 """Thin ninja router of media generation; mounted at the API root (full paths of API.md)."""
 
+import json
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from ninja import File, Query, Router, Schema
@@ -11,8 +13,9 @@ from ninja.responses import Status
 
 from gallery.models import Asset
 from gallery.selectors import asset_is_visible_to
-from gallery.streaming import asset_response
+from gallery.streaming import asset_response, versioned_url
 from media_gen import catalogue, selectors, services, uploads
+from media_gen.fastpath import stored_media_response
 from media_gen.inputs import InputsInvalid
 from media_gen.models import Generation
 from media_gen.schemas import (
@@ -96,50 +99,70 @@ def replicate_models(request: HttpRequest, query: str = "", cursor: str | None =
 # --- Records ----------------------------------------------------------------------------------------
 
 
-def _record(generation: Generation) -> dict[str, Any]:
-    plural = f"{generation.kind}s"
-    asset = generation.asset
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    """The API record (VideoRecord / ImageRecord, in their field order) of a ``RECORD_FIELDS`` row.
+
+    Every media URL carries its content version (``?v=``), so a browser keeps it for good.
+    """
+    kind, pk, stored = row["kind"], row["id"], row["asset_id"] is not None
+    plural = f"{kind}s"
+    status = row["status"]
     metadata: dict[str, Any] = {
-        "prediction_id": generation.prediction_id or None,
-        "version": generation.version or None,
-        "upstream_status": generation.upstream_status or None,
-        "stage": generation.status,
-        "download_tries": generation.download_tries,
-        "webhook_requested": generation.webhook_requested,
-        "completed_at": generation.completed_at.isoformat() if generation.completed_at else None,
+        "prediction_id": row["prediction_id"] or None,
+        "version": row["version"] or None,
+        "upstream_status": row["upstream_status"] or None,
+        "stage": status,
+        "download_tries": row["download_tries"],
+        "webhook_requested": row["webhook_requested"],
+        "completed_at": row["completed_at"].isoformat() if row["completed_at"] else None,
     }
-    if generation.error:
-        metadata["error"] = generation.error
-    data_url = f"/api/{plural}/{generation.pk}/data" if asset else None
+    if row["error"]:
+        metadata["error"] = row["error"]
+    thumbnail = stored and row["asset__thumbnail_id"] is not None
     return {
-        "id": generation.pk,
-        "prompt": generation.prompt,
-        f"{generation.kind}_url": data_url,
-        "model_id": generation.model_id,
-        "parameters": generation.inputs,
-        "status": generation.public_status,
-        "created_at": generation.created_at,
-        "collection": generation.collection,
+        "id": pk,
+        "prompt": row["prompt"],
+        "model_id": row["model_id"],
+        "parameters": row["inputs"],
+        "status": "processing" if status in Generation.IN_FLIGHT else status,
+        "created_at": row["created_at"],
+        "collection": row["collection"],
         "metadata": metadata,
-        "thumbnail_url": f"/api/{plural}/{generation.pk}/thumbnail" if asset and asset.thumbnail_id else None,
-        "error": generation.error or None,
-        "content_type": asset.content_type if asset else None,
-        "size_bytes": asset.size_bytes if asset else None,
-        "width": asset.width if asset else None,
-        "height": asset.height if asset else None,
-        "duration": asset.duration if asset else None,
-        "updated_at": generation.updated_at,
-        "favorite": generation.favorite,
-        "download_progress": (
-            {
-                "phase": generation.download_phase,
-                "bytes_received": generation.download_bytes_received,
-                "bytes_total": generation.download_bytes_total,
-            }
-            if generation.download_phase
+        "thumbnail_url": (
+            versioned_url(f"/api/{plural}/{pk}/thumbnail", row["asset__thumbnail__sha256"])
+            if thumbnail
             else None
         ),
+        "error": row["error"] or None,
+        "content_type": row["asset__content_type"],
+        "size_bytes": row["asset__size_bytes"],
+        "width": row["asset__width"],
+        "height": row["asset__height"],
+        "duration": row["asset__duration"],
+        "updated_at": row["updated_at"],
+        "favorite": row["favorite"],
+        "download_progress": (
+            {
+                "phase": row["download_phase"],
+                "bytes_received": row["download_bytes_received"],
+                "bytes_total": row["download_bytes_total"],
+            }
+            if row["download_phase"]
+            else None
+        ),
+        f"{kind}_url": versioned_url(f"/api/{plural}/{pk}/data", row["asset__sha256"]) if stored else None,
     }
+
+
+def _json_ready(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as ninja would render it (datetimes as DjangoJSONEncoder writes them)."""
+    encoder = _ENCODER
+    for name in ("created_at", "updated_at"):
+        record[name] = encoder.default(record[name])
+    return record
+
+
+_ENCODER = DjangoJSONEncoder()
 
 
 class ListQuery(Schema):
@@ -168,7 +191,16 @@ def _stored(request: HttpRequest, kind: str, generation_id: int) -> tuple[Genera
     return generation, asset
 
 
-def _page(request: HttpRequest, kind: str, query: ListQuery) -> dict:
+def _record_of(request: HttpRequest, kind: str, generation_id: int) -> dict[str, Any]:
+    row = selectors.generation_record(user=request.auth, kind=kind, generation_id=generation_id)
+    if row is None:
+        raise ServiceError(f"{kind.capitalize()} not found.", status_code=404)
+    return _record(row)
+
+
+def _page(request: HttpRequest, kind: str, query: ListQuery) -> HttpResponse:
+    """The page as JSON, built from plain rows without validating it again (the route's declared
+    response schema is its documentation; tests check the two agree)."""
     filters = selectors.GenerationFilters(
         model_id=query.model_id,
         collection=query.collection,
@@ -184,25 +216,30 @@ def _page(request: HttpRequest, kind: str, query: ListQuery) -> dict:
         limit=query.limit,
         offset=query.offset,
     )
-    return {f"{kind}s": [_record(g) for g in result.items], "total": result.total, "next": result.next}
+    body = {
+        f"{kind}s": [_json_ready(_record(row)) for row in result.items],
+        "total": result.total,
+        "next": result.next,
+    }
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
 
 
-def _data(request: HttpRequest, kind: str, generation_id: int) -> HttpResponse:
-    generation, asset = _stored(request, kind, generation_id)
-    stem = slugify(generation.prompt)[:60] or f"{kind}-{generation.pk}"
-    return asset_response(request, asset, filename_stem=stem)
-
-
-def _thumbnail(request: HttpRequest, kind: str, generation_id: int) -> HttpResponse:
-    generation, asset = _stored(request, kind, generation_id)
-    return asset_response(request, asset, thumbnail=True, filename_stem=f"{kind}-{generation.pk}")
+def _media(request: HttpRequest, kind: str, generation_id: int, *, thumbnail: bool) -> HttpResponse:
+    media = selectors.stored_media(
+        user=request.auth, kind=kind, generation_id=generation_id, thumbnail=thumbnail
+    )
+    if media is None:  # say why, as every route does: no such item, nothing stored, no thumbnail
+        generation, asset = _stored(request, kind, generation_id)
+        stem = f"{kind}-{generation.pk}" if thumbnail else slugify(generation.prompt)[:60]
+        return asset_response(request, asset, thumbnail=thumbnail, filename_stem=stem)
+    return stored_media_response(request, media, kind=kind, thumbnail=thumbnail)
 
 
 def _update(request: HttpRequest, kind: str, generation_id: int, payload: FavoriteIn) -> dict:
     generation = _get(request, kind, generation_id)
     if payload.favorite is not None:
         services.generation_set_favorite(generation=generation, user=request.auth, favorite=payload.favorite)
-    return _record(_get(request, kind, generation_id))
+    return _record_of(request, kind, generation_id)
 
 
 def _delete(request: HttpRequest, kind: str, generation_id: int) -> dict:
@@ -212,12 +249,12 @@ def _delete(request: HttpRequest, kind: str, generation_id: int) -> dict:
 
 def _cancel(request: HttpRequest, kind: str, generation_id: int) -> dict:
     services.generation_cancel(generation=_get(request, kind, generation_id), user=request.auth)
-    return _record(_get(request, kind, generation_id))
+    return _record_of(request, kind, generation_id)
 
 
 def _retry(request: HttpRequest, kind: str, generation_id: int) -> dict:
     services.generation_retry(generation=_get(request, kind, generation_id), user=request.auth)
-    return _record(_get(request, kind, generation_id))
+    return _record_of(request, kind, generation_id)
 
 
 RETRY_SUMMARY = "Download again while the output is fetchable, else run the same inputs again"
@@ -227,7 +264,7 @@ RETRY_SUMMARY = "Download again while the output is fetchable, else run the same
 
 
 @router.get("/videos", response={200: VideoListOut, **ERRORS}, operation_id="videos_list", summary="Videos")
-def videos_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
+def videos_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     return _page(request, "video", query)
 
 
@@ -238,7 +275,7 @@ def videos_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
     summary="One video",
 )
 def video_get(request: HttpRequest, generation_id: int) -> dict:
-    return _record(_get(request, "video", generation_id))
+    return _record_of(request, "video", generation_id)
 
 
 @router.get(
@@ -248,7 +285,7 @@ def video_get(request: HttpRequest, generation_id: int) -> dict:
     summary="The video's bytes (ranges; ?download=1 for an attachment)",
 )
 def video_data(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _data(request, "video", generation_id)
+    return _media(request, "video", generation_id, thumbnail=False)
 
 
 @router.get(
@@ -258,7 +295,7 @@ def video_data(request: HttpRequest, generation_id: int) -> HttpResponse:
     summary="A small image of the video",
 )
 def video_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _thumbnail(request, "video", generation_id)
+    return _media(request, "video", generation_id, thumbnail=True)
 
 
 @router.patch(
@@ -305,7 +342,7 @@ def video_retry(request: HttpRequest, generation_id: int) -> dict:
 
 
 @router.get("/images", response={200: ImageListOut, **ERRORS}, operation_id="images_list", summary="Images")
-def images_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
+def images_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     return _page(request, "image", query)
 
 
@@ -316,7 +353,7 @@ def images_list(request: HttpRequest, query: Query[ListQuery]) -> dict:
     summary="One image",
 )
 def image_get(request: HttpRequest, generation_id: int) -> dict:
-    return _record(_get(request, "image", generation_id))
+    return _record_of(request, "image", generation_id)
 
 
 @router.get(
@@ -326,7 +363,7 @@ def image_get(request: HttpRequest, generation_id: int) -> dict:
     summary="The image's bytes (ranges; ?download=1 for an attachment)",
 )
 def image_data(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _data(request, "image", generation_id)
+    return _media(request, "image", generation_id, thumbnail=False)
 
 
 @router.get(
@@ -336,7 +373,7 @@ def image_data(request: HttpRequest, generation_id: int) -> HttpResponse:
     summary="A small image of the image",
 )
 def image_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _thumbnail(request, "image", generation_id)
+    return _media(request, "image", generation_id, thumbnail=True)
 
 
 @router.patch(

@@ -1,20 +1,25 @@
 """Reads of media generation: permission-filtered querysets that never load a BLOB."""
 
+import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import Asset
-from gallery.pagination import cursor_for, keyset_filter
+from gallery.pagination import cursor_encode, keyset_filter
+from gallery.streaming import SMALL_MEDIA_BYTES
 from media_gen.models import Generation
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
+from simpoc.models import ApiKey
 from simpoc.rules import visible_to
-from simpoc.services import ServiceError
+from simpoc.services import API_KEY_PREFIX, LOOKUP_PREFIX_LENGTH, ServiceError, hash_api_key
 
 # The asset columns a record shows; never ``data``.
 ASSET_FIELDS = (
@@ -123,9 +128,24 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     return total
 
 
+# What an API record shows, read as plain values in the page's one query (no model instances): the
+# generation's columns, its stored asset's, and the thumbnail's hash for its versioned URL.
+RECORD_FIELDS = (
+    *(field.attname for field in Generation._meta.concrete_fields),
+    "asset__content_type",
+    "asset__size_bytes",
+    "asset__width",
+    "asset__height",
+    "asset__duration",
+    "asset__sha256",
+    "asset__thumbnail_id",
+    "asset__thumbnail__sha256",
+)
+
+
 @dataclass(frozen=True)
 class GenerationPage:
-    items: list[Generation]
+    items: list[dict[str, Any]]
     total: int
     next: str | None
 
@@ -146,10 +166,17 @@ def generation_page(
         raise ServiceError("offset must not be negative.", status_code=422)
     generations = generation_list(user=user, kind=kind, filters=filters, before=before)
     total = generation_total(user=user, kind=kind, filters=filters)
-    rows: list[Any] = list(generations[offset : offset + limit + 1])
+    rows = list(generations.values(*RECORD_FIELDS)[offset : offset + limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
-    return GenerationPage(items=rows, total=total, next=cursor_for(rows[-1]) if has_more and rows else None)
+    last = rows[-1] if has_more and rows else None
+    cursor = cursor_encode(created_at=last["created_at"], pk=last["id"]) if last else None
+    return GenerationPage(items=rows, total=total, next=cursor)
+
+
+def generation_record(*, user: AbstractBaseUser, kind: str, generation_id: int) -> dict[str, Any] | None:
+    """One generation as ``RECORD_FIELDS`` (what an API record shows), if ``user`` may see it."""
+    return _visible(user=user).filter(kind=kind, pk=generation_id).values(*RECORD_FIELDS).first()
 
 
 # --- Queue health (staff) -------------------------------------------------------------------------
@@ -189,11 +216,6 @@ def generations_download_failing(*, now: datetime | None = None) -> QuerySet[Gen
     )
 
 
-def upload_asset_get(*, asset_id: int) -> Asset | None:
-    """The asset behind a signed upload link (what Replicate fetches), unless moderators hid it."""
-    return Asset.objects.filter(pk=asset_id, hidden_at__isnull=True).first()
-
-
 # --- The back office (staff): an item by its id, usage per user ------------------------------------
 
 
@@ -219,3 +241,136 @@ def generation_counts_by_status(*, owner: AbstractBaseUser) -> dict[str, int]:
     return dict(
         Generation.objects.filter(owner=owner).order_by().values_list("status").annotate(n=Count("id"))
     )
+
+
+def upload_asset_get(*, asset_id: int) -> Asset | None:
+    """The asset behind a signed upload link (what Replicate fetches), unless moderators hid it."""
+    return Asset.objects.filter(pk=asset_id, hidden_at__isnull=True).first()
+
+
+# --- Serving a generation's bytes: one read, no model instances -----------------------------------
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    """The asset a ``/data`` or ``/thumbnail`` request gets (``gallery.streaming.ServedMedia``).
+
+    ``data`` holds the bytes when the asset is small enough to read with its metadata.
+    """
+
+    pk: int
+    kind: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+    storage_key: str
+    data: bytes | None
+    original_filename: str
+    generation_id: int
+    prompt: str
+
+
+def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
+    """One indexed read: the generation by primary key, its stored asset (or that asset's thumbnail)
+    and, for an API key, the key and its user by the key's prefix index; the visibility rule in SQL."""
+    asset, generation = Asset._meta.db_table, Generation._meta.db_table
+    served = "t" if thumbnail else "s"
+    columns = (
+        f"{served}.id, {served}.kind, {served}.content_type, {served}.size_bytes, {served}.sha256, "
+        f"{served}.created_at, {served}.storage_key, "
+        f"CASE WHEN {served}.size_bytes <= %s AND {served}.storage_key = '' THEN {served}.data END, "
+        f"s.original_filename, g.id, g.prompt"
+    )
+    joins = f"JOIN {asset} s ON s.id = g.asset_id"
+    if thumbnail:
+        joins += f" JOIN {asset} t ON t.id = s.thumbnail_id"
+    if not by_key:
+        return f"SELECT {columns} FROM {generation} g {joins} WHERE g.id = %s AND g.kind = %s"  # noqa: S608 (table names)
+    user = get_user_model()._meta.db_table
+    key = ApiKey._meta.db_table
+    # Only table names are formatted in; every value is a parameter.
+    tables = (
+        f"FROM {key} k JOIN {user} u ON u.id = k.user_id JOIN {generation} g ON g.id = %s AND g.kind = %s"
+    )
+    return (
+        f"SELECT {columns}, k.id, k.key_hash, k.expires_at, k.last_used {tables} {joins} "
+        "WHERE k.prefix = %s AND k.revoked_at IS NULL AND u.is_active "
+        "AND (u.is_staff OR (g.owner_id = u.id AND s.owner_id = u.id AND s.hidden_at IS NULL))"
+    )
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+
+
+def _stored_media(row: tuple) -> StoredMedia:
+    data = row[7]
+    return StoredMedia(
+        pk=row[0],
+        kind=row[1],
+        content_type=row[2],
+        size_bytes=row[3],
+        sha256=row[4],
+        created_at=_aware(row[5]),
+        storage_key=row[6],
+        data=bytes(data) if data is not None else None,
+        original_filename=row[8],
+        generation_id=row[9],
+        prompt=row[10],
+    )
+
+
+def stored_media(
+    *, user: AbstractBaseUser, kind: str, generation_id: int, thumbnail: bool = False
+) -> StoredMedia | None:
+    """The bytes' row a ``/data`` (or ``/thumbnail``) request of ``user`` gets, or None (not theirs,
+    hidden, nothing stored, no thumbnail): one query, the same rule as ``generation_get`` + the
+    asset's visibility."""
+    if not 0 < generation_id < 2**63:  # not a row id on either engine
+        return None
+    sql = _media_sql(thumbnail=thumbnail, by_key=False)
+    params: list[Any] = [SMALL_MEDIA_BYTES, generation_id, kind]
+    if not user.is_staff:
+        sql += " AND g.owner_id = %s AND s.owner_id = %s AND s.hidden_at IS NULL"
+        params += [user.pk, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return _stored_media(row) if row else None
+
+
+@dataclass(frozen=True)
+class KeyedMedia:
+    media: StoredMedia
+    api_key_id: int
+    last_used: datetime | None
+
+
+def stored_media_for_key(
+    *, raw_key: str, kind: str, generation_id: int, thumbnail: bool = False
+) -> KeyedMedia | None:
+    """``stored_media`` for the user of an active API key, the key checked in the same query; None when
+    the key is not active or the media is not its user's to see (the caller then takes the slow road)."""
+    if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 200:
+        return None
+    prefix = raw_key[len(API_KEY_PREFIX) : len(API_KEY_PREFIX) + LOOKUP_PREFIX_LENGTH]
+    digest = hash_api_key(raw_key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _media_sql(thumbnail=thumbnail, by_key=True), [SMALL_MEDIA_BYTES, generation_id, kind, prefix]
+        )
+        rows = cursor.fetchall()
+    now = timezone.now()
+    for row in rows:
+        key_id, key_hash, expires_at, last_used = row[11:15]
+        if not hmac.compare_digest(key_hash, digest):
+            continue
+        if expires_at is not None and _aware(expires_at) <= now:
+            return None
+        return KeyedMedia(
+            media=_stored_media(row), api_key_id=key_id, last_used=_aware(last_used) if last_used else None
+        )
+    return None

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "simpoc.middleware.ApiJsonErrorMiddleware",
+    # Serves /api/{images,videos}/{id}/{data,thumbnail} for API keys in one read (media_gen/fastpath.py).
+    "media_gen.fastpath.MediaFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -34,7 +34,8 @@ def test_image_lifecycle_by_webhook(user_client, webhook_client, public_site):
 
     record = user_client.get(f"/api/images/{image_id}").json()
     assert record["status"] == "completed"
-    assert record["image_url"] == f"/api/images/{image_id}/data"
+    sha256 = Generation.objects.get(pk=image_id).asset.sha256
+    assert record["image_url"] == f"/api/images/{image_id}/data?v={sha256[:16]}"
     assert record["content_type"] == "image/webp"
     assert (record["width"], record["height"]) == (48, 48)
     assert record["parameters"] == {"prompt": "a red fox in snow", "seed": 7, "num_outputs": 1}

@@ -1,10 +1,13 @@
 """Listing (permissions, filters, cursor, query budget, no BLOB) and the cached catalogue."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from media_gen.models import Generation
 from tests.gallery.factories import AssetFactory
 from tests.media_gen.factories import GenerationFactory
 
@@ -83,7 +86,9 @@ def test_list_query_budget_and_no_blob(user, user_client, django_assert_max_num_
         response = user_client.get("/api/images?limit=50")
     assert response.status_code == 200 and len(response.json()["images"]) == 12
     record = response.json()["images"][0]
-    assert record["image_url"].endswith("/data") and record["thumbnail_url"].endswith("/thumbnail")
+    assert urlsplit(record["image_url"]).path.endswith("/data")
+    assert urlsplit(record["thumbnail_url"]).path.endswith("/thumbnail")
+    assert record["image_url"].endswith("?v=" + Generation.objects.get(pk=record["id"]).asset.sha256[:16])
     assert record["content_type"] == "image/png" and record["size_bytes"] > 0
     listing = [q["sql"] for q in captured.captured_queries if "media_gen_generation" in q["sql"]]
     assert listing, "the listing query was not captured"

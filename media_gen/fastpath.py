@@ -1,0 +1,83 @@
+"""Serving a generation's bytes: the one body behind ``/api/{images,videos}/{id}/{data,thumbnail}``.
+
+The ninja routes in ``media_gen/api.py`` declare and serve these paths. ``MediaFastPathMiddleware``
+answers the common case of a script, a GET or HEAD with a valid API key and no session cookie, in
+front of the rest of the middleware and of ninja, so that authentication, the generation and its
+asset (and a small asset's bytes) are one indexed read (``selectors.stored_media_for_key``) and no
+model is instantiated. Anything else (a session, a missing or wrong key, an item that is not the
+key's user's, no stored output) is left to the routes, which answer it exactly as before; the
+middleware only ever serves what the route would serve 200/206/304/416 for, with the same headers.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from gallery.streaming import download_filename, media_response
+from media_gen import selectors
+from media_gen.selectors import StoredMedia
+from simpoc.models import ApiKey
+from simpoc.services import LAST_USED_RESOLUTION, api_key_mark_used
+
+MEDIA_PATH = re.compile(r"^/api/(image|video)s/(\d{1,18})/(data|thumbnail)$")
+
+
+def stored_media_response(
+    request: HttpRequest, media: StoredMedia, *, kind: str, thumbnail: bool
+) -> HttpResponse:
+    """The route's answer for ``media`` (checked visible by whoever read it)."""
+    if thumbnail:
+        filename = download_filename(media, stem=f"{kind}-{media.generation_id}", thumbnail=media)  # type: ignore[arg-type]
+    else:
+        stem = slugify(media.prompt)[:60] or f"{kind}-{media.generation_id}"
+        filename = download_filename(media, stem=stem)  # type: ignore[arg-type]
+    return media_response(request, media, filename=filename, thumbnail=thumbnail, data=media.data)
+
+
+def _raw_key(request: HttpRequest) -> str | None:
+    """The key the routes' auth would try first, in their order (X-API-Key, then Bearer)."""
+    key = request.headers.get("X-API-Key")
+    if key:
+        return key.strip()
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class MediaFastPathMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            match = MEDIA_PATH.match(request.path_info)
+            if match is not None:
+                response = self._serve(request, kind=match[1], generation_id=int(match[2]), part=match[3])
+                if response is not None:
+                    return response
+        return self.get_response(request)
+
+    def _serve(
+        self, request: HttpRequest, *, kind: str, generation_id: int, part: str
+    ) -> HttpResponse | None:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None  # the routes try the session first; so must we, and that is their job
+        raw_key = _raw_key(request)
+        if not raw_key:
+            return None
+        thumbnail = part == "thumbnail"
+        found = selectors.stored_media_for_key(
+            raw_key=raw_key, kind=kind, generation_id=generation_id, thumbnail=thumbnail
+        )
+        if found is None:
+            return None
+        if found.last_used is None or timezone.now() - found.last_used >= LAST_USED_RESOLUTION:
+            api_key_mark_used(api_key=ApiKey(pk=found.api_key_id, last_used=found.last_used))
+        response = stored_media_response(request, found.media, kind=kind, thumbnail=thumbnail)
+        # What the middleware behind this one adds to the routes' answer.
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        response.headers.setdefault("Vary", "Cookie")
+        return response
