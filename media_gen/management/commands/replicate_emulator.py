@@ -31,10 +31,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--run-delay", type=float, default=2.0, help="seconds a prediction spends processing"
         )
-        parser.add_argument("--image-size", default="512x512")
-        parser.add_argument("--video-size", default="320x192")
-        parser.add_argument("--video-frames", type=int, default=24)
-        parser.add_argument("--video-fps", type=int, default=12)
+        parser.add_argument(
+            "--image-size",
+            default="512x512",
+            help="images asked for no width/height; an aspect_ratio keeps this area",
+        )
+        parser.add_argument(
+            "--video-size",
+            default="320x192",
+            help="videos asked for no width/height; a ratio keeps this area",
+        )
+        parser.add_argument(
+            "--video-frames",
+            type=int,
+            default=24,
+            help="frames when neither a length nor a duration is asked",
+        )
+        parser.add_argument("--video-fps", type=int, default=12, help="frame rate when none is asked")
         parser.add_argument("--webhook-secret", default="", help="whsec_... (generated when empty)")
 
     def handle(self, *args: Any, **options: Any) -> None:
