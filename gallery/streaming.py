@@ -120,16 +120,19 @@ def _weak_match(etag: str, header: str) -> bool:
 
 def _precondition_status(request: HttpRequest, etag: str, last_modified: int) -> int | None:
     """412 or 304 when a conditional header says so (RFC 9110 §13.2.2 order), else None."""
-    if_match = request.headers.get("If-Match")
-    unmodified_since = parse_http_date_safe(request.headers.get("If-Unmodified-Since", ""))
+    meta = request.META
+    if_match = meta.get("HTTP_IF_MATCH")
     if if_match is not None and not _strong_match(etag, if_match):
         return 412
-    if if_match is None and unmodified_since is not None and last_modified > unmodified_since:
+    unmodified = meta.get("HTTP_IF_UNMODIFIED_SINCE")
+    unmodified_since = parse_http_date_safe(unmodified) if unmodified and if_match is None else None
+    if unmodified_since is not None and last_modified > unmodified_since:
         return 412
-    if_none_match = request.headers.get("If-None-Match")
+    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return 304 if _weak_match(etag, if_none_match) else None
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    modified = meta.get("HTTP_IF_MODIFIED_SINCE")
+    since = parse_http_date_safe(modified) if modified else None
     if since is not None and last_modified <= since:
         return 304
     return None

@@ -2,7 +2,8 @@
 
 The ninja routes in ``media_gen/api.py`` declare and serve these paths. ``MediaFastPathMiddleware``
 answers the common case of a script, a GET or HEAD with a valid API key and no session cookie, in
-front of the rest of the middleware and of ninja, so that authentication, the generation and its
+front of the rest of the middleware (it sits right after SecurityMiddleware and WhiteNoise, and adds
+the headers the others would: CSP, X-Frame-Options, Vary) and of ninja, so that authentication, the generation and its
 asset (and a small asset's bytes) are one indexed read (``selectors.stored_media_for_key``) and no
 model is instantiated. Anything else (a session, a missing or wrong key, an item that is not the
 key's user's, no stored output) is left to the routes, which answer it exactly as before; the
@@ -12,7 +13,10 @@ middleware only ever serves what the route would serve 200/206/304/416 for, with
 import re
 from collections.abc import Callable
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,11 +44,25 @@ def stored_media_response(
 
 def _raw_key(request: HttpRequest) -> str | None:
     """The key the routes' auth would try first, in their order (X-API-Key, then Bearer)."""
-    key = request.headers.get("X-API-Key")
+    key = request.META.get("HTTP_X_API_KEY")
     if key:
         return key.strip()
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+_csp_headers: dict[str, str] | None = None
+
+
+def _content_security_policy(request: HttpRequest) -> dict[str, str]:
+    """The CSP headers django-csp puts on the routes' answers: the same for every media response (no
+    nonce, no per-view policy), so built once per process instead of on every request."""
+    global _csp_headers
+    if _csp_headers is None:
+        probe = HttpResponse()
+        CSPMiddleware(lambda _: probe).process_response(request, probe)
+        _csp_headers = {name: probe[name] for name in (HEADER, HEADER_REPORT_ONLY) if name in probe}
+    return _csp_headers
 
 
 class MediaFastPathMiddleware:
@@ -55,7 +73,10 @@ class MediaFastPathMiddleware:
         if request.method in ("GET", "HEAD"):
             match = MEDIA_PATH.match(request.path_info)
             if match is not None:
-                response = self._serve(request, kind=match[1], generation_id=int(match[2]), part=match[3])
+                try:
+                    response = self._serve(request, kind=match[1], generation_id=int(match[2]), part=match[3])
+                except DatabaseError:
+                    response = None  # the route meets the same trouble and answers it as it always does
                 if response is not None:
                     return response
         return self.get_response(request)
@@ -78,6 +99,8 @@ class MediaFastPathMiddleware:
             api_key_mark_used(api_key=ApiKey(pk=found.api_key_id, last_used=found.last_used))
         response = stored_media_response(request, found.media, kind=kind, thumbnail=thumbnail)
         # What the middleware behind this one adds to the routes' answer.
+        for name, value in _content_security_policy(request).items():
+            response.headers.setdefault(name, value)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.headers.setdefault("Vary", "Cookie")
         return response

@@ -106,10 +106,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "simpoc.middleware.ApiJsonErrorMiddleware",
     # Serves /api/{images,videos}/{id}/{data,thumbnail} for API keys in one read (media_gen/fastpath.py).
     "media_gen.fastpath.MediaFastPathMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simpoc.middleware.ApiJsonErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
