@@ -115,7 +115,7 @@ def run(quick: bool) -> list[Table]:
 
 
 def _version() -> str:
-    return common._version([CHROMIUM, "--version"]) if Path(CHROMIUM).exists() else "chromium missing"
+    return common.tool_version([CHROMIUM, "--version"]) if Path(CHROMIUM).exists() else "chromium missing"
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import common
@@ -151,200 +152,223 @@ def _parallel(url: str, size: int, clients: int, runs: int, headers: dict) -> fl
     return median(rates)
 
 
-def run(quick: bool) -> list[Table]:
+@dataclass
+class Setup:
+    """What every measurement needs: the two servers, the files, the stored rows and the API key."""
+
+    quick: bool
+    app: common.App
+    nginx: common.Nginx
+    files: dict[str, Path]
+    prepared: dict
+    sizes: list[int]
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"X-API-Key": self.prepared["key"]}
+
+    def app_url(self, name: str) -> str:
+        plural = "images" if name == "image" else "videos"
+        return f"{self.app.url}/api/{plural}/{self.prepared['ids'][name]}/data"
+
+    def nginx_url(self, name: str) -> str:
+        return f"{self.nginx.url}/{self.files[name].name}"
+
+    def raw_read(self, name: str, runs: int) -> float:
+        """Median seconds to read the file's BLOB with raw sqlite3 (the storage reference)."""
+        asset_id = self.prepared["asset_ids"][name]
+        return median([_raw_sqlite_read(DATA / "bench.sqlite3", asset_id) for _ in range(runs)])
+
+
+def _one_client(setup: Setup) -> Table:
+    """1. One client, whole downloads and a range, against nginx and a raw BLOB read."""
+    runs = 3 if setup.quick else 5
+    big = f"video-{setup.sizes[-1] if setup.quick else 100}"
+    big_size = setup.files[big].stat().st_size
+    ours = _downloads(setup.app_url(big), big_size, runs, setup.key)
+    theirs = _downloads(setup.nginx_url(big), big_size, runs, {})
+    raw = setup.raw_read(big, runs)
+    raw_mib_s = big_size / raw / 2**20
+    one = Table(
+        f"Stream a {big_size / 2**20:.0f} MiB video, one client (curl, median of {runs})",
+        ["measurement", "simpoc", "nginx (sendfile)", "simpoc / nginx", "target", "verdict"],
+    )
+    one.add(
+        "time to first byte (ms)",
+        ms(ours["ttfb"]),
+        ms(theirs["ttfb"]),
+        ratio(ours["ttfb"], theirs["ttfb"]),
+        "< 5 ms",
+        verdict(ours["ttfb"] < 5),
+    )
+    one.add(
+        "throughput (MiB/s)",
+        f"{ours['mib_s']:.0f}",
+        f"{theirs['mib_s']:.0f}",
+        ratio(ours["mib_s"], theirs["mib_s"]),
+        "≥ 0.50x",
+        verdict(ours["mib_s"] >= 0.5 * theirs["mib_s"]),
+    )
+    one.add(
+        "TTFB of 1 MiB from the middle (ms)",
+        ms(ours["range_ttfb"]),
+        ms(theirs["range_ttfb"]),
+        ratio(ours["range_ttfb"], theirs["range_ttfb"]),
+        "-",
+        "-",
+    )
+    one.notes.append(
+        f"Storage reference: the same BLOB read whole with Python's sqlite3 (blobopen, 256 KiB reads) in "
+        f"{raw * 1000:.0f} ms = {raw_mib_s:.0f} MiB/s; simpoc streams at {ratio(ours['mib_s'], raw_mib_s)} of that."
+    )
+    return one
+
+
+def _four_clients(setup: Setup) -> Table:
+    """2. Four clients on the 20 MiB video: total throughput against nginx."""
+    size20 = setup.files["video-20"].stat().st_size
+    parallel_runs = 2 if setup.quick else 3
+    ours4 = _parallel(setup.app_url("video-20"), size20, 4, parallel_runs, setup.key)
+    theirs4 = _parallel(setup.nginx_url("video-20"), size20, 4, parallel_runs, {})
+    four = Table(
+        f"20 MiB video, 4 clients at once: total throughput (median of {parallel_runs})",
+        ["server", "MiB/s", "simpoc / nginx", "target", "verdict"],
+    )
+    four.add("nginx (sendfile)", f"{theirs4:.0f}", "1.00x", "", "")
+    four.add("simpoc", f"{ours4:.0f}", ratio(ours4, theirs4), "≥ 0.50x", verdict(ours4 >= 0.5 * theirs4))
+    return four
+
+
+def _memory(setup: Setup) -> Table:
+    """3. Peak memory growth of the gunicorn workers while streaming each file once."""
+    memory = Table(
+        "Web process peak memory growth while streaming (one download, both gunicorn workers sampled)",
+        [
+            "file",
+            "anonymous RSS growth (MiB)",
+            "file-backed growth (MiB, SQLite mmap = page cache)",
+            "target",
+            "verdict",
+        ],
+    )
+    for mib in setup.sizes:
+        sampler = common.RssSampler(setup.app.worker_pids())
+        sampler.start()
+        common.curl(setup.app_url(f"video-{mib}"), headers=setup.key)
+        file_backed = [sampler.peak[p]["RssFile"] - sampler.before[p]["RssFile"] for p in sampler.pids]
+        anon = sampler.growth_mib("RssAnon")
+        memory.add(
+            f"{mib} MiB", f"{anon:.1f}", f"{max(file_backed) / 2**20:.0f}", "< 16 MiB", verdict(anon < 16)
+        )
+    return memory
+
+
+def _image(setup: Setup) -> Table:
+    """4. The 100 KB image, 8 keep-alive clients (wrk), against nginx."""
+    seconds = 2 if setup.quick else 8
+    image_size = setup.files["image"].stat().st_size
+    ours = common.wrk(setup.app_url("image"), connections=8, seconds=seconds, headers=setup.key)
+    theirs = common.wrk(setup.nginx_url("image"), connections=8, seconds=seconds)
+    image = Table(
+        f"{image_size / 1000:.0f} KB image, 8 keep-alive clients (wrk, {seconds} s)",
+        ["server", "requests/s", "p50 ms", "p99 ms", "simpoc / nginx", "target", "verdict"],
+    )
+    image.add(
+        "nginx (sendfile)", f"{theirs['rps']:.0f}", ms(theirs["p50"]), ms(theirs["p99"]), "1.00x", "", ""
+    )
+    image.add(
+        "simpoc",
+        f"{ours['rps']:.0f}",
+        ms(ours["p50"]),
+        ms(ours["p99"]),
+        ratio(ours["rps"], theirs["rps"]),
+        "≥ 2,000/s",
+        verdict(ours["rps"] >= 2000),
+    )
+    return image
+
+
+def _list_while_streaming(setup: Setup, lister: common.Client, repeat: int, stream_url: str) -> tuple:
+    """List latencies while 4 clients stream ``stream_url`` whole, and how many downloads finished."""
+    streamed = [0]
+
+    def stream_loop(stop: threading.Event) -> None:
+        while not stop.is_set():
+            done = subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", "-H", f"X-API-Key: {setup.prepared['key']}", stream_url],
+                check=False,
+            )
+            streamed[0] += done.returncode == 0
+
+    with common.background(stream_loop, 4):
+        time.sleep(0.5)
+        busy = lister.latencies("/api/videos?limit=50", repeat, warmup=0)
+    return busy, streamed[0]
+
+
+def _video_list(setup: Setup) -> Table:
+    """5. The video list, idle, against /health; 6. the same list while 4 clients stream."""
+    repeat = 100 if setup.quick else 300
+    stream_big = "video-20" if setup.quick else "video-100"
+    lister = common.Client(setup.app.url, {"X-API-Key": setup.prepared["lister_key"]})
+    body = lister.get("/api/videos?limit=50")
+    assert body.count(b'"video_url"') == LISTED_VIDEOS, body[:200]
+    health = common.Client(setup.app.url).latencies("/health", repeat)
+    idle = lister.latencies("/api/videos?limit=50", repeat)
+    busy, streamed = _list_while_streaming(setup, lister, repeat, setup.app_url(stream_big))
+    listing = Table(
+        f"Video list (GET /api/videos, {LISTED_VIDEOS} videos of 20 MiB stored), 1 client, {repeat} requests",
+        ["case", "p50 ms", "p99 ms", "vs reference (p50)", "target", "verdict"],
+    )
+    listing.add(
+        "reference: GET /health, same server", ms(median(health)), ms(percentile(health, 99)), "1.00x", "", ""
+    )
+    listing.add(
+        "video list, idle",
+        ms(median(idle)),
+        ms(percentile(idle, 99)),
+        ratio(median(idle), median(health)),
+        "< 10 ms",
+        verdict(median(idle) < 10),
+    )
+    listing.add(
+        f"video list while 4 clients stream the {stream_big.split('-')[1]} MiB video",
+        ms(median(busy)),
+        ms(percentile(busy, 99)),
+        f"{ratio(percentile(busy, 99), percentile(idle, 99))} of idle p99",
+        "p99 < 50 ms",
+        verdict(percentile(busy, 99) < 50),
+    )
+    raw20 = setup.raw_read("video-20", 3)
+    listing.notes.append(
+        f"{streamed} whole downloads completed by the 4 streaming clients meanwhile. Reading the "
+        f"{LISTED_VIDEOS} BLOBs with raw sqlite3 would take {LISTED_VIDEOS * raw20 * 1000:.0f} ms, so the list "
+        "does not read them."
+    )
+    return listing
+
+
+def _files(sizes: list[int]) -> dict[str, Path]:
     DATA.mkdir(parents=True, exist_ok=True)
     DATA.chmod(0o755)
     common.CACHE.chmod(0o755)  # nginx's worker may run as another user
-    sizes = [20] if quick else [20, 100, 500]
     files = {f"video-{mib}": common.make_video(DATA / f"video-{mib}.mp4", mib * 2**20) for mib in sizes}
     files["image"] = _noise_image(DATA / "image.png")
+    return files
+
+
+def run(quick: bool) -> list[Table]:
+    sizes = [20] if quick else [20, 100, 500]
+    files = _files(sizes)
     env = common.app_env(DATA)
     common.django_setup(env)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     prepared = _prepare(files)
-    key = {"X-API-Key": prepared["key"]}
-    runs = 3 if quick else 5
-    big = f"video-{sizes[-1] if quick else 100}"
-    big_size = files[big].stat().st_size
-    stream_big = "video-20" if quick else "video-100"
-    tables = []
-
     with common.Nginx(DATA) as nginx, common.App(env, migrate=False) as app:
-
-        def app_url(name: str) -> str:
-            plural = "images" if name == "image" else "videos"
-            return f"{app.url}/api/{plural}/{prepared['ids'][name]}/data"
-
-        def nginx_url(name: str) -> str:
-            return f"{nginx.url}/{files[name].name}"
-
-        # 1. One client, whole downloads and a range.
-        ours = _downloads(app_url(big), big_size, runs, key)
-        theirs = _downloads(nginx_url(big), big_size, runs, {})
-        raw = median(
-            [_raw_sqlite_read(DATA / "bench.sqlite3", prepared["asset_ids"][big]) for _ in range(runs)]
-        )
-        raw_mib_s = big_size / raw / 2**20
-        one = Table(
-            f"Stream a {big_size / 2**20:.0f} MiB video, one client (curl, median of {runs})",
-            ["measurement", "simpoc", "nginx (sendfile)", "simpoc / nginx", "target", "verdict"],
-        )
-        one.add(
-            "time to first byte (ms)",
-            ms(ours["ttfb"]),
-            ms(theirs["ttfb"]),
-            ratio(ours["ttfb"], theirs["ttfb"]),
-            "< 5 ms",
-            verdict(ours["ttfb"] < 5),
-        )
-        one.add(
-            "throughput (MiB/s)",
-            f"{ours['mib_s']:.0f}",
-            f"{theirs['mib_s']:.0f}",
-            ratio(ours["mib_s"], theirs["mib_s"]),
-            "≥ 0.50x",
-            verdict(ours["mib_s"] >= 0.5 * theirs["mib_s"]),
-        )
-        one.add(
-            "TTFB of 1 MiB from the middle (ms)",
-            ms(ours["range_ttfb"]),
-            ms(theirs["range_ttfb"]),
-            ratio(ours["range_ttfb"], theirs["range_ttfb"]),
-            "-",
-            "-",
-        )
-        one.notes.append(
-            f"Storage reference: the same BLOB read whole with Python's sqlite3 (blobopen, 256 KiB reads) in "
-            f"{raw * 1000:.0f} ms = {raw_mib_s:.0f} MiB/s; simpoc streams at {ratio(ours['mib_s'], raw_mib_s)} of that."
-        )
-        tables.append(one)
-
-        # 2. Four clients on the 20 MiB video.
-        size20 = files["video-20"].stat().st_size
-        parallel_runs = 2 if quick else 3
-        ours4 = _parallel(app_url("video-20"), size20, 4, parallel_runs, key)
-        theirs4 = _parallel(nginx_url("video-20"), size20, 4, parallel_runs, {})
-        four = Table(
-            f"20 MiB video, 4 clients at once: total throughput (median of {parallel_runs})",
-            ["server", "MiB/s", "simpoc / nginx", "target", "verdict"],
-        )
-        four.add("nginx (sendfile)", f"{theirs4:.0f}", "1.00x", "", "")
-        four.add("simpoc", f"{ours4:.0f}", ratio(ours4, theirs4), "≥ 0.50x", verdict(ours4 >= 0.5 * theirs4))
-        tables.append(four)
-
-        # 3. Peak memory growth of the gunicorn workers while streaming each file once.
-        memory = Table(
-            "Web process peak memory growth while streaming (one download, both gunicorn workers sampled)",
-            [
-                "file",
-                "anonymous RSS growth (MiB)",
-                "file-backed growth (MiB, SQLite mmap = page cache)",
-                "target",
-                "verdict",
-            ],
-        )
-        for mib in sizes:
-            name = f"video-{mib}"
-            sampler = common.RssSampler(app.worker_pids())
-            sampler.start()
-            common.curl(app_url(name), headers=key)
-            anon_file = [sampler.peak[p]["RssFile"] - sampler.before[p]["RssFile"] for p in sampler.pids]
-            anon = sampler.growth_mib("RssAnon")
-            memory.add(
-                f"{mib} MiB", f"{anon:.1f}", f"{max(anon_file) / 2**20:.0f}", "< 16 MiB", verdict(anon < 16)
-            )
-        tables.append(memory)
-
-        # 4. The 100 KB image, 8 clients.
-        seconds = 2 if quick else 8
-        image_size = files["image"].stat().st_size
-        ours_img = common.wrk(app_url("image"), connections=8, seconds=seconds, headers=key)
-        theirs_img = common.wrk(nginx_url("image"), connections=8, seconds=seconds)
-        image = Table(
-            f"{image_size / 1000:.0f} KB image, 8 keep-alive clients (wrk, {seconds} s)",
-            ["server", "requests/s", "p50 ms", "p99 ms", "simpoc / nginx", "target", "verdict"],
-        )
-        image.add(
-            "nginx (sendfile)",
-            f"{theirs_img['rps']:.0f}",
-            ms(theirs_img["p50"]),
-            ms(theirs_img["p99"]),
-            "1.00x",
-            "",
-            "",
-        )
-        image.add(
-            "simpoc",
-            f"{ours_img['rps']:.0f}",
-            ms(ours_img["p50"]),
-            ms(ours_img["p99"]),
-            ratio(ours_img["rps"], theirs_img["rps"]),
-            "≥ 2,000/s",
-            verdict(ours_img["rps"] >= 2000),
-        )
-        tables.append(image)
-
-        # 5. The video list, idle, and 6. while 4 clients stream.
-        repeat = 100 if quick else 300
-        lister = common.Client(app.url, {"X-API-Key": prepared["lister_key"]})
-        body = lister.get("/api/videos?limit=50")
-        assert body.count(b'"video_url"') == LISTED_VIDEOS, body[:200]
-        health = common.Client(app.url).latencies("/health", repeat)
-        idle = lister.latencies("/api/videos?limit=50", repeat)
-        stream_url = app_url(stream_big)
-        streamed = [0]
-
-        def stream_loop(stop: threading.Event) -> None:
-            while not stop.is_set():
-                done = subprocess.run(
-                    ["curl", "-s", "-o", "/dev/null", "-H", f"X-API-Key: {prepared['key']}", stream_url],
-                    check=False,
-                )
-                streamed[0] += done.returncode == 0
-
-        with common.background(stream_loop, 4):
-            time.sleep(0.5)
-            busy = lister.latencies("/api/videos?limit=50", repeat, warmup=0)
-        listing = Table(
-            f"Video list (GET /api/videos, {LISTED_VIDEOS} videos of 20 MiB stored), 1 client, {repeat} requests",
-            ["case", "p50 ms", "p99 ms", "vs reference (p50)", "target", "verdict"],
-        )
-        listing.add(
-            "reference: GET /health, same server",
-            ms(median(health)),
-            ms(percentile(health, 99)),
-            "1.00x",
-            "",
-            "",
-        )
-        listing.add(
-            "video list, idle",
-            ms(median(idle)),
-            ms(percentile(idle, 99)),
-            ratio(median(idle), median(health)),
-            "< 10 ms",
-            verdict(median(idle) < 10),
-        )
-        listing.add(
-            f"video list while 4 clients stream the {stream_big.split('-')[1]} MiB video",
-            ms(median(busy)),
-            ms(percentile(busy, 99)),
-            f"{ratio(percentile(busy, 99), percentile(idle, 99))} of idle p99",
-            "p99 < 50 ms",
-            verdict(percentile(busy, 99) < 50),
-        )
-        raw20 = median(
-            [_raw_sqlite_read(DATA / "bench.sqlite3", prepared["asset_ids"]["video-20"]) for _ in range(3)]
-        )
-        listing.notes.append(
-            f"{streamed[0]} whole downloads completed by the 4 streaming clients meanwhile. Reading the "
-            f"{LISTED_VIDEOS} BLOBs with raw sqlite3 would take {LISTED_VIDEOS * raw20 * 1000:.0f} ms, so the list "
-            "does not read them."
-        )
-        tables.append(listing)
-    return tables
+        setup = Setup(quick=quick, app=app, nginx=nginx, files=files, prepared=prepared, sizes=sizes)
+        return [measure(setup) for measure in (_one_client, _four_clients, _memory, _image, _video_list)]
 
 
 if __name__ == "__main__":
