@@ -157,11 +157,6 @@ export function ViewportPanel({
           <output className="sim-time" aria-live="off" data-testid="sim-time" aria-label="Simulated time">
             t = {time.toFixed(2)} s
           </output>
-          {sim.kind === "simulating" && sim.tracked !== null && sim.tracked.id === model.selection ? (
-            <output className="sim-time" data-testid="tracked-position" aria-label={`Where ${sim.tracked.id} is now`}>
-              {sim.tracked.id}: {(["x", "y", "z"] as const).map((axis) => `${axis} ${sim.tracked?.position[axis].toFixed(2)}`).join(" ")} m
-            </output>
-          ) : null}
           {sim.kind === "simulating" && sim.msPerStep !== null ? (
             <output className="sim-time" data-testid="step-cost" title="Typical time Rapier spends on one 1/60 s step (median of the latest frames)">
               {sim.msPerStep.toFixed(2)} ms/step
@@ -170,6 +165,12 @@ export function ViewportPanel({
         </div>
       </div>
       <div className="viewport" ref={containerRef} data-sim={sim.kind === "simulating" ? (playing ? "playing" : "paused") : "editing"}>
+        {sim.kind === "simulating" && sim.tracked !== null && sim.tracked.id === model.selection ? (
+          // Over the view rather than in the toolbar, so the layout never shifts while playing.
+          <output className="viewport-readout" data-testid="tracked-position" aria-label={`Where ${sim.tracked.id} is now`}>
+            {sim.tracked.id}: {(["x", "y", "z"] as const).map((axis) => `${axis} ${sim.tracked?.position[axis].toFixed(2)}`).join(" ")} m
+          </output>
+        ) : null}
         {engine.kind === "loading" ? (
           <p className="viewport-note" role="status">
             <span className="spinner small" aria-hidden="true" /> Loading the physics engine…
