@@ -1400,7 +1400,7 @@ class Placer(Builder):
                         actor_ids,
                         deadline=2.0,
                         event=index,
-                        radius=1.0,
+                        radius=min(1.0, 0.05 + 0.04 * speed**2),  # a slow push goes less far (friction)
                     )
                 )
             self.will.append(plan.event_text(event, speed))

@@ -54,6 +54,7 @@ FILLER_ADJECTIVES = {
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
 }  # fmt: skip
+NOMINAL_EVENTS = {"collision", "impact"}
 OPEN_CONTAINERS = {"box", "crate", "bin", "barrel", "drum", "cart", "container", "present", "package"}
 IMPERATIVE_LEAD = {
     "please",
@@ -265,6 +266,10 @@ class Parser:
                 entity.count = max(2, min(count if count > 1 else 5, 20))
             mention.entity = entity.index
             self.plan.entities.append(entity)
+            for _ in range(entity.groups - 1):
+                self.plan.entities.append(
+                    Entity(**{**entity.__dict__, "index": len(self.plan.entities), "groups": 1})
+                )
             if entity.fixed and entity.kind.shape not in {"Stairs", "Floor"}:
                 # "two tables": fixed things are one body each, so each is its own entity.
                 for _ in range(min(int(count), 6) - 1):
@@ -403,6 +408,29 @@ class Parser:
                 word in MASS_UNITS and _is_number(tokens[position - 1] if position else "")
             ):
                 self.used[position] = True
+            elif (
+                _number(word) is not None
+                and word not in {"a", "an", "one"}
+                and nxt in ARRANGEMENT_NOUNS
+                and nxt
+                not in {
+                    "pair",
+                    "couple",
+                    "dozen",
+                    "dozens",
+                    "hundreds",
+                    "thousands",
+                    "lot",
+                    "lots",
+                    "bunch",
+                    "handful",
+                    "trio",
+                }
+                and nxt.endswith("s")
+            ):
+                # "two towers of blocks": two groups, each with the count after "of".
+                entity.groups = max(1, min(int(abs(_number(word) or 1)), 6))
+                self.used[position] = True
             elif _number(word) is not None and not (trailing and word in {"a", "an", "one"}):
                 # "3 x 4": a grid's rows and columns.
                 if numbers and position - 1 >= 0 and tokens[position - 1] in {"x", "by"}:
@@ -528,6 +556,15 @@ class Parser:
                 # the thing does nothing else.
                 self.adjectives.append(Event(kind=kind, actor=following.entity))
                 continue
+            if subject is None and word in NOMINAL_EVENTS:
+                # "an elastic collision between two billiard balls": the noun names the event.
+                subject = self._next_mention(position + 1)
+                if subject is None:
+                    continue
+                event = Event(kind=kind, actor=subject.entity)
+                self._modifiers(event, position, subject)
+                self.plan.events.append(event)
+                continue
             # An order ("drop a ball onto a box", "knock over the pins with a ball"): the object of
             # the verb acts, or what it is done "with". Only at the start: in "a glass of water
             # falls off a table" the table does not fall.
@@ -567,12 +604,24 @@ class Parser:
                 # "a cube balanced on top of a sphere": where it is, not something that happens.
                 self.plan.relations.append(Relation("on", event.actor, event.target))
                 continue
-            if kind == "collide" and event.target is None:
+            partner = self._mention_before(subject.start)
+            between = tokens[partner.end : subject.start] if partner is not None else []
+            joined = (
+                bool(between)
+                and between[0] == "and"
+                and all(self._modifier_word(t) or t in DETERMINERS for t in between[1:])
+            )
+            if kind == "collide" and event.target is None and joined:
                 # "a red ball and a blue ball collide": the two named before the verb.
-                partner = self._mention_before(subject.start)
-                if partner is not None and "and" in tokens[partner.end : subject.start]:
-                    event.actor, event.target = partner.entity, subject.entity
-                    event.head_on = True
+                event.actor, event.target = partner.entity, subject.entity
+                event.head_on = True
+            elif (
+                joined
+                and kind in {"fall", "bounce", "roll", "slide", "spin", "topple", "swing"}
+                and event.target != partner.entity
+            ):
+                # "a heavy ball and a light ball dropped": both do it.
+                self.plan.events.append(dataclasses.replace(event, actor=partner.entity))
             self.plan.events.append(event)
 
     def _is_order(self, position: int) -> bool:
@@ -785,7 +834,12 @@ class Parser:
         """One actor's steps are one journey: 'rolls down a ramp and hits a wall', 'rolls off the
         table and lands in a bucket' (the way or the start of one, the target of the next)."""
         merged: list[Event] = []
+        seen: set[tuple] = set()
         for event in self.plan.events:
+            key = (event.kind, event.actor, event.target, event.via)
+            if key in seen:
+                continue  # "a stack that stays standing": said twice, happens once
+            seen.add(key)
             previous = merged[-1] if merged else None
             if (
                 previous is not None

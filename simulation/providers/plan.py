@@ -47,6 +47,7 @@ class Entity:
     mass: float | None = None  # kg each, when the sentence gives it ("a 10 kg ball")
     metres: float | None = None  # largest dimension, when the sentence gives it ("1 m wide")
     container: bool = False  # things go into it: built open, like a bowl
+    groups: int = 1  # "two towers of blocks": this many groups like it
     words: list[str] = field(default_factory=list)  # the words that described it, for read_as
 
     @property
@@ -178,8 +179,10 @@ class Plan:
                 text += f" into {target}"
             else:
                 text += f" {target}"
+        if event.kind == "collide" and event.target is None:
+            text += " each other"
         if event.head_on:
-            text += " head on" if event.target is not None else " each other head on"
+            text += " head on"
         speed = speed if speed is not None else event.speed
         if speed is not None and event.kind in {"roll", "slide", "hit", "knock", "collide", "throw"}:
             text += f" at {speed:.1f} m/s"
