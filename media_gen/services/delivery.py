@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from gallery import services as gallery_services
 from gallery.models import Asset
@@ -72,8 +71,26 @@ def _webhook_payload(body: bytes) -> dict[str, Any]:
     return payload
 
 
+def _receipt_insert(*, webhook_id: str, generation_id: int | None) -> bool:
+    """Record the webhook-id; False when it was already recorded (a redelivery). No exception, so the
+    surrounding transaction stays usable, and no savepoint: one statement on either engine."""
+    table = WebhookReceipt._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (webhook_id, generation_id, received_at) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (webhook_id) DO NOTHING",
+            [webhook_id, generation_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cursor.rowcount == 1
+
+
 def webhook_receive(*, generation_id: int | None, headers: dict[str, str], body: bytes) -> WebhookOutcome:
-    """Verify, drop duplicates by webhook-id, and queue the work; never waits on Replicate's files."""
+    """Verify, drop duplicates by webhook-id, and apply what Replicate says; never waits on its files.
+
+    The receipt, the generation's move and the download task (queued only when the output is ready)
+    are one write transaction: on SQLite one acquisition of the write lock per delivery, and a
+    broker that cannot take the task rolls the receipt back too, so Replicate's retry is accepted.
+    """
     webhook_id = headers.get("webhook-id", "")
     webhook_verify(
         webhook_id=webhook_id,
@@ -81,31 +98,20 @@ def webhook_receive(*, generation_id: int | None, headers: dict[str, str], body:
         signature=headers.get("webhook-signature", ""),
         body=body,
     )
-    _webhook_payload(body)
+    payload = _webhook_payload(body)
+    # Read before the write transaction, so the write lock is held for the writes alone.
     generation = Generation.objects.filter(pk=generation_id).first() if generation_id else None
-    try:
-        with transaction.atomic():
-            WebhookReceipt.objects.create(webhook_id=webhook_id, generation=generation)
-    except IntegrityError:
-        return WebhookOutcome(accepted=False, message="Duplicate delivery ignored.")
-    if generation is None:
-        return WebhookOutcome(accepted=False, message="No such generation; ignored.")
-    try:
-        async_task(
-            "media_gen.tasks.generation_webhook_process",
-            generation.pk,
-            body.decode(),
-            task_name=f"webhook {webhook_id}",
-        )
-    except Exception:
-        # Not queued (the broker is down): forget the receipt, so Replicate's retry of this
-        # delivery is accepted instead of being dropped as a duplicate.
-        WebhookReceipt.objects.filter(webhook_id=webhook_id).delete()
-        raise
+    with transaction.atomic():
+        if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk if generation else None):
+            return WebhookOutcome(accepted=False, message="Duplicate delivery ignored.")
+        if generation is None:
+            return WebhookOutcome(accepted=False, message="No such generation; ignored.")
+        generation_apply_prediction(generation=generation, prediction=payload)
     return WebhookOutcome(accepted=True, message="Accepted.")
 
 
 def generation_webhook_process(*, generation_id: int, payload: dict[str, Any]) -> None:
+    """What a webhook task queued before receipts applied their prediction themselves still does."""
     generation = Generation.objects.filter(pk=generation_id).first()
     if generation is not None:
         generation_apply_prediction(generation=generation, prediction=payload)

@@ -13,6 +13,7 @@ from gallery.models import Asset
 from media_gen import replicate_client, services
 from media_gen.models import Generation
 from media_gen.services import delivery as media_delivery
+from media_gen.services import lifecycle as media_lifecycle
 from simulation.models import Scene
 from tests.simulation.factories import body, scene_json
 
@@ -213,14 +214,14 @@ def test_webhook_arriving_while_the_broker_is_down_is_answered_503_and_accepted_
     def broker_down(*args, **kwargs):
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    real_async_task = media_delivery.async_task
-    monkeypatch.setattr(media_delivery, "async_task", broker_down)
+    real_async_task = media_lifecycle.async_task
+    monkeypatch.setattr(media_lifecycle, "async_task", broker_down)
     client = Client(raise_request_exception=False)
     down = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
     assert down.status_code == 503, down.content
     assert down["Retry-After"] and "try again" in down.json()["detail"]
 
-    monkeypatch.setattr(media_delivery, "async_task", real_async_task)
+    monkeypatch.setattr(media_lifecycle, "async_task", real_async_task)
     again = client.post(url, data=delivery.body, content_type="application/json", headers=headers)
     assert again.status_code == 200 and again.json()["ok"] is True, "the redelivery was dropped"
     generation.refresh_from_db()

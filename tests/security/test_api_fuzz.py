@@ -52,11 +52,10 @@ EXAMPLES = 6
 def quiet_queue(monkeypatch):
     """Tasks run inline in tests; a fuzzed render or poll loop must not run here (their inputs are
     what is under test, and the workers have their own tests)."""
-    from media_gen.services import delivery, lifecycle
+    from media_gen.services import lifecycle
     from simulation import services as simulation_services
 
     monkeypatch.setattr(lifecycle, "async_task", lambda *args, **kwargs: None)
-    monkeypatch.setattr(delivery, "async_task", lambda *args, **kwargs: None)
     monkeypatch.setattr(simulation_services, "async_task", lambda *args, **kwargs: None)
 
 
