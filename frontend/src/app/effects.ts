@@ -85,7 +85,8 @@ export function program<Model, Msg, Cmd>(
 
 /**
  * A page's model and `dispatch`, with its commands run by `perform`. `perform` may close over this
- * render's hooks (navigate, the query client, props): the latest one runs each command.
+ * render's hooks (navigate, the query client, props): the latest one runs each command. `init` and
+ * `update` are read once, at mount; a page that shows another record is keyed by it (a new model).
  */
 export function useProgram<Model, Msg, Cmd>(
   init: () => Model,
