@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -174,11 +174,26 @@ def generation_poll_loop(*, seconds: float = POLL_LOOP_SECONDS) -> None:
         if lease is None:
             return
         deadline = time.monotonic() + seconds
-        while lease.renew():
-            if not generation_poll_in_flight() or time.monotonic() >= deadline or shutdown.requested():
+        while _poll_round(lease):
+            if time.monotonic() >= deadline or shutdown.wait(max(0.05, settings.GENERATION_POLL_SECONDS)):
                 return
-            if not lease.renew() or shutdown.wait(max(0.05, settings.GENERATION_POLL_SECONDS)):
-                return
+
+
+def _poll_round(lease: leases.HeldLease) -> bool:
+    """One round under the lease; False when the loop should end (nothing in flight, lease lost, stop).
+
+    A database that is restarting or unreachable costs the round, not the loop: the connection is
+    dropped so the next round opens a new one, and the loop carries on.
+    """
+    try:
+        if not lease.renew():
+            return False
+        in_flight = generation_poll_in_flight()
+        return bool(in_flight) and not shutdown.requested() and lease.renew()
+    except (OperationalError, InterfaceError) as exc:
+        logger.warning("poll round skipped, the database is unavailable: %s", exc)
+        connection.close()
+        return not shutdown.requested()
 
 
 # --- Downloading ----------------------------------------------------------------------------------
