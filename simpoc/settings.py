@@ -321,11 +321,12 @@ _CSP = policy(
     if MEDIA_STORAGE == "s3"
     else []
 )
-# Report-only for rollouts: browsers report what the policy would block and block nothing.
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
-CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
-CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
-CSP_SPA_EXTRA = spa_extra(demo_mode=REPLICATE_DEMO_MODE)
+# Report-only for rollouts: browsers report what the policy would block and block nothing. (No
+# setting named CSP_*: django-csp 4 takes those for its old format and fails the system check.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _csp_report_only else None
+SPA_CONTENT_SECURITY_POLICY_EXTRA = spa_extra(demo_mode=REPLICATE_DEMO_MODE)
 
 # --- Simulation ----------------------------------------------------------------------------------------
 SCENE_PROVIDER = env("SCENE_PROVIDER", "local")  # "local" or "llm"

@@ -29,7 +29,7 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 @require_GET
 @ensure_csrf_cookie
-@csp_allow("CSP_SPA_EXTRA")
+@csp_allow("SPA_CONTENT_SECURITY_POLICY_EXTRA")
 def spa(request: HttpRequest, path: str = "") -> HttpResponse:
     """The single-page app's HTML; its router draws the page for the path."""
     response = render(request, "spa.html")

@@ -45,7 +45,7 @@ def test_only_the_spa_may_compile_webassembly(client: Client):
 
 
 def test_spa_images_allow_model_covers(client: Client, settings):
-    settings.CSP_SPA_EXTRA = spa_extra(demo_mode=False)
+    settings.SPA_CONTENT_SECURITY_POLICY_EXTRA = spa_extra(demo_mode=False)
     spa = directives(client.get("/images")["Content-Security-Policy"])
     assert spa["img-src"] == {"'self'", "data:", *REPLICATE_COVER_ORIGINS}
     assert spa_extra(demo_mode=True)["img-src"] == ["data:"]  # the emulator's covers are data: URLs
@@ -87,3 +87,15 @@ def test_api_docs_are_served_from_our_own_static_files(client: Client):
     assert 'data-api-csrf="true"' in page
     for name in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
         assert client.get(f"/static/ninja/{name}").status_code == 200
+
+
+@pytest.mark.parametrize(("value", "enforced"), [("", True), ("true", False)])
+def test_csp_report_only_environment_variable_switches_the_header(value, enforced, tmp_path):
+    from tests.simpoc.test_settings import setting
+
+    env = {"CSP_REPORT_ONLY": value}
+    enforced_policy = setting("CONTENT_SECURITY_POLICY", env, tmp_path)
+    report_only = setting("CONTENT_SECURITY_POLICY_REPORT_ONLY", env, tmp_path)
+    assert (enforced_policy != "None") is enforced
+    assert (report_only != "None") is not enforced
+    assert "frame-ancestors" in (enforced_policy if enforced else report_only)
