@@ -157,7 +157,10 @@ def test_kinds_draw_parts_inside_the_collider(object_id, description, shape, sca
     for part in parts:
         for axis in range(3):
             reach = abs(part.center[axis]) + part.size[axis] / 2
-            assert reach <= box[axis] / 2 * 1.1, f"{part} pokes out of the collider on axis {axis}"
+            # Decals (a domino's pips) may stand proud of a face by a few per cent of the thinnest side.
+            assert reach <= box[axis] / 2 + 0.04 * min(box), (
+                f"{part} pokes out of the collider on axis {axis}"
+            )
 
 
 def test_a_domino_lying_any_way_keeps_its_pips_on_the_broad_faces():
