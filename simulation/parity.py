@@ -128,6 +128,43 @@ def _chain_of_five() -> dict[str, Any]:
     return _scene(*links, joints=joints)
 
 
+def _every_joint_type() -> dict[str, Any]:
+    """Each joint type once, on turned bodies, so both engines' frame conventions are pinned."""
+    tilt = (0.0, 0.4, 0.3)
+    post = _box("post", (-3, 1.5, 0), mass=0, rotation=(0.0, 0.3, 0.0), scale=(0.2, 3, 0.2), color="#8d6e63")
+    arm = _box("arm", (-2.4, 2.5, 0), mass=1.0, rotation=tilt, scale=(1.0, 0.1, 0.1), color="#6d4c41")
+    rail = _box("rail", (0, 2, 0), mass=0, rotation=(0.0, 0.0, 0.5), scale=(2.0, 0.1, 0.1), color="#90a4ae")
+    slider = _box("slider", (0, 2.2, 0), mass=0.5, rotation=(0.0, 0.0, 0.5), scale=(0.3, 0.2, 0.3))
+    weight = _box(
+        "weight", (2.5, 2.0, 0), mass=2.0, rotation=(0.2, 0.0, 0.0), scale=(0.3, 0.3, 0.3), color="#43a047"
+    )
+    ball = _box("ball", (4.2, 2.0, 0.5), mass=1.0, shape="Sphere", scale=(0.3, 0.3, 0.3), color="#e53935")
+    glued = _box(
+        "glued", (2.5, 1.55, 0), mass=0.5, rotation=(0.0, 0.6, 0.0), scale=(0.2, 0.6, 0.2), color="#fdd835"
+    )
+    bead = _box("bead", (2.55, 0.95, 0.05), mass=0.3, scale=(0.2, 0.2, 0.2), color="#8e24aa")
+    joints = [
+        _joint(
+            "hinge", "revolute", "arm", "post", anchorA=_v(-0.5, 0, 0), axis=_v(0, 0, 1), limits=[-0.8, 0.3]
+        ),
+        _joint(
+            "track",
+            "prismatic",
+            "slider",
+            "rail",
+            anchorA=_v(0, -0.2, 0),
+            axis=_v(1, 0, 0),
+            limits=[-0.8, 0.6],
+            motor={"targetVelocity": 0.5, "maxForce": 2.0},
+        ),
+        _joint("spring", "spring", "weight", None, anchorB=_v(2.5, 3.5, 0), stiffness=60.0, damping=0.5),
+        _joint("rope", "rope", "ball", None, anchorA=_v(0, 0.15, 0), anchorB=_v(4.0, 3.5, 0), length=1.4),
+        _joint("weld", "fixed", "glued", "weight", anchorA=_v(0, 0.3, 0)),
+        _joint("ball-joint", "spherical", "bead", "glued", anchorA=_v(0, 0.3, 0)),
+    ]
+    return _scene(post, arm, rail, slider, weight, ball, glued, bead, joints=joints)
+
+
 def _newtons_cradle() -> dict[str, Any]:
     length, radius, lifted = 1.0, 0.1, math.radians(40)
     balls, joints = [], []
@@ -227,6 +264,12 @@ VECTORS: dict[str, tuple[str, dict[str, Any]]] = {
         "Newton's cradle: five 0.2 m steel balls (restitution 1, frictionless) each hinged 1 m below the "
         "world, the first lifted 40 degrees and released.",
         _newtons_cradle(),
+    ),
+    "every_joint_type": (
+        "Each joint type once on turned bodies: an arm hinged to a turned post with limits, a slider "
+        "driven along a tilted rail against its limits, a box on a spring and a ball on a rope from the "
+        "world, a block welded under the box and a bead hung from that block by a ball joint.",
+        _every_joint_type(),
     ),
 }
 

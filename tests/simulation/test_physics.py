@@ -30,6 +30,7 @@ def test_the_four_required_vectors_exist():
         "hinged_door",
         "chain_of_five",
         "newtons_cradle",
+        "every_joint_type",
     }
 
 
@@ -53,6 +54,13 @@ def test_joint_vectors_show_the_physics_they_claim():
         assert math.dist(ends[0][0], (0, 4, 0)) < 2e-3
         # the solver lets a fast-swinging joint stretch by a few millimetres
         assert all(math.dist(ends[i][0], ends[i - 1][1]) < 0.02 for i in range(1, 5))
+    every = vector_compute("every_joint_type")["samples"][-1]["bodies"]
+    # the motor (2 N) loses to gravity along the tilted rail: the slider rests on its lower limit, 0.8 m down
+    assert every["slider"]["position"] == pytest.approx(
+        (-0.8 * math.cos(0.5), 2.2 - 0.8 * math.sin(0.5), 0), abs=0.01
+    )
+    # the rope (1.4 m) holds the ball by a point 0.15 m from its centre
+    assert math.dist(every["ball"]["position"], (4.0, 3.5, 0)) <= 1.4 + 0.15 + 0.01
     cradle = vector_compute("newtons_cradle")["samples"]
     assert max(s["bodies"]["ball4"]["position"][0] for s in cradle) > 0.6  # the far ball swings out
 

@@ -18,8 +18,8 @@ beforeAll(async () => {
 
 describe("physics parity vectors", () => {
   it("exist", () => {
-    expect(Object.keys(vectors).length).toBeGreaterThanOrEqual(8);
-    for (const name of ["pendulum", "hinged_door", "chain_of_five", "newtons_cradle"]) {
+    expect(Object.keys(vectors).length).toBeGreaterThanOrEqual(9);
+    for (const name of ["pendulum", "hinged_door", "chain_of_five", "newtons_cradle", "every_joint_type"]) {
       expect(Object.values(vectors).map((v) => v.name)).toContain(name);
     }
   });
