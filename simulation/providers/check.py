@@ -141,7 +141,7 @@ def judge(probe: Probe, tracks: dict[str, Track], touched: float | None, seconds
         gap = _closest(actors, targets)
         return EventOutcome(probe.text, False, f"no contact within {seconds:.1f} s (closest {gap:.2f} m)")
     if kind == "knocked":
-        fallen = [t for t in actors if _fell(t)]
+        fallen = [t for t in actors if _fell(t) or (probe.radius > 0 and _moved(t, probe.radius))]
         share = len(fallen) / len(actors)
         top = max(actors, key=lambda t: t.start[1])
         collapsed = len(actors) > 2 and top.start[1] - top.positions[-1][1] > 0.35 * top.start[1]

@@ -251,6 +251,8 @@ class Builder:
         if entity.metres is not None:
             fit = entity.metres / (max(entity.kind.size) * entity.size)  # "1 m wide" is 1 m wide
         sx, sy, sz = (v * entity.size * fit for v in entity.kind.size)
+        if entity.kind.category == "domino" and entity.arrangement in {"stack", "pyramid", "jenga", "pile"}:
+            sx, sy = sy, sx  # dominoes stacked lie flat
         if entity.kind.name in UPRIGHT and entity.arrangement in {"row", "circle", "spiral", "arc", "zigzag"}:
             sx, sy = sy, sx  # books in a row stand on their edge, like dominoes
         if (
@@ -1276,12 +1278,16 @@ class Placer(Builder):
             ):
                 top, low, high = self.top_of(surface_entity)
                 t_low, t_high = self.box(self.blocks[event.target].ids)
+                # Where it lands: it leaves the edge at about its push speed and falls to the target's top.
+                push = 1.2 if event.kind in {"fall", "topple"} else max(self.speed(index, event) * 0.5, 1.5)
+                drop = max(top - (t_high[1] - t_low[1]), 0.05)
+                landing = push * math.sqrt(2 * drop / GRAVITY) * 0.8
                 self.attach(
                     event.target,
                     surface_entity,
                     np.array(
                         [
-                            high[0] + 0.25 - t_low[0],
+                            high[0] + max(landing - (t_high[0] - t_low[0]) / 2, 0.05) - t_low[0],
                             -t_low[1],
                             (low[2] + high[2]) / 2 - (t_low[2] + t_high[2]) / 2,
                         ]
@@ -1453,8 +1459,14 @@ class Placer(Builder):
             fraction = 0.3 if target.kind.category == "pin" else (0.4 if target.count > 1 else 1.0)
             if target.arrangement in {"wall", "pyramid", "pile"}:
                 fraction = 0.2
+            # Balls are not knocked over but scattered: pushed a couple of their sizes away.
+            scatter = (
+                max(self.objects[ids[0]]["transform"]["scale"].values()) * 2
+                if target.kind.shape == "Sphere"
+                else 0.0
+            )
             self.probes.append(Probe(f"{target.the()} {'are' if target.count > 1 else 'is'} knocked over", "knocked", ids,
-                                     fraction=fraction, deadline=4.0, event=index, entity=target.index))  # fmt: skip
+                                     fraction=fraction, deadline=4.0, event=index, entity=target.index, radius=scatter))  # fmt: skip
 
     def reach_probe(self, index: int, event: Event) -> None:
         foot = self.ramp_foot(self.plan.entities[event.via])
@@ -1486,6 +1498,17 @@ class Placer(Builder):
             self.place_on_ramp(len(self.plan.events), rolling, reference)
             self.deferred.append(lambda: self.reach_probe(len(self.plan.events), rolling))
             self.will.append(f"{sub_entity.the()} rolls down {ref_entity.the()}")
+            return
+        if kind in {"on", "above", "in"} and ref_entity.kind.shape == "Seesaw":
+            # Things on a seesaw sit on its ends, one on each side.
+            board = self.seesaw_board[reference]
+            length = self.objects[board]["transform"]["scale"]["x"]
+            side = self.sides.get(reference, 0)
+            self.sides[reference] = side + 1
+            top = float(self.box([board])[1][1])
+            end = self.pos(board)[0] + (0.4 if side % 2 == 0 else -0.4) * length
+            offset = np.array([end - a_centre[0], top + 0.002 - a_low[1], self.pos(board)[2] - a_centre[2]])
+            self.attach(subject, reference, offset)
             return
         if kind in {"on", "above", "in"}:
             top, low, high = self.top_of(reference)

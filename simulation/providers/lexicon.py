@@ -190,6 +190,7 @@ def _kinds() -> dict[str, Kind]:
         Kind("ping pong ball", "Sphere", (0.04, 0.04, 0.04), 0.01, "plastic", "#fafafa", "ball"),
         Kind("pool ball", "Sphere", (0.057, 0.057, 0.057), 0.17, "glass", "#c62828", "ball"),
         Kind("billiard ball", "Sphere", (0.057, 0.057, 0.057), 0.17, "glass", "#c62828", "ball"),
+        Kind("cue ball", "Sphere", (0.057, 0.057, 0.057), 0.17, "glass", "#fafafa", "ball"),
         Kind("cannonball", "Sphere", (0.2, 0.2, 0.2), 30.0, "steel", "#37474f", "ball"),
         Kind("marble", "Sphere", (0.025, 0.025, 0.025), 0.02, "glass", "#4fc3f7", "ball"),
         Kind("boulder", "Sphere", (1.2, 1.2, 1.2), 2200.0, "stone", "#78909c", "ball"),
@@ -467,7 +468,7 @@ VERBS = {
     "bumping": "hit", "bumped": "hit", "nudge": "hit", "nudges": "hit", "nudged": "hit", "tap": "hit",
     "started": "knock", "trigger": "knock", "triggers": "knock",
     "triggered": "knock", "set_off": "knock", "float": "fall", "floats": "fall", "floating": "fall",
-    "drift": "fall", "drifts": "fall", "drifting": "fall", "taps": "hit", "tapped": "hit", "skim": "slide", "skims": "slide", "glide_into": "slide",
+    "drift": "fall", "drifts": "fall", "drifting": "fall", "taps": "hit", "tapped": "hit", "crush": "hit", "crushes": "hit", "crushing": "hit", "crushed": "hit", "skim": "slide", "skims": "slide", "glide_into": "slide",
 }  # fmt: skip
 PASSIVE_PARTICIPLES = {
     "started", "triggered", "set_off", "hurled", "thrown", "tossed", "launched", "fired", "kicked",
@@ -528,7 +529,7 @@ PHRASES = {
     "at the base of": "at_foot_of", "at the top of": "on_top_of", "at the bottom": "at_foot",
     "at the end": "at_foot", "at the foot": "at_foot", "criss cross": "crisscross",
     "out of": "of", "made of": "of", "made from": "of", "made out of": "of", "built from": "of",
-    "built out of": "of", "built of": "of", "consisting of": "of", "composed of": "of", "set off": "set_off", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
+    "built out of": "of", "built of": "of", "consisting of": "of", "composed of": "of", "set off": "set_off", "bowling alley": "", "slow motion": "slowly", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
     "criss-cross": "crisscross", "jenga style": "jenga", "jenga-style": "jenga",
 }  # fmt: skip
 

@@ -606,9 +606,11 @@ class Parser:
                 continue
             partner = self._mention_before(subject.start)
             between = tokens[partner.end : subject.start] if partner is not None else []
+            relative = tokens[subject.end : position][:1] in (["that"], ["which"], ["who"])
             joined = (
                 bool(between)
                 and between[0] == "and"
+                and not relative  # "books and a ball that rolls off": only the ball
                 and all(self._modifier_word(t) or t in DETERMINERS for t in between[1:])
             )
             if kind == "collide" and event.target is None and joined:
@@ -816,6 +818,32 @@ class Parser:
                 if resting:
                     event.start_on = resting[0].object
                     self.plan.relations.remove(resting[0])
+        for event in self.plan.events:
+            # A cup that falls, rolls or is knocked over is a light loose cup, not a fixed bowl.
+            moved = [event.actor] + (
+                [event.target] if event.kind in {"hit", "knock"} and event.target is not None else []
+            )
+            for index in moved:
+                entity = self.plan.entities[index]
+                if entity.kind.category == "container":
+                    entity.kind = dataclasses.replace(
+                        entity.kind, shape="Cylinder", mass=0.05, category="thing"
+                    )
+        # "dominoes falling in a spiral": an arrangement said after the verb.
+        for position, word in enumerate(self.tokens):
+            if self.used[position] or not ARRANGEMENT_WORDS.get(word) or position < 2:
+                continue
+            lead = self.tokens[max(0, position - 2) : position]
+            if "in" not in lead and "into" not in lead:
+                continue
+            owner = self._mention_before(position)
+            if (
+                owner is not None
+                and self.plan.entities[owner.entity].count > 1
+                and not self.plan.entities[owner.entity].arrangement
+            ):
+                self.plan.entities[owner.entity].arrangement = ARRANGEMENT_WORDS[word]
+                self.used[position] = True
         holders = {r.object for r in self.plan.relations if r.kind == "in"}
         holders |= {
             e.target
@@ -878,6 +906,24 @@ class Parser:
     def read_relations(self) -> None:
         """'a cup on a table', 'pins at the foot of the ramp': placement without an event."""
         tokens = self.tokens
+        for number, mention in enumerate(self.mentions):
+            # "a shelf with books and a ball", "a seesaw with a rock on one end": on the holder.
+            holder = self.plan.entities[mention.entity] if mention.entity >= 0 else None
+            if holder is None or holder.kind.category not in {"fixture", "container", "jointed"}:
+                continue
+            if holder.kind.shape not in {"Table", "Shelf", "Platform", "Container", "Seesaw", "Ramp"}:
+                continue
+            if mention.end >= len(tokens) or tokens[mention.end] != "with":
+                continue
+            self.used[mention.end] = True
+            for other in self.mentions[number + 1 :]:
+                if other.entity < 0:
+                    continue
+                gap = tokens[mention.end + 1 : other.start]
+                if any(t in VERBS and VERBS[t] not in {"rest", "stand"} for t in gap):
+                    break
+                kind = "in" if holder.kind.category == "container" else "on"
+                self.plan.relations.append(Relation(kind, other.entity, mention.entity))
         for position, word in enumerate(tokens):
             if self.used[position]:
                 continue
@@ -910,7 +956,9 @@ class Parser:
             if any(VERBS.get(t) not in {None, "rest", "stand"} for t in tokens[before.end : position]):
                 continue
             gap = tokens[position + 1 : after.start]
-            if any(w in VERBS or (self._mention_at(k + position + 1)) for k, w in enumerate(gap)):
+            if "and" in gap or any(
+                w in VERBS or (self._mention_at(k + position + 1)) for k, w in enumerate(gap)
+            ):
                 continue
             self.used[position] = True
             self.plan.relations.append(Relation(relation, before.entity, after.entity))
