@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from gallery import services as gallery_services
 from gallery.models import Asset
@@ -182,16 +183,17 @@ def generation_poll_loop(*, seconds: float = POLL_LOOP_SECONDS) -> None:
 def _poll_round(lease: leases.HeldLease) -> bool:
     """One round under the lease; False when the loop should end (nothing in flight, lease lost, stop).
 
-    A database that is restarting or unreachable costs the round, not the loop: the connection is
-    dropped so the next round opens a new one, and the loop carries on.
+    A database or broker that is restarting or unreachable costs the round, not the loop: the
+    connection is dropped so the next round opens a new one, and the loop carries on (a download
+    that could not be queued is due, and the next round downloads it).
     """
     try:
         if not lease.renew():
             return False
         in_flight = generation_poll_in_flight()
         return bool(in_flight) and not shutdown.requested() and lease.renew()
-    except (OperationalError, InterfaceError) as exc:
-        logger.warning("poll round skipped, the database is unavailable: %s", exc)
+    except (OperationalError, InterfaceError, RedisError) as exc:
+        logger.warning("poll round cut short, the database or the broker is unavailable: %s", exc)
         connection.close()
         return not shutdown.requested()
 

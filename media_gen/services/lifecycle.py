@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_q.tasks import async_task
+from redis.exceptions import RedisError
 
 from gallery import selectors as gallery_selectors
 from gallery import services as gallery_services
@@ -287,7 +288,14 @@ def _prediction_create(
         generation_apply_prediction(generation=generation, prediction=prediction)
     elif webhook is None:
         # No webhook will come: make sure a poller is running now, not at the next schedule tick.
-        async_task("media_gen.tasks.generation_poll_loop", task_name=f"poll after generation {generation.pk}")
+        try:
+            async_task(
+                "media_gen.tasks.generation_poll_loop", task_name=f"poll after generation {generation.pk}"
+            )
+        except (RedisError, DatabaseError) as exc:
+            # The prediction runs upstream already: answering 503 would invite a second one. The
+            # persisted schedule (and the next worker start) polls it once the broker is back.
+            logger.warning("generation %s started; its poll could not be queued: %s", generation.pk, exc)
 
 
 # --- Following Replicate --------------------------------------------------------------------------

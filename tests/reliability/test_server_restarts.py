@@ -12,6 +12,7 @@ import hashlib
 import http.client
 import io
 import json
+import shutil
 import time
 
 import pytest
@@ -20,7 +21,7 @@ from django.db import connection
 from PIL import Image
 
 from media_gen import uploads
-from tests.reliability.servers import App, ThrowawayPostgres, postgres_available
+from tests.reliability.servers import App, ThrowawayPostgres, ThrowawayRedis, postgres_available
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="starts its own servers: runs once, on the SQLite pass"
@@ -136,6 +137,52 @@ def test_postgresql_restarted_while_generations_downloads_and_webhooks_are_in_fl
         assert (images, generations, distinct, orphans) == (GENERATIONS, GENERATIONS, GENERATIONS, 0)
     finally:
         app.close()
+
+
+def test_redis_restarted_while_generations_and_downloads_are_in_flight(emulator):
+    """The scale-out queue and cache on a Redis of our own, restarted mid-flight."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    redis = ThrowawayRedis()
+    app = App(app_env(emulator, REDIS_URL=redis.url))
+    try:
+        app.manage("migrate", "--skip-checks", "-v0")
+        key = app.api_key()
+        app.start("web")
+        app.start("worker")
+
+        emulator.config.run_delay = 2.0
+        ids = [run_image(app, key, f"kite {n}")[2]["image_id"] for n in range(GENERATIONS)]
+        time.sleep(0.3)
+        emulator.config.run_delay = 0.03
+
+        redis.stop()
+        outage_started = time.monotonic()
+        try:
+            asked = time.monotonic()
+            status, headers, _ = run_image(app, key, "started while the cache is down")
+            assert status == 503 and int(headers["Retry-After"]) > 0, "refused before anything upstream"
+            assert time.monotonic() - asked < 10
+            assert app.get("/api/images", key=key)[0] == 200, "reads need neither cache nor broker"
+            time.sleep(2.0)
+        finally:
+            redis.start()
+        outage = time.monotonic() - outage_started
+
+        recovered = wait_all_completed(app, key, ids, timeout=60)
+        print(f"\nRedis down {outage:.1f} s; all {GENERATIONS} completed {recovered:.1f} s after it was back")
+        creates = sum(
+            1 for method, path in emulator.requests if method == "POST" and path.endswith("/predictions")
+        )
+        assert creates == GENERATIONS
+        images, distinct = app.query(
+            "SELECT (SELECT count(*) FROM gallery_asset WHERE kind = 'image'), "
+            "(SELECT count(DISTINCT asset_id) FROM media_gen_generation)"
+        )[0]
+        assert (images, distinct) == (GENERATIONS, GENERATIONS)
+    finally:
+        app.close()
+        redis.close()
 
 
 def _post_webhook(app: App, generation_id: int, payload: bytes, headers: dict) -> tuple[int, dict, bytes]:
