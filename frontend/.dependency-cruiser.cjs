@@ -6,6 +6,9 @@
  *   the data they fetch).
  * - Shared code (api/, components/, media/, scene/, editor/) knows no page; only the router
  *   (app/AppRoutes.tsx) names pages.
+ * - three.js and Rapier stay out of the first bundle (FRONTEND.md: the engine loads only with the
+ *   editor): only editor/ imports them, only the simulation pages import editor/, and the router
+ *   loads those pages with import().
  * - No import cycles.
  */
 /** @type {import("dependency-cruiser").IConfiguration} */
@@ -24,6 +27,27 @@ module.exports = {
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/pages/", "^src/app/AppRoutes\\.tsx$"] },
       to: { path: "^src/pages/" },
+    },
+    {
+      name: "engines-only-in-the-editor",
+      comment: "three.js and Rapier are imported only by src/editor/ (types and tests aside), so they load with the editor.",
+      severity: "error",
+      from: { pathNot: ["^src/editor/", "\\.test\\.tsx?$"] },
+      to: { path: "(^|/)node_modules/(three|@dimforge/rapier3d-compat)/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "editor-only-behind-lazy-pages",
+      comment: "src/editor/ (three.js, Rapier) is used by the lazily loaded simulation pages only.",
+      severity: "error",
+      from: { pathNot: ["^src/editor/", "^src/pages/(physics|scenes|simulations)/", "\\.test\\.tsx?$"] },
+      to: { path: "^src/editor/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "simulation-pages-load-lazily",
+      comment: "The router loads /physics, /scenes and /simulations with import(), keeping them out of the first bundle.",
+      severity: "error",
+      from: { path: "^src/(app|main)" },
+      to: { path: "^src/pages/(physics|scenes|simulations)/", dependencyTypesNot: ["dynamic-import"] },
     },
     {
       name: "no-circular",
