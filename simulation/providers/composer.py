@@ -50,16 +50,37 @@ class Composition:
     plan: Plan | None = None
 
 
+MAX_ENTITIES = 40  # groups of things in one scene
+
+
 def clamp_counts(plan: Plan, *, limit: int) -> None:
-    """Keep the scene under the render limit on objects; say what was cut."""
-    for entity in plan.entities:
-        cap = max(1, limit // max(len(plan.entities), 1))
-        if entity.count > cap:
-            plan.notes.append(
-                f"{entity.count:,} {entity.kind.plural_name} is more than a scene can hold "
-                f"(at most {limit} objects); made {cap}."
-            )
-            entity.count = cap
+    """Keep the scene under the render limit on objects, shrinking every group in proportion, and
+    under MAX_ENTITIES groups; say what was cut, once."""
+    if len(plan.entities) > MAX_ENTITIES:
+        dropped = len(plan.entities) - MAX_ENTITIES
+        plan.entities = plan.entities[:MAX_ENTITIES]
+        kept = {e.index for e in plan.entities}
+        plan.events = [e for e in plan.events if {e.actor, e.target, e.via, e.start_on} - {None} <= kept]
+        plan.relations = [r for r in plan.relations if r.subject in kept and r.object in kept]
+        plan.notes.append(f"Used the first {MAX_ENTITIES} things named; left out {dropped} more.")
+    # Bodies per member: a car is five (body and wheels), scenery a few; the rest one each.
+    weight = {e.index: 5 if e.kind.name == "car" else 1 for e in plan.entities}
+    movable = [e for e in plan.entities if not e.fixed]
+    asked = sum(e.count * weight[e.index] for e in movable)
+    room = max(limit - 20 * sum(1 for e in plan.entities if e.fixed), len(movable))
+    if asked <= room:
+        return
+    share = room / asked
+    cut = []
+    for entity in movable:
+        new = max(1, int(entity.count * share))
+        if new < entity.count:
+            cut.append(f"{entity.count:,} {entity.kind.plural_name} to {new}")
+            entity.count = new
+    plan.notes.append(
+        f"The description asks for {asked:,} objects, more than a scene can hold (at most {limit}); "
+        f"made {', '.join(cut[:5])}{' and more' if len(cut) > 5 else ''}."
+    )
 
 
 def _adjust(plan: Plan, tuning: Tuning, probe: Probe) -> bool:

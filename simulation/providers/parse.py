@@ -611,6 +611,8 @@ class Parser:
                 bool(between)
                 and between[0] == "and"
                 and not relative  # "books and a ball that rolls off": only the ball
+                and partner.entity
+                not in {e.target for e in self.plan.events}  # "... onto a box and a ball falls"
                 and all(self._modifier_word(t) or t in DETERMINERS for t in between[1:])
             )
             if kind == "collide" and event.target is None and joined:
