@@ -1,7 +1,8 @@
 """Leases: one holder at a time for a singleton job, and never for longer than its holder lives.
 
-A lease is a row (simpoc.models.Lease) naming its owner (host, process id and a random token) and
-an expiry. The holder renews it every round with a short ``ttl``; a holder that crashes stops
+A lease is a row (simpoc.models.Lease) naming its owner (host, process id, the process's start
+time and a random token) and an expiry. The holder renews it every round with a short ``ttl``; a
+holder that crashes stops
 renewing, so its lease lapses within one round and whoever asks next takes it over. The same row
 works on SQLite and PostgreSQL (an advisory lock would need a connection held open for the whole
 loop, which SQLite has no equivalent of). A process that finds the lease held by a process of its
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -33,19 +35,37 @@ from simpoc.models import Lease
 logger = logging.getLogger(__name__)
 
 
+def _process_started(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot, Linux), or "" where that is unknown.
+
+    With the process id it names one process for good: a restarted container reuses the same ids.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]
+
+
 def _owner_token() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_started(pid)}:{uuid.uuid4().hex[:12]}"
 
 
 def _local_process_alive(owner: str) -> bool | None:
     """Whether ``owner``'s process is alive, when it is one of this machine's; None for other machines."""
+    parts = owner.split(":")
+    if len(parts) < 3:
+        return None
+    host, pid_text, started = parts[0], parts[1], parts[2] if len(parts) > 3 else ""
     try:
-        host, pid_text, _token = owner.rsplit(":", 2)
         pid = int(pid_text)
     except ValueError:
         return None
     if host != socket.gethostname() or pid <= 0:
         return None
+    if started and _process_started(pid) not in ("", started):
+        return False  # the id now names another process: the holder is gone
     if pid == os.getpid():
         return True
     try:

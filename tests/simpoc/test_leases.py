@@ -59,6 +59,15 @@ def test_a_lease_whose_holder_process_is_gone_is_taken_over_at_once():
     assert time.monotonic() - started < 1
 
 
+def test_a_process_id_reused_by_another_process_does_not_keep_it():
+    """A restarted container numbers its processes the same way: the start time tells them apart."""
+    import os
+
+    held_by(f"{socket.gethostname()}:{os.getpid()}:1:cafe", seconds=300)
+    assert not leases.lease_is_held(name="job")
+    assert leases.lease_acquire(name="job", ttl=30) is not None
+
+
 def test_a_live_holder_on_this_machine_keeps_it():
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
