@@ -2,8 +2,8 @@
 
 A lease is a row (simpoc.models.Lease) naming its owner (host, process id, the process's start
 time and a random token) and an expiry. The holder renews it every round with a short ``ttl``; a
-holder that crashes stops
-renewing, so its lease lapses within one round and whoever asks next takes it over. The same row
+holder that crashes stops renewing, so its lease lapses within one round and whoever asks next
+takes it over. The same row
 works on SQLite and PostgreSQL (an advisory lock would need a connection held open for the whole
 loop, which SQLite has no equivalent of). A process that finds the lease held by a process of its
 own machine that no longer exists takes it over at once instead of waiting for the expiry: that is
