@@ -1,13 +1,12 @@
 """Leases: one holder at a time for a singleton job, and never for longer than its holder lives.
 
-A lease is a row (simpoc.models.Lease) naming its owner (host, process id, the process's start
-time and a random token) and an expiry. The holder renews it every round with a short ``ttl``; a
-holder that crashes stops renewing, so its lease lapses within one round and whoever asks next
-takes it over. The same row
-works on SQLite and PostgreSQL (an advisory lock would need a connection held open for the whole
-loop, which SQLite has no equivalent of). A process that finds the lease held by a process of its
-own machine that no longer exists takes it over at once instead of waiting for the expiry: that is
-what a worker restarted after ``kill -9`` sees.
+A lease is a row (simpoc.models.Lease) naming its owner (host, process id, the process's start time
+and a random token) and an expiry. The holder renews it every round with a short ``ttl``; a holder
+that crashes stops renewing, so its lease lapses within one round and whoever asks next takes it
+over. The same row works on SQLite and PostgreSQL (an advisory lock would need a connection held
+open for the whole loop, which SQLite has no equivalent of). A process that finds the lease held by
+a process of its own machine that no longer exists takes it over at once instead of waiting for the
+expiry: that is what a worker restarted after ``kill -9`` sees.
 
 Clocks: expiries are written and compared with each machine's own clock, so machines sharing a
 lease must keep their clocks in step (NTP) to well under the ttl.
