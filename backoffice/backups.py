@@ -322,23 +322,42 @@ def backup_check(*, folder: Path, sample: int | None = None) -> CheckResult:
             f"{database_path.name} does not match the sha256 in the manifest (corrupted or altered)"
         )
     if manifest["engine"] != "sqlite":
-        listing = subprocess.run(
-            ["pg_restore", "--list", str(database_path)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
+        checked = _check_postgresql_dump(database_path, folder=folder, sample=sample, problems=problems)
+    else:
+        checked = _check_sqlite_file(
+            database_path, folder=folder, manifest=manifest, sample=sample, problems=problems
         )
-        if listing.returncode != 0:
-            problems.append(f"pg_restore cannot read the dump: {listing.stderr.strip()[:500]}")
-        object_problems, checked = _check_objects(_sample(list(read_asset_lines(folder)), sample))
-        problems += object_problems
-        return CheckResult(ok=not problems, problems=problems, checked_assets=checked)
+    return CheckResult(ok=not problems, problems=problems, checked_assets=checked)
+
+
+def _check_postgresql_dump(
+    database_path: Path, *, folder: Path, sample: int | None, problems: list[str]
+) -> int:
+    """pg_restore can read the dump; the sampled objects re-hash. Returns how many assets were checked."""
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(database_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if listing.returncode != 0:
+        problems.append(f"pg_restore cannot read the dump: {listing.stderr.strip()[:500]}")
+    object_problems, checked = _check_objects(_sample(list(read_asset_lines(folder)), sample))
+    problems += object_problems
+    return checked
+
+
+def _check_sqlite_file(
+    database_path: Path, *, folder: Path, manifest: dict, sample: int | None, problems: list[str]
+) -> int:
+    """integrity_check, row counts against the manifest, sampled assets re-hashed (BLOBs and objects)."""
     checked = 0
     try:
         conn = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        return CheckResult(ok=False, problems=[*problems, f"cannot open the database: {exc}"])
+        problems.append(f"cannot open the database: {exc}")
+        return 0
     try:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
         if integrity != ["ok"]:
@@ -367,7 +386,7 @@ def backup_check(*, folder: Path, sample: int | None = None) -> CheckResult:
         problems.append(f"the database is damaged: {exc}")
     finally:
         conn.close()
-    return CheckResult(ok=not problems, problems=problems, checked_assets=checked)
+    return checked
 
 
 # --- rotation ------------------------------------------------------------------------------------------------
@@ -494,6 +513,54 @@ def _verify_restored_postgresql(database: str, folder: Path, manifest: dict) -> 
     return CheckResult(ok=not problems, problems=problems, checked_assets=checked)
 
 
+def _restore_sqlite(source: Path, *, folder: Path, manifest: dict, force: bool) -> CheckResult:
+    target = Path(settings.DATABASES["default"]["NAME"])
+    if not force and not _sqlite_target_is_empty(target):
+        raise BackupError(f"{target} already holds data; restore into an empty deployment (or pass --force).")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    partial = target.with_name(target.name + ".restoring")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+    return _verify_restored_sqlite(target, folder, manifest)
+
+
+def _restore_postgresql(source: Path, *, folder: Path, manifest: dict, force: bool) -> CheckResult:
+    database = str(settings.DATABASES["default"]["NAME"])
+    env, args = _pg_env_and_args()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
+        existing = cursor.fetchone()[0]
+    connection.close()
+    if existing and not force:
+        raise BackupError(
+            f"Database {database} already has tables; restore into an empty database (or pass --force)."
+        )
+    restore = subprocess.run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-acl",
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            *args,
+            "-d",
+            database,
+            str(source),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=6 * 3600,
+        check=False,
+    )
+    if restore.returncode != 0:
+        raise BackupError(f"pg_restore failed: {restore.stderr.strip()[:2000]}")
+    return _verify_restored_postgresql(database, folder, manifest)
+
+
 def backup_restore(*, folder: Path, force: bool = False) -> CheckResult:
     """Restore a backup into this deployment's (empty) database and prove it against the manifest."""
     folder = Path(folder)
@@ -508,52 +575,8 @@ def backup_restore(*, folder: Path, force: bool = False) -> CheckResult:
         raise BackupError("The backup is damaged: " + "; ".join(pre.problems))
     source = folder / manifest["database_file"]
     connection.close()
-    if engine == "sqlite":
-        target = Path(settings.DATABASES["default"]["NAME"])
-        if not force and not _sqlite_target_is_empty(target):
-            raise BackupError(
-                f"{target} already holds data; restore into an empty deployment (or pass --force)."
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        partial = target.with_name(target.name + ".restoring")
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
-        result = _verify_restored_sqlite(target, folder, manifest)
-    else:
-        database = str(settings.DATABASES["default"]["NAME"])
-        env, args = _pg_env_and_args()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
-            existing = cursor.fetchone()[0]
-        connection.close()
-        if existing and not force:
-            raise BackupError(
-                f"Database {database} already has tables; restore into an empty database (or pass --force)."
-            )
-        restore = subprocess.run(
-            [
-                "pg_restore",
-                "--no-owner",
-                "--no-acl",
-                "--clean",
-                "--if-exists",
-                "--single-transaction",
-                *args,
-                "-d",
-                database,
-                str(source),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=6 * 3600,
-            check=False,
-        )
-        if restore.returncode != 0:
-            raise BackupError(f"pg_restore failed: {restore.stderr.strip()[:2000]}")
-        result = _verify_restored_postgresql(database, folder, manifest)
+    restore = _restore_sqlite if engine == "sqlite" else _restore_postgresql
+    result = restore(source, folder=folder, manifest=manifest, force=force)
     if not result.ok:
         raise BackupError(
             "The restored database does not match the backup: " + "; ".join(result.problems[:10])

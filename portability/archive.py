@@ -170,53 +170,60 @@ def member_name(item: ArchiveItem) -> str:
     return f"{FOLDERS[item.kind]}/{stem}{EXTENSIONS.get(asset.content_type, '.bin')}"
 
 
-def describe(item: ArchiveItem) -> dict[str, Any]:
+def _generation_entry(item: ArchiveItem) -> dict[str, Any]:
+    record = item.record
+    return {
+        "id": record.pk,
+        "kind": item.kind,
+        "prompt": record.prompt,
+        "model": record.model_id,
+        "version": record.version,
+        "collection": record.collection,
+        "inputs": record.inputs,
+        "status": record.public_status,
+        "favorite": record.favorite,
+        "owner": record.owner.get_username(),
+        "created_at": record.created_at.isoformat(),
+        "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+        "error": record.error,
+        "render": None,
+    }
+
+
+def _render_entry(item: ArchiveItem) -> dict[str, Any]:
     record, asset = item.record, item.asset
-    described: dict[str, Any]
-    if item.kind != "render":
-        described = {
-            "id": record.pk,
-            "kind": item.kind,
-            "prompt": record.prompt,
-            "model": record.model_id,
-            "version": record.version,
-            "collection": record.collection,
-            "inputs": record.inputs,
-            "status": record.public_status,
-            "favorite": record.favorite,
-            "owner": record.owner.get_username(),
-            "created_at": record.created_at.isoformat(),
-            "completed_at": record.completed_at.isoformat() if record.completed_at else None,
-            "error": record.error,
-            "render": None,
-        }
-    else:
-        described = {
-            "id": record.pk,
-            "kind": "render",
-            "prompt": record.scene_context,
-            "model": record.renderer,
-            "version": "",
-            "collection": "",
-            "inputs": {},
-            "status": record.status,
-            "favorite": bool(asset and asset.favorite),
-            "owner": record.owner.get_username(),
-            "created_at": record.created_at.isoformat(),
-            "completed_at": record.finished_at.isoformat() if record.finished_at else None,
-            "error": record.error,
-            "render": {
-                "scene_data": record.scene_data,
-                "quality": record.quality,
-                "duration": record.duration,
-                "fps": record.fps,
-                "resolution": record.resolution,
-                "camera_config": record.camera_config,
-                "scene_context": record.scene_context,
-                "renderer": record.renderer,
-                "metadata": record.metadata,
-            },
-        }
+    return {
+        "id": record.pk,
+        "kind": "render",
+        "prompt": record.scene_context,
+        "model": record.renderer,
+        "version": "",
+        "collection": "",
+        "inputs": {},
+        "status": record.status,
+        "favorite": bool(asset and asset.favorite),
+        "owner": record.owner.get_username(),
+        "created_at": record.created_at.isoformat(),
+        "completed_at": record.finished_at.isoformat() if record.finished_at else None,
+        "error": record.error,
+        "render": {
+            "scene_data": record.scene_data,
+            "quality": record.quality,
+            "duration": record.duration,
+            "fps": record.fps,
+            "resolution": record.resolution,
+            "camera_config": record.camera_config,
+            "scene_context": record.scene_context,
+            "renderer": record.renderer,
+            "metadata": record.metadata,
+        },
+    }
+
+
+def describe(item: ArchiveItem) -> dict[str, Any]:
+    """The item's entry of metadata.json (``ArchivedItem``'s fields)."""
+    described = _render_entry(item) if item.kind == "render" else _generation_entry(item)
+    asset = item.asset
     described["file"] = (
         {
             "name": member_name(item),
