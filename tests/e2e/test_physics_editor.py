@@ -58,6 +58,10 @@ def test_generate_edit_undo_play_and_render_a_scene(signed_in_page):
     assert generated.value.status == 200, scene
     objects = page.get_by_role("list", name="Objects in the scene").get_by_role("listitem")
     expect(objects).to_have_count(len(scene["objects"]))
+    # How the sentence was read and what the server's simulation check saw (the answer's _plan).
+    plan = page.get_by_role("group", name="How the description was read")
+    expect(plan).to_contain_text(f"Read as: {scene['_plan']['read_as']}")
+    expect(plan).to_contain_text("Checked by simulation" if scene["_plan"]["check"]["ran"] else "Not checked")
     expect(page.get_by_test_id("validation-status")).to_contain_text("valid", timeout=10_000)
 
     # Select a dynamic object, then drag the gizmo's centre handle (it moves in the view plane).
