@@ -551,7 +551,6 @@ class Builder:
             x = -(steps - i - 0.5) * run
             self.fixed(entity, block, "Box", (run, height, width), (x, height / 2, 0.0), name="step")
         block.surface = [block.ids[0]]
-        entity.count = 1
 
     def build_container(self, entity: Entity, block: Block) -> None:
         """An open container from a base and a ring of wall panels (fixed)."""
@@ -603,7 +602,6 @@ class Builder:
 
     def build_cradle(self, entity: Entity, block: Block) -> None:
         balls = max(3, min(entity.count if entity.count > 1 else 5, 9))
-        entity.count = 1
         radius = 0.1 * entity.size
         length = 0.8 * entity.size
         top = length + radius + 0.3
@@ -682,7 +680,6 @@ class Builder:
 
     def build_chain(self, entity: Entity, block: Block) -> None:
         links = max(2, min(entity.count if entity.count > 1 else 8, 40))
-        entity.count = 1
         sx, sy, _ = (v * entity.size for v in entity.kind.size)
         top = links * sy + 0.8
         angle = math.radians(40)

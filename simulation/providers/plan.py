@@ -59,6 +59,12 @@ class Entity:
         return self.kind.fixed
 
     def label(self, *, with_count: bool = True) -> str:
+        if self.kind.shape == "Cradle":
+            return f"a {self.kind.name} with {self.count if self.count > 1 else 5} balls"
+        if self.kind.shape == "Chain":
+            return f"a chain of {self.count if self.count > 1 else 8} links"
+        if self.kind.shape == "Stairs":
+            return f"stairs with {self.count} steps"
         words: list[str] = []
         if with_count and self.count > 1:
             words.append(str(self.count))
@@ -82,7 +88,9 @@ class Entity:
 
     def the(self) -> str:
         """'the blue ball', 'the 10 red dominoes'."""
-        return "the " + self.label(with_count=True).removeprefix("a ").removeprefix("an ")
+        return "the " + self.label(with_count=True).removeprefix("a ").removeprefix("an ").removeprefix(
+            "the "
+        )
 
 
 ARRANGEMENT_PHRASES = {

@@ -221,3 +221,70 @@ def test_growing_an_object_lifts_whatever_it_would_overlap():
     scene = scene_compose(prompt="a stack of three boxes").scene
     refinement = scene_refine_locally(scene=scene, instruction="make the boxes much bigger")
     assert scene_check(refinement.scene).errors == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read_as"),
+    [
+        ("drop a ball onto a box", "a ball; a box; the ball falls onto the box"),
+        (
+            "build a tower of 12 blocks and knock it over with a heavy ball",
+            "12 blocks in a stack; a ball; the ball knocks over the 12 blocks in a stack",
+        ),
+        ("a can knocked off a table by a ball", "the ball knocks over the can"),
+        (
+            "a small cart rolls down a slope and hits a wall",
+            "the small cart rolls down the ramp into the wall",
+        ),
+        (
+            "a red ball rolls off a table and lands in a bucket",
+            "the red ball rolls off the table into the bucket",
+        ),
+        ("a ball rolls up a ramp", "the ball rolls up the ramp"),
+        ("two towers of blocks", "5 blocks in a stack; 5 blocks in a stack"),
+        ("dominoes falling in a spiral", "12 dominoes in a spiral; the 12 dominoes in a spiral fall"),
+        ("a seesaw with a rock and a ball", "the rock on the seesaw; the ball on the seesaw"),
+        ("a newton's cradle with 7 balls", "a newton's cradle"),
+    ],
+)
+def test_sentences_are_read_with_their_direction(sentence, read_as):
+    assert read_as in plan_parse(sentence).read_as()
+
+
+def test_units_give_masses_and_sizes():
+    plan = plan_parse("a 10 kg ball and a sphere with radius 1 m and a 2 m tall box")
+    ball, sphere, box = plan.entities
+    assert ball.mass == 10.0
+    assert sphere.metres == pytest.approx(2.0)
+    assert box.metres == pytest.approx(2.0) and not box.tall
+    scene = scene_compose(prompt="a 2 m tall box").scene
+    (obj,) = scene["objects"].values()
+    assert max(obj["transform"]["scale"].values()) == pytest.approx(2.0)
+
+
+def test_refining_through_the_plan_replays_its_edits():
+    from simulation.providers.edit import plan_refine
+
+    scene = scene_compose(prompt="ten dominoes in a row knocked over by a ball").scene
+    refined = plan_refine(
+        scene=scene,
+        sentence="ten dominoes in a row knocked over by a ball",
+        edits=[],
+        instruction="add 5 more dominoes",
+    )
+    assert refined is not None
+    composition, edits = refined
+    assert edits == ["add 5 more dominoes"]
+    assert len([i for i in composition.scene["objects"] if i.startswith("domino_")]) == 15
+    assert composition.summary.check.passed
+    # A scene edited by hand since is not the plan's any more.
+    del scene["objects"]["domino_1"]
+    assert (
+        plan_refine(
+            scene=scene,
+            sentence="ten dominoes in a row knocked over by a ball",
+            edits=[],
+            instruction="add 5 more dominoes",
+        )
+        is None
+    )
