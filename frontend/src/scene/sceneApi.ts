@@ -226,7 +226,7 @@ function renderFrom(record: {
   };
 }
 
-export async function startRender(args: {
+export type RenderRequest = {
   scene: Scene;
   duration: number;
   fps: number;
@@ -237,22 +237,25 @@ export async function startRender(args: {
   cameraMove?: "static" | "orbit" | "follow" | "dolly" | "editor";
   /** "scene" (or absent): the scene's groundStyle, else checker. */
   groundStyle?: GroundStyle | "scene";
-}): Promise<number> {
+};
+
+/** The body of POST /api/genesis/render for the render form's settings. */
+export function renderRequestBody(args: RenderRequest) {
   const [width, height] = args.resolution.split("x").map(Number);
-  const answer = await unwrap(
-    api.POST("/api/genesis/render", {
-      body: {
-        scene: args.scene,
-        duration: args.duration,
-        fps: args.fps,
-        resolution: [width ?? 1280, height ?? 720],
-        quality: args.quality,
-        ...(args.camera ? { camera_config: args.camera } : {}),
-        ...(args.cameraMove ? { camera_move: args.cameraMove } : {}),
-        ...(args.groundStyle && args.groundStyle !== "scene" ? { ground_style: args.groundStyle } : {}),
-      },
-    }),
-  );
+  return {
+    scene: args.scene,
+    duration: args.duration,
+    fps: args.fps,
+    resolution: [width ?? 1280, height ?? 720],
+    quality: args.quality,
+    ...(args.camera ? { camera_config: args.camera } : {}),
+    ...(args.cameraMove ? { camera_move: args.cameraMove } : {}),
+    ...(args.groundStyle && args.groundStyle !== "scene" ? { ground_style: args.groundStyle } : {}),
+  };
+}
+
+export async function startRender(args: RenderRequest): Promise<number> {
+  const answer = await unwrap(api.POST("/api/genesis/render", { body: renderRequestBody(args) }));
   return answer.video_id;
 }
 
