@@ -46,6 +46,16 @@ describe("the editor dresses meshes with their looks", () => {
     expect(mesh.getObjectByName("look")).toBeUndefined();
   });
 
+  it("hides the primitive's outline under a kind's parts, and shows it again for a plain box", () => {
+    const mesh = new THREE.Mesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshStandardMaterial());
+    const outline = new THREE.LineSegments(new THREE.EdgesGeometry(mesh.geometry));
+    mesh.add(outline);
+    applyLook(mesh, object("crate_1", "Box", [1, 1, 1], null));
+    expect(outline.visible).toBe(false);
+    applyLook(mesh, object("box", "Box", [1, 1, 1], null));
+    expect(outline.visible).toBe(true);
+  });
+
   it("redresses without piling up parts", () => {
     const pin = object("pin_1", "Cylinder", [0.3, 0.9, 0.3], null);
     const mesh = dressed(pin);

@@ -64,6 +64,8 @@ export function applyLook(mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStand
   setMaterial(mesh.material, objectMaterial(object));
   const kind = objectKind(object);
   mesh.material.visible = kind === null;
+  // The primitive's outline (the viewport's seam lines) would draw a box around a pin or a car.
+  for (const child of mesh.children) if (child instanceof THREE.LineSegments) child.visible = kind === null;
   if (kind === null) return;
   const box = colliderBox(object);
   const group = new THREE.Group();
