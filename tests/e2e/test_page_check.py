@@ -65,6 +65,11 @@ HORIZONTAL_OVERFLOW = """() => {
   return `${root.scrollWidth}px wide in ${root.clientWidth}px (${out.slice(0, 3).map(name).join(", ")})`;
 }"""
 
+# (An item of a list may show its own failure, a failed render for one; that is content, not the page.)
+ALERTS = """() => [...document.querySelectorAll('[role="alert"], .errornote')]
+  .filter((el) => el.checkVisibility() && el.innerText.trim() && !el.closest("li, article, tr"))
+  .map((el) => el.innerText.trim().slice(0, 120))"""
+
 # At a laptop's width a list or a dashboard table shows all its columns: no sideways scrolling inside.
 TABLES_SCROLL = """() => [...document.querySelectorAll("#changelist-form .results, .bo-scroll")]
   .filter((box) => box.scrollWidth > box.clientWidth + 1)
@@ -362,6 +367,8 @@ def _check(page, watch: Watch, path: str, shots: Path, name: str) -> list[str]:
     problems += [f"console error: {text}" for text in watch.console_errors]
     problems += [f"CSP violation: {text}" for text in page.evaluate("window.__cspViolations || []")]
     problems += [f"request to another origin: {url}" for url in watch.foreign_requests]
+    # A page that failed to load what it needs says so in an alert (the physics engine, a list).
+    problems += [f"shows an alert: {text}" for text in page.evaluate(ALERTS)]
     if overflow := page.evaluate(HORIZONTAL_OVERFLOW):
         problems.append(f"scrolls sideways: {overflow}")
     if page.viewport_size["width"] >= 1280:
