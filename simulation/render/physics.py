@@ -153,6 +153,15 @@ def joint_frames(joint: Joint, scene: Scene) -> JointFrames:
     )
 
 
+def jointed_without_contacts(scene: Scene) -> set[tuple[str, str]]:
+    """Pairs of object ids (sorted) joined by a joint that turns their contacts off."""
+    return {
+        (min(joint.bodyA, joint.bodyB), max(joint.bodyA, joint.bodyB))
+        for joint in (scene.joints or {}).values()
+        if joint.bodyB is not None and joint.type in _LOCKED_AXES
+    }
+
+
 _LOCKED_AXES = {
     "fixed": rapier3d.JointAxesMask.LOCKED_FIXED_AXES,
     "revolute": rapier3d.JointAxesMask.LOCKED_REVOLUTE_AXES,

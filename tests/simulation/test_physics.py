@@ -15,6 +15,7 @@ from simulation.render.physics import (
     steps_for_duration,
 )
 from simulation.scene_schema import scene_parse
+from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
 
 VECTOR_DIR = Path(__file__).parents[2] / "examples" / "physics"
@@ -278,3 +279,10 @@ def test_a_scene_without_joints_simulates_as_before():
     without.step(60)
     assert with_empty.poses()["box"] == without.poses()["box"]
     assert without.world_anchor is None
+
+
+@pytest.mark.parametrize("name", sorted(VECTORS))
+def test_every_vector_scene_passes_validation(name):
+    report = scene_check(vector_compute(name)["scene"])
+    assert report.valid, report.message
+    assert report.warnings == []

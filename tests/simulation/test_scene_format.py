@@ -134,3 +134,22 @@ def test_joint_key_must_equal_its_id_and_joints_are_capped():
 def test_a_joint_to_the_world_has_a_null_bodyB():
     scene = scene_parse(scene_json(body("a"), joints={"j": _hinge(bodyB=None)}))
     assert scene.joints["j"].bodyB is None
+
+
+def test_bodies_jointed_without_contacts_may_overlap_where_they_meet():
+    # a wheel half inside the car body, on an axle: valid; the same overlap without the joint is not
+    car = body("car", position=(0, 1, 0), scale=(2, 0.5, 1))
+    wheel = body(
+        "wheel", shape="Cylinder", position=(0.8, 0.8, 0.5), rotation=(1.5708, 0, 0), scale=(0.6, 0.2, 0.6)
+    )
+    axle = {
+        "id": "axle",
+        "type": "revolute",
+        "bodyA": "wheel",
+        "bodyB": "car",
+        "axis": {"x": 0, "y": 1, "z": 0},
+    }
+    assert scene_check(scene_json(car, wheel, joints={"axle": axle})).valid
+    assert "overlap" in scene_check(scene_json(car, wheel)).message
+    rope = {**axle, "type": "rope", "length": 1.0}  # a rope keeps contacts: the overlap still counts
+    assert not scene_check(scene_json(car, wheel, joints={"axle": rope})).valid

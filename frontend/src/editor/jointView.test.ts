@@ -1,4 +1,5 @@
 /** Where the editor draws joints, and the per-object shade that keeps same-coloured bodies apart. */
+import * as THREE from "three";
 import { describe, expect, it } from "vitest";
 import { parseScene } from "../scene/parse";
 import type { Scene, Vec3 } from "../scene/types";
@@ -59,6 +60,17 @@ describe("JointView", () => {
     expect(view.group.children).toHaveLength(3 + 1 + 1 + 3);
     view.show(jointSegments({ ...scene, joints: {} }));
     expect(view.group.children).toHaveLength(0);
+    view.dispose();
+  });
+});
+
+describe("JointView's springs", () => {
+  it("draw a coil stretched between the anchors", () => {
+    const view = new JointView();
+    view.show([{ id: "s", type: "spring", from: { x: 0, y: 1, z: 0 }, to: { x: 0, y: 3, z: 0 }, toWorld: true, axis: null, arms: [] }]);
+    const coil = view.group.children.find((c) => c instanceof THREE.Line);
+    expect(coil?.position.y).toBeCloseTo(2, 9);
+    expect(coil?.scale.y).toBeCloseTo(2, 9);
     view.dispose();
   });
 });

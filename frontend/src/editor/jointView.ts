@@ -77,11 +77,24 @@ const ROD_RADIUS: Record<JointType, number> = {
 };
 
 const UNIT_CYLINDER = new THREE.CylinderGeometry(1, 1, 1, 10);
+/** A coil of radius 1 along Y from -0.5 to 0.5 (ten turns), stretched between a spring's anchors. */
+const COIL = (() => {
+  const points: THREE.Vector3[] = [];
+  const turns = 10;
+  const count = turns * 24;
+  for (let i = 0; i <= count; i += 1) {
+    const t = i / count;
+    const angle = t * turns * Math.PI * 2;
+    points.push(new THREE.Vector3(Math.cos(angle), t - 0.5, Math.sin(angle)));
+  }
+  return new THREE.BufferGeometry().setFromPoints(points);
+})();
+const COIL_RADIUS = 0.06;
 const DOT = new THREE.SphereGeometry(1, 12, 8);
 const BLOCK = new THREE.BoxGeometry(1, 1, 1);
 const Y = new THREE.Vector3(0, 1, 0);
 
-type Drawn = { rod: THREE.Mesh; dotA: THREE.Mesh; dotB: THREE.Mesh; axis: THREE.Line | null; arms: THREE.Mesh[] };
+type Drawn = { rod: THREE.Object3D; dotA: THREE.Mesh; dotB: THREE.Mesh; axis: THREE.Line | null; arms: THREE.Mesh[] };
 const ARM_RADIUS = 0.018;
 
 export class JointView {
@@ -93,14 +106,15 @@ export class JointView {
     this.group.name = "joints";
   }
 
-  private material(color: string, kind: "mesh" | "line"): THREE.Material {
+  /** `line` draws over everything (a hinge's axis); `coil` is a line hidden behind bodies (a spring). */
+  private material(color: string, kind: "mesh" | "line" | "coil"): THREE.Material {
     const key = `${kind}:${color}`;
     let material = this.materials.get(key);
     if (!material) {
       material =
         kind === "mesh"
           ? new THREE.MeshStandardMaterial({ color, roughness: 0.6, metalness: 0.2 })
-          : new THREE.LineBasicMaterial({ color, depthTest: false });
+          : new THREE.LineBasicMaterial({ color, depthTest: kind === "coil" });
       this.materials.set(key, material);
     }
     return material;
@@ -112,7 +126,7 @@ export class JointView {
     for (const segment of segments) {
       seen.add(segment.id);
       const drawn = this.entry(segment);
-      placeRod(drawn.rod, segment.from, segment.to, ROD_RADIUS[segment.type]);
+      placeRod(drawn.rod, segment.from, segment.to, segment.type === "spring" ? COIL_RADIUS : ROD_RADIUS[segment.type]);
       drawn.dotA.position.set(segment.from.x, segment.from.y, segment.from.z);
       drawn.dotB.position.set(segment.to.x, segment.to.y, segment.to.z);
       this.placeArms(drawn, segment);
@@ -159,7 +173,10 @@ export class JointView {
       return existing;
     }
     if (existing) this.remove(segment.id, existing);
-    const rod = new THREE.Mesh(UNIT_CYLINDER, this.material(ROD_COLORS[segment.type], "mesh"));
+    const rod: THREE.Object3D =
+      segment.type === "spring"
+        ? new THREE.Line(COIL, this.material(ROD_COLORS.spring, "coil"))
+        : new THREE.Mesh(UNIT_CYLINDER, this.material(ROD_COLORS[segment.type], "mesh"));
     rod.userData.jointType = segment.type;
     rod.castShadow = true;
     const dotA = new THREE.Mesh(DOT, this.material("#263238", "mesh"));
@@ -191,7 +208,7 @@ export class JointView {
   }
 }
 
-function placeRod(rod: THREE.Mesh, from: Vec3, to: Vec3, radius: number): void {
+function placeRod(rod: THREE.Object3D, from: Vec3, to: Vec3, radius: number): void {
   const a = new THREE.Vector3(from.x, from.y, from.z);
   const b = new THREE.Vector3(to.x, to.y, to.z);
   const length = a.distanceTo(b);
