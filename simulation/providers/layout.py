@@ -109,7 +109,8 @@ class Builder:
         self.pivots: dict[int, np.ndarray] = {}
         self.ramp_fit: dict[int, float] = {}
         self.swing_targets: dict[int, float] = {}  # pendulum -> mass of what it swings into
-        self.size_fit: dict[int, float] = {}  # sizes the sentence leaves free, fitted to what acts on them
+        self.size_fit: dict[int, float] = {}
+        self.weight_fit: dict[int, float] = {}  # sizes the sentence leaves free, fitted to what acts on them
         self.ramp_geometry: dict[int, tuple[float, float]] = {}
         self.container_radius: dict[int, float] = {}
         self.seesaw_board: dict[int, str] = {}
@@ -129,7 +130,7 @@ class Builder:
         scale = entity.size * self.size_fit.get(entity.index, 1.0)
         if entity.metres is not None:
             scale = entity.metres / max(kind.size)
-        mass = kind.mass * scale**3 * entity.weight
+        mass = kind.mass * scale**3 * entity.weight * self.weight_fit.get(entity.index, 1.0)
         if entity.material and entity.material.name != kind.material:
             mass *= entity.material.density / MATERIALS[kind.material].density
         return float(min(max(mass, 0.005), 1e6))
@@ -1123,6 +1124,20 @@ class Placer(Builder):
                     * (1.5 + math.sqrt(actor.count))
                 )
                 self.size_fit[target.index] = max(1.0, need / (target.kind.size[0] * target.size))
+            actor = plan.entities[event.actor]
+            if (
+                event.kind == "knock"
+                and target is not None
+                and not target.fixed
+                and actor.mass is None
+                and actor.weight == 1.0
+                and actor.material is None
+                and actor.kind.category in {"ball", "thing"}
+            ):
+                # Something that knocks a stack over is heavy enough to (its mass is left free).
+                heavy = 1.5 * self.mass(target) / max(self.mass(actor), 1e-3)
+                if heavy > 1.0:
+                    self.weight_fit[event.actor] = min(heavy, 1000.0)
             if target is not None and plan.entities[event.actor].kind.shape == "Pendulum":
                 self.swing_targets[event.actor] = self.mass(target) * target.count
             if target is not None and target.kind.category in {"domino", "pin"} and target.size == 1.0:

@@ -555,5 +555,5 @@ STOP_WORDS = {
     "close", "closely", "far", "away", "tightly", "loosely", "nearby", "almost", "nearly",
     "about", "approximately", "roughly", "perhaps", "maybe", "filled", "full", "empty",
     "each_other", "per_second", "per_hour", "in_row", "set", "group", "collection", "load",
-    "pattern", "patterns", "shape", "formation", "design", "arrangement", "setup", "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
+    "side_by_side", "pattern", "patterns", "shape", "formation", "design", "arrangement", "setup", "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
 }  # fmt: skip

@@ -187,6 +187,13 @@ class Parser:
                         self.used[i] = True
                         i += 1
                         continue
+            if prev in {"like", "as"}:
+                # "falls like dominoes": a comparison, not a thing in the scene.
+                for k in range(i, i + n):
+                    self.used[k] = True
+                self.used[i - 1] = True
+                i += n
+                continue
             self.mentions.append(Mention(i, i + n, kind))
             for k in range(i, i + n):
                 self.used[k] = True
@@ -586,20 +593,30 @@ class Parser:
                 self._modifiers(event, position, subject)
                 self.plan.events.append(event)
                 continue
-            previous = self.plan.events[-1] if self.plan.events else None
             before = [t for t in tokens[max(0, position - 3) : position] if t not in SPEED_WORDS]
+            participle = word.endswith(("ed", "ing")) and subject.end == position  # "a plank balanced on"
+            earlier = [
+                e
+                for e in self.plan.events
+                if subject.entity in {e.target, e.via, e.start_on}
+                and subject.start > self.event_positions.get(id(e), len(tokens))
+            ]
             if (
-                previous is not None
-                and subject.entity in {previous.target, previous.via, previous.start_on}
-                and subject.start > self.event_positions.get(id(previous), len(tokens))
+                earlier
+                and not participle
                 and not (before and before[-1] in CLAUSE_BREAKS - {"then", "and_then"})
             ):
-                # "rolls across a table and falls off": the same actor goes on.
-                subject = next(m for m in self.mentions if m.entity == previous.actor)
+                # "rolls across a table and falls off", "rolls down the ramp, knocks over ...": the
+                # same actor goes on.
+                subject = next(m for m in self.mentions if m.entity == earlier[-1].actor)
             event = Event(kind=kind, actor=subject.entity)
             self.event_positions[id(event)] = position
             self._objects(event, position, subject)
             self._modifiers(event, position, subject)
+            if kind in TRANSITIVE and event.start_on is not None and event.target is not None:
+                # "knocks a ball off a table": the ball is on the table.
+                self.plan.relations.append(Relation("on", event.target, event.start_on))
+                event.start_on = None
             if kind in {"rest", "stand"} and event.target is not None:
                 # "a cube balanced on top of a sphere": where it is, not something that happens.
                 self.plan.relations.append(Relation("on", event.actor, event.target))
@@ -885,6 +902,12 @@ class Parser:
                 previous.speed = previous.speed if previous.speed is not None else event.speed
                 continue
             if (
+                event.kind == "bounce"
+                and event.target is None
+                and any(e.actor == event.actor and e.target is not None for e in merged)
+            ):
+                continue  # "rolls into a wall and bounces back": what the hit does, not a new event
+            if (
                 previous is not None
                 and previous.actor == event.actor
                 and previous.start_on is not None
@@ -928,6 +951,15 @@ class Parser:
                 self.plan.relations.append(Relation(kind, other.entity, mention.entity))
         for position, word in enumerate(tokens):
             if self.used[position]:
+                continue
+            if word == "at_foot":
+                # "... hits a box at the bottom": at the foot of the ramp named before.
+                ramps = [e.index for e in self.plan.entities if e.kind.shape in {"Ramp", "Stairs"}]
+                owner = self._mention_before(position)
+                self.used[position] = True
+                if ramps and owner is not None and owner.entity not in ramps:
+                    if not any(e.target == owner.entity and e.via is not None for e in self.plan.events):
+                        self.plan.relations.append(Relation("at_foot", owner.entity, ramps[-1]))
                 continue
             relation = {
                 "on": "on", "onto": "on", "upon": "on", "atop": "on", "on_top_of": "on", "in": "in",
