@@ -10,11 +10,12 @@ from django.utils.text import slugify
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import Field
 
 from gallery.models import Asset
 from gallery.selectors import asset_is_visible_to
 from gallery.streaming import asset_response, versioned_url
-from media_gen import catalogue, selectors, services, uploads
+from media_gen import catalogue, search, selectors, services, uploads
 from media_gen.fastpath import stored_media_response
 from media_gen.inputs import InputsInvalid
 from media_gen.models import Generation
@@ -171,7 +172,7 @@ class ListQuery(Schema):
     model_id: str | None = None
     collection: str | None = None
     status: str | None = None
-    q: str | None = None
+    q: str | None = Field(default=None, description=search.HELP)
     favorite: bool | None = None
     before: str | None = None
 

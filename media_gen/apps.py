@@ -8,6 +8,12 @@ def _ensure_polling_schedule(sender: AppConfig, **kwargs: object) -> None:
     schedules_ensure()
 
 
+def _ensure_search_triggers(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from media_gen.search import search_triggers_ensure
+
+    search_triggers_ensure(using=using)
+
+
 def _resume_polling(sender: object, **kwargs: object) -> None:
     """A worker that starts polls at once what a stopped or killed one left in flight."""
     from django_q.tasks import async_task
@@ -22,6 +28,8 @@ class MediaGenConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (also a fresh deployment's), so the schedule exists without a manual step.
         post_migrate.connect(_ensure_polling_schedule, sender=self, dispatch_uid="media_gen.polling_schedule")
+        # A migration that rebuilds the SQLite table drops the search index's triggers; put them back.
+        post_migrate.connect(_ensure_search_triggers, sender=self, dispatch_uid="media_gen.search_triggers")
         from simpoc.shutdown import worker_starting
 
         worker_starting.connect(_resume_polling, dispatch_uid="media_gen.resume_polling")

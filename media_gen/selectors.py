@@ -1,5 +1,7 @@
 """Reads of media generation: permission-filtered querysets that never load a BLOB."""
 
+import base64
+import binascii
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,9 +15,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import Asset
-from gallery.pagination import cursor_encode, keyset_filter
+from gallery.pagination import InvalidCursor, cursor_encode, keyset_filter
 from gallery.streaming import SMALL_MEDIA_BYTES
 from media_gen.models import Generation
+from media_gen.search import Search, search_ids, search_parse
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.models import ApiKey
 from simpoc.rules import visible_to
@@ -66,7 +69,22 @@ def generation_get(*, user: AbstractBaseUser, kind: str, generation_id: int) -> 
     return _visible(user=user).filter(kind=kind, pk=generation_id).first()
 
 
-def _filtered(generations: QuerySet[Generation], filters: GenerationFilters) -> QuerySet[Generation]:
+def _search(filters: GenerationFilters) -> Search | None:
+    search = search_parse(filters.q) if filters.q else None
+    return search if search is not None and not search.empty else None
+
+
+def _search_ids(filters: GenerationFilters, *, user: AbstractBaseUser, kind: str) -> list[int]:
+    """The matches of ``filters.q`` among what ``user`` may list (before the other filters), best first."""
+    search = _search(filters)
+    if search is None:
+        return []
+    return search_ids(search=search, kind=kind, owner_id=None if user.is_staff else user.pk)
+
+
+def _filtered(
+    generations: QuerySet[Generation], filters: GenerationFilters, *, user: AbstractBaseUser, kind: str
+) -> QuerySet[Generation]:
     if filters.model_id:
         generations = generations.filter(model_id=filters.model_id)
     if filters.collection:
@@ -75,8 +93,8 @@ def _filtered(generations: QuerySet[Generation], filters: GenerationFilters) -> 
         if filters.status not in PUBLIC_STATUSES:
             raise ServiceError(f"status must be one of: {', '.join(PUBLIC_STATUSES)}.", status_code=422)
         generations = generations.filter(status__in=PUBLIC_STATUSES[filters.status])
-    if filters.q:
-        generations = generations.filter(prompt__icontains=filters.q.strip()[:200])
+    if _search(filters) is not None:
+        generations = generations.filter(id__in=_search_ids(filters, user=user, kind=kind))
     if filters.favorite is not None:
         generations = generations.filter(favorite=filters.favorite)
     return generations
@@ -85,7 +103,7 @@ def _filtered(generations: QuerySet[Generation], filters: GenerationFilters) -> 
 def generation_list(
     *, user: AbstractBaseUser, kind: str, filters: GenerationFilters, before: str | None = None
 ) -> QuerySet[Generation]:
-    generations = _filtered(_visible(user=user).filter(kind=kind), filters)
+    generations = _filtered(_visible(user=user).filter(kind=kind), filters, user=user, kind=kind)
     return keyset_filter(generations, before=before)
 
 
@@ -121,7 +139,7 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     )
     if len(hidden) > HIDDEN_INLINE_MAX:
         return generation_list(user=user, kind=kind, filters=filters).count()
-    mine = _filtered(Generation.objects.filter(owner=user, kind=kind), filters)
+    mine = _filtered(Generation.objects.filter(owner=user, kind=kind), filters, user=user, kind=kind)
     total = mine.count()
     if hidden:
         total -= mine.filter(asset_id__in=hidden).count()
@@ -164,6 +182,8 @@ def generation_page(
         raise ServiceError("limit must be between 1 and 100.", status_code=422)
     if offset < 0:
         raise ServiceError("offset must not be negative.", status_code=422)
+    if _search(filters) is not None:
+        return _search_page(user=user, kind=kind, filters=filters, before=before, limit=limit, offset=offset)
     generations = generation_list(user=user, kind=kind, filters=filters, before=before)
     total = generation_total(user=user, kind=kind, filters=filters)
     rows = list(generations.values(*RECORD_FIELDS)[offset : offset + limit + 1])
@@ -172,6 +192,47 @@ def generation_page(
     last = rows[-1] if has_more and rows else None
     cursor = cursor_encode(created_at=last["created_at"], pk=last["id"]) if last else None
     return GenerationPage(items=rows, total=total, next=cursor)
+
+
+SEARCH_CURSOR = "search:"
+
+
+def _search_page(
+    *,
+    user: AbstractBaseUser,
+    kind: str,
+    filters: GenerationFilters,
+    before: str | None,
+    limit: int,
+    offset: int,
+) -> GenerationPage:
+    """A page of search results, most relevant first: ordered by the search, so the cursor is the
+    position in that order (opaque to clients like every cursor)."""
+    if before:
+        try:
+            raw = base64.urlsafe_b64decode(before + "=" * (-len(before) % 4)).decode()
+            offset += int(raw.removeprefix(SEARCH_CURSOR)) if raw.startswith(SEARCH_CURSOR) else -1
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            offset = -1
+        if offset < 0:
+            raise InvalidCursor()
+    ranked = _search_ids(filters, user=user, kind=kind)
+    plain = GenerationFilters(**{**filters.__dict__, "q": None})
+    allowed = set(
+        _filtered(
+            _visible(user=user).filter(kind=kind, id__in=ranked), plain, user=user, kind=kind
+        ).values_list("id", flat=True)
+    )
+    ordered = [pk for pk in ranked if pk in allowed]
+    page_ids = ordered[offset : offset + limit]
+    rows = {row["id"]: row for row in Generation.objects.filter(id__in=page_ids).values(*RECORD_FIELDS)}
+    end = offset + len(page_ids)
+    cursor = base64.urlsafe_b64encode(f"{SEARCH_CURSOR}{end}".encode()).decode().rstrip("=")
+    return GenerationPage(
+        items=[rows[pk] for pk in page_ids if pk in rows],
+        total=len(ordered),
+        next=cursor if end < len(ordered) else None,
+    )
 
 
 def generation_record(*, user: AbstractBaseUser, kind: str, generation_id: int) -> dict[str, Any] | None:
