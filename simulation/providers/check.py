@@ -4,12 +4,14 @@ promised event happened (touches, falls, topples, bounces), within a hard wall-t
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulation.providers.base import EventOutcome
 from simulation.providers.layout import Probe
+from simulation.providers.plan import Plan
 from simulation.render.physics import STEPS_PER_SECOND, SceneWorld
 from simulation.scene_schema import SceneInvalid, scene_parse
 
@@ -298,13 +300,53 @@ def generic_probes(scene: dict[str, Any]) -> list[Probe]:
     return probes
 
 
+def plan_probes(plan: Plan, scene: dict[str, Any]) -> list[Probe]:
+    """The plan's events as probes on a scene somebody else built (the LLM's): each entity is the
+    objects whose id or description names its kind; events whose two sides are found are checked."""
+    objects = scene.get("objects", {}) if isinstance(scene, dict) else {}
+
+    def named(entity) -> list[str]:
+        words = {entity.kind.name, entity.kind.plural_name, entity.kind.name.replace(" ", "_")}
+        found = []
+        for object_id, obj in objects.items():
+            text = f"{object_id} {obj.get('description') or ''}".lower().replace("-", " ")
+            if any(re.search(rf"(^|[^a-z]){re.escape(w)}([^a-z]|$)", text) for w in words):
+                found.append(object_id)
+        return found
+
+    groups = {e.index: named(e) for e in plan.entities}
+    probes = []
+    for number, event in enumerate(plan.events):
+        actors = groups.get(event.actor) or []
+        targets = groups.get(event.target) or [] if event.target is not None else []
+        if not actors:
+            continue
+        text = plan.event_text(event)
+        if (
+            event.target is not None
+            and targets
+            and event.kind in {"fall", "bounce", "roll", "slide", "hit", "knock", "collide", "throw"}
+        ):
+            probes.append(Probe(text, "touch", actors, targets, deadline=4.0, event=number))
+            target = plan.entities[event.target]
+            if target.kind.category == "domino" and len(targets) > 1:
+                probes.append(
+                    Probe(
+                        f"at least 70% of {target.the()} fall", "knocked", targets, fraction=0.7, deadline=6.0
+                    )
+                )
+        elif event.kind == "topple":
+            probes.append(Probe(text, "topple", actors, deadline=4.0, event=number))
+    return probes
+
+
 def scene_check_by_simulation(
-    scene: dict[str, Any], *, wall_seconds: float = 0.3
+    scene: dict[str, Any], *, plan: Plan | None = None, wall_seconds: float = 0.5
 ) -> tuple[bool, list[EventOutcome]]:
-    """Run the generic probes on `scene`: (passed, what was seen)."""
-    probes = generic_probes(scene)
+    """Run the generic probes (and the plan's events, when given) on `scene`: (passed, what was seen)."""
+    probes = (plan_probes(plan, scene) if plan is not None else []) + generic_probes(scene)
     if not probes:
         return True, []
-    outcome = simulate(scene, probes, wall_seconds=wall_seconds)
+    outcome = simulate(scene, probes, wall_seconds=wall_seconds, body_steps=30_000)
     events = [result for _, result in outcome.outcomes]
     return all(e.happened for e in events), events

@@ -957,9 +957,11 @@ class Parser:
                 ramps = [e.index for e in self.plan.entities if e.kind.shape in {"Ramp", "Stairs"}]
                 owner = self._mention_before(position)
                 self.used[position] = True
-                if ramps and owner is not None and owner.entity not in ramps:
-                    if not any(e.target == owner.entity and e.via is not None for e in self.plan.events):
-                        self.plan.relations.append(Relation("at_foot", owner.entity, ramps[-1]))
+                placed = owner is not None and any(
+                    e.target == owner.entity and e.via is not None for e in self.plan.events
+                )
+                if ramps and owner is not None and owner.entity not in ramps and not placed:
+                    self.plan.relations.append(Relation("at_foot", owner.entity, ramps[-1]))
                 continue
             relation = {
                 "on": "on", "onto": "on", "upon": "on", "atop": "on", "on_top_of": "on", "in": "in",

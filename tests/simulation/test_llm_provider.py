@@ -151,3 +151,19 @@ def test_the_system_prompt_carries_the_joint_format_and_the_vocabulary(fake_llm)
     provider_get().generate(prompt="a crate")
     system = fake_llm.requests[0]["body"]["messages"][0]["content"]
     assert "revolute" in system and "bowling ball Sphere 0.22x0.22x0.22 m 7 kg" in system
+
+
+def test_an_answer_where_the_described_event_does_not_happen_is_repaired(fake_llm):
+    still = scene_json(
+        body("ball", shape="Sphere", position=(0, 0.15, 0), scale=(0.3, 0.3, 0.3)),
+        body("box", position=(3, 0.25, 0), scale=(0.5, 0.5, 0.5)),
+    )
+    moving = json.loads(json.dumps(still))
+    moving["objects"]["ball"]["linearVelocity"] = {"x": 4, "y": 0, "z": 0}
+    fake_llm.answer(json.dumps(still), json.dumps(moving))
+    result = provider_get().generate(prompt="a ball rolls into a box")
+    retry = fake_llm.requests[1]["body"]["messages"][-1]["content"]
+    assert "the ball rolls into the box did not happen" in retry
+    assert result.scene["objects"]["ball"]["linearVelocity"]["x"] == 4
+    assert result.plan.check.passed
+    assert any(e.event == "the ball rolls into the box" and e.happened for e in result.plan.check.events)
