@@ -11,12 +11,12 @@ from django.test import Client
 from django.utils import timezone
 
 from media_gen.models import Generation
-from webroot.api import api
 from simpoc.models import ApiKey
 from simulation import services as simulation_services
 from simulation.models import Render
 from tests.factories import make_api_key
 from tests.simulation.factories import body, scene_json
+from webroot.api import api
 
 pytestmark = pytest.mark.django_db
 NOT_AUTHENTICATED = {"detail": "Not authenticated. Login required."}

@@ -10,13 +10,13 @@ from django.test import Client
 from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen.models import Generation
-from webroot.api import api
 from simpoc.models import ApiKey
 from simulation.models import Render, Scene
 from tests.factories import make_api_key
 from tests.gallery.factories import AssetFactory
 from tests.media_gen.factories import GenerationFactory
 from tests.simulation.factories import RenderFactory, SceneFactory, body, scene_json
+from webroot.api import api
 
 pytestmark = pytest.mark.django_db
 
