@@ -42,4 +42,3 @@ class AssetDeletedOut(Schema):
     deleted: bool
     id: int
     message: str
-
