@@ -1,4 +1,4 @@
-"""Thin ninja router of this app; mounted on the one NinjaAPI in simpoc/api.py."""
+"""Thin ninja router of this app; webroot/api.py mounts it on the one NinjaAPI (simpoc/api.py)."""
 
 from typing import Any
 
