@@ -18,6 +18,9 @@ COPY simpoc simpoc
 COPY gallery gallery
 COPY media_gen media_gen
 COPY simulation simulation
+COPY portability portability
+COPY backoffice backoffice
+COPY webroot webroot
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=frontend /app/frontend/dist frontend/dist
