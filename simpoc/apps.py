@@ -7,6 +7,9 @@ class SimpocConfig(AppConfig):
     verbose_name = "Accounts, API keys and backups"
 
     def ready(self) -> None:
-        from simpoc.dbspace import ensure_reclaim_schedule
+        from django.db.backends.signals import connection_created
+
+        from simpoc.dbspace import ensure_reclaim_schedule, sqlite_new_file_incremental
 
         post_migrate.connect(ensure_reclaim_schedule, sender=self, dispatch_uid="simpoc-reclaim-schedule")
+        connection_created.connect(sqlite_new_file_incremental, dispatch_uid="simpoc-sqlite-auto-vacuum")

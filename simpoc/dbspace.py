@@ -2,8 +2,8 @@
 
 With the embedded default every media byte lives in the SQLite file, and SQLite keeps the pages
 freed by a DELETE inside the file for reuse: the file never shrinks by itself. New databases are
-therefore created with ``auto_vacuum=INCREMENTAL`` (the settings' ``init_command`` sets it before
-the first table exists; on an existing database the pragma changes nothing), which lets
+therefore created with ``auto_vacuum=INCREMENTAL`` (``sqlite_new_file_incremental`` sets it when a
+connection finds a file without tables; existing files are only read), which lets
 ``PRAGMA incremental_vacuum(N)`` move N pages from the end of the file into free slots and
 truncate it. ``database_reclaim`` does that in short steps, each its own write transaction well
 under a second, so writers queue behind one step at most; the schedule below runs it every
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from simpoc import shutdown
 
@@ -33,7 +34,7 @@ RECLAIM_SCHEDULE = "simpoc: reclaim database space"
 # One step stays well under the one second a writer may wait behind it; the step size adapts.
 STEP_TARGET_SECONDS = 0.25
 STEP_FIRST_PAGES = 1024
-STEP_MAX_PAGES = 65536
+STEP_MAX_PAGES = 8192  # 32 MiB of 4 KiB pages: well under a second even on a busy machine
 # Writers get the lock between two steps.
 STEP_PAUSE_SECONDS = 0.05
 # One scheduled run reclaims for at most this long; the rest waits for the next run.
@@ -56,6 +57,25 @@ class DatabaseSpace:
     next_reclaim_bytes: int  # what the next scheduled run will give back to the filesystem
     dead_rows: int  # PostgreSQL: rows autovacuum has not processed yet
     wal_bytes: int  # SQLite: the write-ahead log beside the file
+
+
+def sqlite_new_file_incremental(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """``connection_created``: a SQLite file without tables yet gets ``auto_vacuum=INCREMENTAL``.
+
+    Only reads on existing files (setting the pragma needs the write lock, which a reader must
+    never wait for); on an empty file the pragma and a VACUUM of nothing take a moment.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA auto_vacuum")
+        if cursor.fetchone()[0] == 2:
+            return
+        cursor.execute("SELECT count(*) FROM sqlite_master")
+        if cursor.fetchone()[0]:
+            return  # made before: manage.py compact_database converts it
+        cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        cursor.execute("VACUUM")  # in WAL mode the new setting takes effect with a VACUUM
 
 
 def _pragma(name: str) -> int:

@@ -157,9 +157,6 @@ else:
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
-                    # Before WAL, so a new file gets it before its first table (simpoc/dbspace.py:
-                    # deleted media's pages go back to the filesystem); a no-op on existing files.
-                    "PRAGMA auto_vacuum=INCREMENTAL;"
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
@@ -342,3 +339,6 @@ RENDER_MAX_IN_FLIGHT = env_int("RENDER_MAX_IN_FLIGHT", 2)
 # Which renderer draws new renders (simulation.render.renderers.RENDERERS); "mujoco-cpu" needs no GPU.
 RENDER_BACKEND = env("RENDER_BACKEND", "mujoco-cpu")
 RETENTION_HOOKS.append("simulation.services.render_prune_before")
+# The videos made from a render ("make it real") are media_gen's rows; the render record reads their
+# ids through this top-level function, since simulation never imports media_gen.
+RENDER_DERIVED_VIDEOS_HOOK = "webroot.makereal.render_derived_videos"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django_q.models import Schedule
 
 from gallery.models import Asset
@@ -44,6 +44,42 @@ def store_blobs(user, *, count: int, size: int) -> None:
 @sqlite_only
 def test_new_databases_are_created_with_incremental_auto_vacuum():
     assert dbspace.database_space().auto_vacuum == "incremental"
+
+
+def _open(path: Path, **options: object):
+    settings_dict = {**connection.settings_dict, "NAME": str(path)}
+    settings_dict["OPTIONS"] = {**settings_dict["OPTIONS"], **options}
+    wrapper = connections["default"].__class__(settings_dict, alias="scratch")
+    wrapper.ensure_connection()
+    return wrapper
+
+
+@sqlite_only
+def test_a_new_file_is_made_incremental_and_an_old_one_only_read_even_while_locked(tmp_path):
+    import sqlite3
+
+    fresh = _open(tmp_path / "new.sqlite3")
+    with fresh.cursor() as cursor:
+        cursor.execute("PRAGMA auto_vacuum")
+        assert cursor.fetchone()[0] == 2
+    fresh.close()
+
+    old = tmp_path / "old.sqlite3"
+    made = sqlite3.connect(old, isolation_level=None)
+    made.execute("PRAGMA journal_mode=WAL")
+    made.execute("CREATE TABLE t (x)")
+    made.execute("BEGIN IMMEDIATE")  # a writer holds the lock: a new reader must not need it
+    try:
+        reader = _open(old, timeout=0.2)
+        with reader.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM t")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("PRAGMA auto_vacuum")
+            assert cursor.fetchone()[0] == 0, "an existing file is converted by compact_database only"
+        reader.close()
+    finally:
+        made.execute("ROLLBACK")
+        made.close()
 
 
 @sqlite_only
