@@ -2,13 +2,17 @@
 
 import hashlib
 import io
+import struct
+import subprocess
+import tempfile
 import tracemalloc
+from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 
 from gallery import services
 from gallery.models import Asset
-from tests.gallery.media import png_bytes
 
 pytestmark = pytest.mark.urls("tests.gallery.urls")
 
@@ -16,11 +20,40 @@ SIZE = 64 * 1024 * 1024
 PEAK_LIMIT = 8 * 1024 * 1024  # an eighth of the file; the chunks are 256 KiB to 1 MiB
 
 
+def _tiny_mp4() -> bytes:
+    """One 32x32 frame of H.264 with the index first, from ffmpeg's test source."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "tiny.mp4"
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=32x32:rate=1",
+                "-frames:v",
+                "1",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+                str(out),
+            ],
+            check=True,
+        )
+        return out.read_bytes()
+
+
 class LazyStream(io.RawIOBase):
-    """A readable PNG followed by padding up to SIZE, produced on demand (never whole in memory)."""
+    """A playable MP4 whose last box is a `free` box padding it to SIZE, produced on demand (never
+    whole in memory). Padding inside the container, not after it: the store keeps a file's own
+    bytes, and an image's bytes after its end marker would be cut (gallery.image_end)."""
 
     def __init__(self):
-        self.head = png_bytes(32, 32)
+        mp4 = _tiny_mp4()
+        self.head = mp4 + struct.pack(">I4s", SIZE - len(mp4), b"free")
         self.position = 0
         self.digest = hashlib.sha256()
 
@@ -58,7 +91,7 @@ def _drain(response) -> tuple[int, str]:
 
 def test_a_64_mib_asset_goes_in_and_out_with_small_python_memory(user, user_client):
     stream = LazyStream()
-    asset, store_peak = _peak_while(lambda: services.asset_store(owner=user, stream=stream, kind="image"))
+    asset, store_peak = _peak_while(lambda: services.asset_store(owner=user, stream=stream, kind="video"))
     url = f"/api/test-assets/{asset.pk}/data"
 
     (whole, whole_digest), whole_peak = _peak_while(lambda: _drain(user_client.get(url)))
