@@ -30,6 +30,7 @@ RAMP_DEGREES = 22.0
 FALL_HEIGHT = 1.2
 APPROACH = 1.2  # metres between an actor and what it moves into
 CLUSTER_GAP = 1.0
+ROW_WIDTH = 16.0  # clusters per row of the layout, within the 20 m ground
 
 
 @dataclass
@@ -1573,17 +1574,22 @@ class Placer(Builder):
     def line_up(self) -> None:
         """Clusters side by side along x, the whole scene centred on the origin."""
         roots = sorted({r for r in self.root.values()})
-        cursor = 0.0
+        cursor, front, back = 0.0, 0.0, 0.0  # the current row starts at z = front and reaches back
         for root in roots:
             ids = self.cluster_ids(root)
             if not ids:
                 continue
             low, high = self.box(ids)
-            self.move(ids, np.array([cursor - low[0], 0.0, -(low[2] + high[2]) / 2]))
-            cursor += (high[0] - low[0]) + CLUSTER_GAP
+            width = high[0] - low[0]
+            if cursor > 0 and cursor + width > ROW_WIDTH:
+                # The ground is 20 m wide: a new row behind the first rather than off its edge.
+                cursor, front = 0.0, back - CLUSTER_GAP
+            self.move(ids, np.array([cursor - low[0], 0.0, front - high[2]]))
+            cursor += width + CLUSTER_GAP
+            back = min(back, front - (high[2] - low[2]))
         if self.objects:
             low, high = self.box(list(self.objects))
-            self.move(list(self.objects), np.array([-(low[0] + high[0]) / 2, 0.0, 0.0]))
+            self.move(list(self.objects), np.array([-(low[0] + high[0]) / 2, 0.0, -(low[2] + high[2]) / 2]))
         for joint in self.joints.values():
             if joint["bodyB"] is None and "anchorB" in joint:
                 body = joint["bodyA"]
