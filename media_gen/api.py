@@ -152,6 +152,12 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             else None
         ),
         f"{kind}_url": versioned_url(f"/api/{plural}/{pk}/data", row["asset__sha256"]) if stored else None,
+        # Made from a stored item (a render): which one, and the asset that was sent.
+        "source": (
+            {"kind": row["source_kind"], "id": row["source_id"], "asset_id": row["source_asset_id"]}
+            if row["source_kind"]
+            else None
+        ),
     }
 
 

@@ -52,6 +52,15 @@ class Generation(models.Model):
         "gallery.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
     )
     favorite = models.BooleanField(default=False)
+    # Made from a stored item rather than from typed inputs (a render's frame or its whole video):
+    # the asset sent as ``source_input``, and the producer's record it came from, named by kind and
+    # id only (media_gen never imports the producer). The asset may go; the record keeps the link.
+    source_asset = models.ForeignKey(
+        "gallery.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived_generations"
+    )
+    source_input = models.CharField(max_length=100, blank=True, default="")
+    source_kind = models.CharField(max_length=16, blank=True, default="")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     download_tries = models.PositiveIntegerField(default=0)
     download_next_at = models.DateTimeField(null=True, blank=True)
     download_claimed_until = models.DateTimeField(null=True, blank=True)
@@ -82,6 +91,12 @@ class Generation(models.Model):
                 fields=["created_at"],
                 condition=Q(asset__isnull=True, favorite=False),
                 name="generation_prunable",
+            ),
+            # The videos made from one render (its record lists them).
+            models.Index(
+                fields=["source_kind", "source_id"],
+                condition=~Q(source_kind=""),
+                name="generation_source",
             ),
         ]
         constraints = [

@@ -76,6 +76,12 @@ class DownloadProgressOut(Schema):
     bytes_total: int | None = Field(description="The output's size when the server announced it")
 
 
+class SourceOut(Schema):
+    kind: str = Field(description='what it was made from: "render"')
+    id: int = Field(description="that item's id (a render: GET /api/genesis/videos/{id})")
+    asset_id: int | None = Field(description="the stored image or video sent to the model; null once deleted")
+
+
 class _RecordBase(Schema):
     id: int
     prompt: str
@@ -96,6 +102,9 @@ class _RecordBase(Schema):
     favorite: bool
     download_progress: DownloadProgressOut | None = Field(
         default=None, description="The copy of the output into our storage; null before any download"
+    )
+    source: SourceOut | None = Field(
+        default=None, description="the stored item it was made from (make it real); null for typed inputs"
     )
 
 

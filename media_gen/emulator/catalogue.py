@@ -607,6 +607,29 @@ MODELS: tuple[EmulatedModel, ...] = (
             "fast_mode": _enum("fast_mode", ["Off", "Balanced", "Fast"]),
         },
     ),
+    EmulatedModel(
+        owner="simpoc-demo",
+        name="restyle-video",
+        description="Demo video-to-video model: regrades the input video in a chosen style, frame for frame",
+        media="video",
+        output="url",
+        file_format="mp4",
+        run_count=1_200,
+        properties={
+            "video": {
+                "type": "string",
+                "title": "Video",
+                "format": "uri",
+                "x-order": 0,
+                "description": "The video to restyle (MP4); the output keeps its size, frames and rate.",
+            },
+            "prompt": _prompt(1),
+            "style": _ref("style", 2, "cinematic", "Look of the output"),
+            "seed": _seed(3),
+        },
+        required=("video",),
+        enums={"style": _enum("style", ["cinematic", "vintage", "noir", "vivid"])},
+    ),
 )
 
 COLLECTIONS: dict[str, dict[str, Any]] = {
@@ -634,6 +657,11 @@ COLLECTIONS: dict[str, dict[str, Any]] = {
             "wavespeedai/wan-2.1-i2v-480p",
             "minimax/video-01",
         ],
+    },
+    "video-to-video": {
+        "name": "Video to video",
+        "description": "Models that restyle or edit an input video",
+        "models": ["simpoc-demo/restyle-video"],
     },
 }
 

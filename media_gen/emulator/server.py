@@ -315,6 +315,16 @@ class Emulator:
                     return media.load_image(data)
         return None
 
+    def _input_video(self, prediction: _Prediction) -> bytes | None:
+        """The MP4 a video-to-video model was given (a uri input named like a video), if any."""
+        for name, spec in prediction.model.properties.items():
+            value = prediction.input.get(name)
+            if spec.get("format") == "uri" and "video" in name and isinstance(value, str) and value:
+                data = self._fetch_input(value)
+                if data and media.is_mp4(data):
+                    return data
+        return None
+
     @staticmethod
     def _fetch_input(value: str) -> bytes | None:
         if value.startswith("data:"):
@@ -347,7 +357,8 @@ class Emulator:
         if model.output == "list":
             requested = prediction.input.get("num_outputs", 1)
             count = max(1, min(int(requested), 4)) if isinstance(requested, int) else 1
-        background = self._input_image(prediction)
+        source_video = self._input_video(prediction) if model.media == "video" else None
+        background = None if source_video else self._input_image(prediction)
         file_format = model.file_format
         if model.media == "image":
             requested_format = prediction.input.get("output_format")
@@ -372,6 +383,14 @@ class Emulator:
                     size=image_size,
                     file_format=file_format,
                     background=background,
+                )
+            elif source_video is not None:
+                # A video-to-video model restyles its input: same size, frames and rate.
+                data = media.video_restyled(data=source_video, style=str(inputs.get("style") or ""))
+            elif background is not None:
+                # An image-to-video model animates its start image, which is the first frame.
+                data = media.video_from_image(
+                    image=background, size=(video.width, video.height), frames=video.frames, fps=video.fps
                 )
             else:
                 data = media.video_bytes(

@@ -4,6 +4,7 @@
   actions (start, cancel, retry, re-run, delete, favourite), what Replicate says, expiry;
 - ``delivery``: the signed webhook, the poll round and loop, the download into the gallery;
 - ``uploads``: input images a user uploads;
+- ``sources``: a video generation started from a stored asset (a render's frame or video);
 - ``jobs``: the persisted schedules.
 
 Callers import from here; tests that replace a module's collaborators patch that module.
@@ -42,6 +43,7 @@ from media_gen.services.lifecycle import (
     generation_set_favorite,
     generation_start,
 )
+from media_gen.services.sources import AssetRun, SourceInput, asset_run_prepare, generation_start_from_asset
 from media_gen.services.uploads import StoredUpload, upload_image_store
 
 __all__ = [
@@ -50,11 +52,14 @@ __all__ = [
     "DOWNLOAD_WINDOW",
     "PENDING_GIVE_UP",
     "PROCESSING_GIVE_UP",
+    "AssetRun",
     "Move",
     "Moves",
+    "SourceInput",
     "StoredUpload",
     "UpstreamRefused",
     "WebhookOutcome",
+    "asset_run_prepare",
     "generation_apply_prediction",
     "generation_cancel",
     "generation_delete",
@@ -71,6 +76,7 @@ __all__ = [
     "generation_retry",
     "generation_set_favorite",
     "generation_start",
+    "generation_start_from_asset",
     "generation_webhook_process",
     "schedules_ensure",
     "upload_image_store",

@@ -470,11 +470,28 @@ def generation_download_retry(*, generation: Generation, user: AbstractBaseUser)
     return generation
 
 
+def _source_upstream_inputs(generation: Generation) -> dict[str, Any]:
+    """A generation made from a stored asset (``services.sources``) sends that asset again."""
+    if not generation.source_input:
+        return {}
+    asset = (
+        Asset.objects.filter(pk=generation.source_asset_id).first() if generation.source_asset_id else None
+    )
+    if asset is None:
+        raise ServiceError(
+            f"input.{generation.source_input}: the stored item this video was made from is gone, "
+            "so it cannot run again.",
+            status_code=409,
+        )
+    return {generation.source_input: uploads.asset_fetchable_url(asset=asset)}
+
+
 def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Generation:
     """Run a failed or canceled generation again with the same inputs (a new prediction, same record)."""
     _may_change(generation=generation, user=user)
     if generation.status not in (Status.FAILED, Status.CANCELED):
         raise ServiceError("Only a failed or canceled generation can be run again.", status_code=409)
+    source_inputs = _source_upstream_inputs(generation)
     with transaction.atomic():
         in_flight = _lock_owner_in_flight(generation.owner_id)
         if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
@@ -490,6 +507,7 @@ def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Gener
     upstream_inputs = _fetchable_inputs(
         user=generation.owner, properties=schema["input_schema"], inputs=generation.inputs
     )
+    upstream_inputs.update(source_inputs)
     _prediction_create(
         generation=generation, upstream_inputs=upstream_inputs, version=generation.version or None
     )
