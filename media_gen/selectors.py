@@ -240,6 +240,19 @@ def generation_record(*, user: AbstractBaseUser, kind: str, generation_id: int) 
     return _visible(user=user).filter(kind=kind, pk=generation_id).values(*RECORD_FIELDS).first()
 
 
+def generation_ids_by_source(*, source_kind: str, source_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the generations made from each source (a read for the producer's records), newest first."""
+    found: dict[int, list[int]] = {source_id: [] for source_id in source_ids}
+    rows = (
+        Generation.objects.filter(source_kind=source_kind, source_id__in=source_ids)
+        .order_by("-created_at", "-id")
+        .values_list("source_id", "id")
+    )
+    for source_id, generation_id in rows:
+        found[source_id].append(generation_id)
+    return found
+
+
 # --- Queue health (staff) -------------------------------------------------------------------------
 
 # A prediction running this long is not just a slow model (Replicate's video models take minutes).

@@ -187,16 +187,3 @@ def _generation_create(
             source_id=source_id,
         )
     return generation, upstream_inputs
-
-
-def generation_ids_by_source(*, source_kind: str, source_ids: list[int]) -> dict[int, list[int]]:
-    """The ids of the generations made from each source (a read for the producer's records), newest first."""
-    found: dict[int, list[int]] = {source_id: [] for source_id in source_ids}
-    rows = (
-        Generation.objects.filter(source_kind=source_kind, source_id__in=source_ids)
-        .order_by("-created_at", "-id")
-        .values_list("source_id", "id")
-    )
-    for source_id, generation_id in rows:
-        found[source_id].append(generation_id)
-    return found
