@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from simulation.scene_schema import SceneObject
+from simulation.scene_schema import Scene, SceneObject
 
 LOOKS_PATH = Path(__file__).with_name("looks.json")
 Vec = tuple[float, float, float]
@@ -48,10 +48,7 @@ def _patterns() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str, re.P
     return materials, kinds
 
 
-def _text(obj: SceneObject, *, with_id: bool) -> str:
-    text = obj.description or ""
-    if with_id:
-        text = f"{text} {obj.id}"
+def _words(text: str) -> str:
     return re.sub(r"[_\-]+", " ", text).lower()
 
 
@@ -65,12 +62,17 @@ def object_material(obj: SceneObject) -> str:
     explicit = getattr(obj.visualProperties, "material", None)
     if explicit:
         return explicit
-    return _first_match(_patterns()[0], _text(obj, with_id=False)) or looks()["defaultMaterial"]
+    return _first_match(_patterns()[0], _words(obj.description or "")) or looks()["defaultMaterial"]
 
 
 def object_kind(obj: SceneObject) -> str | None:
-    """The kind ("car", "book", ...) named first in the description or the id, if any."""
-    return _first_match(_patterns()[1], _text(obj, with_id=True))
+    """The kind ("car", "book", ...) named in the id, else first in the description, if any.
+
+    The id comes first: the composer names parts ("wheel_1") while their description names the
+    whole ("a red car").
+    """
+    kinds = _patterns()[1]
+    return _first_match(kinds, _words(obj.id)) or _first_match(kinds, _words(obj.description or ""))
 
 
 def collider_box(obj: SceneObject) -> Vec:
@@ -99,6 +101,16 @@ def shade_color(color: str, factor: float) -> str:
     return "#" + "".join(f"{max(0, min(255, math.floor(c * factor + 0.5))):02x}" for c in (r, g, b))
 
 
+def jointed_ids(scene: Scene) -> set[str]:
+    """The objects a joint holds (either end)."""
+    ids = set()
+    for joint in (scene.joints or {}).values():
+        ids.add(joint.bodyA)
+        if joint.bodyB is not None:
+            ids.add(joint.bodyB)
+    return ids
+
+
 def object_shade(index: int) -> float:
     """Neighbouring objects of one colour get different shades, so a stack never merges into one block."""
     shades = looks()["shades"]
@@ -117,8 +129,12 @@ class Part:
     axis: int = 1  # 0, 1, 2: the cylinder's axis in the body frame
 
 
-def object_parts(obj: SceneObject, *, shade: float = 1.0) -> list[Part]:
-    """The parts that draw `obj`: its kind's parts, or its own primitive."""
+def object_parts(obj: SceneObject, *, shade: float = 1.0, jointed: bool = False) -> list[Part]:
+    """The parts that draw `obj`: its kind's parts, or its own primitive.
+
+    `jointed`: a joint holds the object; parts marked unlessJointed (a car's drawn wheels, when the
+    scene has wheel bodies on joints) are left out.
+    """
     color = shade_color(obj.visualProperties.color, shade)
     material = object_material(obj)
     box = collider_box(obj)
@@ -135,6 +151,8 @@ def object_parts(obj: SceneObject, *, shade: float = 1.0) -> list[Part]:
     axes = frame_axes(spec["frame"], box)
     parts = []
     for part in spec["parts"]:
+        if jointed and part.get("unlessJointed"):
+            continue
         center = [0.0, 0.0, 0.0]
         size = [0.0, 0.0, 0.0]
         for kind_axis, body_axis in enumerate(axes):
@@ -166,7 +184,7 @@ def vector_answers(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     answers = []
     for case in cases:
         obj = SceneObject.model_validate(case["object"])
-        parts = object_parts(obj, shade=case.get("shade", 1.0))
+        parts = object_parts(obj, shade=case.get("shade", 1.0), jointed=case.get("jointed", False))
         answers.append(
             {
                 "kind": object_kind(obj),

@@ -35,7 +35,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 
 from simulation.render.camera import DEFAULT_CAMERA, ViewPoint
-from simulation.render.looks import looks, object_parts, object_shade
+from simulation.render.looks import jointed_ids, looks, object_parts, object_shade
 from simulation.render.options import DEFAULT_GROUND_STYLE, DEFAULT_RENDERER, QUALITIES, RenderQuality
 from simulation.render.physics import Pose, Quat, Vec, euler_xyz_to_quaternion
 from simulation.render.textures import ground_texture, material_texture
@@ -167,12 +167,13 @@ def _body_mjcf(scene: Scene) -> str:
     materials = looks()["materials"]
     # Neighbours in the scene's order get different shades of their colour (a stack stays readable).
     shade_index: dict[str, int] = {}
+    jointed = jointed_ids(scene)
     for index, obj in enumerate(scene.objects.values()):
         colour = obj.visualProperties.color.lower()
         shade = object_shade(shade_index.get(colour, 0))
         shade_index[colour] = shade_index.get(colour, 0) + 1
         geoms = []
-        for part in object_parts(obj, shade=shade):
+        for part in object_parts(obj, shade=shade, jointed=obj.id in jointed):
             spec = materials[part.material]
             diffuse = spec.get("diffuse", 1.0)
             rgba = f"{_fmt(tuple(c * diffuse for c in _rgb(part.color)))} {spec['opacity']:.3g}"

@@ -59,7 +59,7 @@ function disposeLook(mesh: THREE.Object3D): void {
  * Gives `mesh` (the object's primitive, scaled to its collider box) the object's look: its
  * material, or, for a known kind, the kind's parts as children and the primitive hidden.
  */
-export function applyLook(mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStandardMaterial>, object: SceneObject): void {
+export function applyLook(mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStandardMaterial>, object: SceneObject, jointed = false): void {
   disposeLook(mesh);
   setMaterial(mesh.material, objectMaterial(object));
   const kind = objectKind(object);
@@ -70,7 +70,7 @@ export function applyLook(mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshStand
   const box = colliderBox(object);
   const group = new THREE.Group();
   group.name = LOOK_NAME;
-  for (const part of objectParts(object)) {
+  for (const part of objectParts(object, 1, jointed)) {
     const child = new THREE.Mesh(PART_GEOMETRIES[part.shape], lookMaterial(part.material, part.color));
     child.castShadow = true;
     child.receiveShadow = true;

@@ -3,7 +3,7 @@ import type { SceneObject } from "../scene/types";
 import { LOOKS, frameAxes, objectKind, objectMaterial, objectParts, sceneShades, shadeColor } from "./looks";
 
 type Vectors = {
-  cases: { object: SceneObject; shade?: number }[];
+  cases: { object: SceneObject; shade?: number; jointed?: boolean }[];
   expected: { kind: string | null; material: string; parts: { shape: string; center: number[]; size: number[]; color: string; material: string; axis: number }[] }[];
 };
 const files = import.meta.glob<Vectors>("../../../examples/looks/vectors.json", { eager: true, import: "default" });
@@ -17,7 +17,7 @@ describe("looks (shared with the server renderer)", () => {
     expect(expected).toBeDefined();
     expect(objectKind(object)).toBe(expected?.kind ?? null);
     expect(objectMaterial(object)).toBe(expected?.material);
-    const parts = objectParts(object, testCase.shade ?? 1);
+    const parts = objectParts(object, testCase.shade ?? 1, testCase.jointed ?? false);
     expect(parts).toHaveLength(expected?.parts.length ?? -1);
     parts.forEach((part, i) => {
       const want = expected?.parts[i];
@@ -32,6 +32,7 @@ describe("looks (shared with the server renderer)", () => {
 
   it("names the materials and grounds of the scene format", () => {
     expect(Object.keys(LOOKS.materials).sort()).toEqual(["foam", "glass", "ice", "metal", "plastic", "rubber", "stone", "wood"]);
+    expect(Object.keys(LOOKS.kinds)).toContain("wheel");
     expect(Object.keys(LOOKS.grounds)).toEqual(["checker", "tiles", "wood", "concrete", "plain"]);
   });
 

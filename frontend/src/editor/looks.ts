@@ -6,11 +6,19 @@
  * `looks.test.ts` checks both against the vectors in `examples/looks/vectors.json`. Drawing only:
  * colliders never read this.
  */
-import type { SceneObject } from "../scene/types";
+import type { Scene, SceneObject } from "../scene/types";
 
 export type Vec = [number, number, number];
 type Paint = "body" | number | string;
-type PartSpec = { shape: "box" | "ellipsoid" | "cylinder"; center: Vec; size: Vec; color?: Paint; material?: string; axis?: "x" | "y" | "z" };
+type PartSpec = {
+  shape: "box" | "ellipsoid" | "cylinder";
+  center: Vec;
+  size: Vec;
+  color?: Paint;
+  material?: string;
+  axis?: "x" | "y" | "z";
+  unlessJointed?: boolean;
+};
 type MaterialSpec = {
   words: string[];
   specular: number;
@@ -56,9 +64,7 @@ function wordsPattern(words: string[]): RegExp {
 const MATERIAL_PATTERNS = Object.entries(LOOKS.materials).map(([name, spec]) => [name, wordsPattern(spec.words)] as const);
 const KIND_PATTERNS = Object.entries(LOOKS.kinds).map(([name, spec]) => [name, wordsPattern(spec.words)] as const);
 
-function text(object: SceneObject, withId: boolean): string {
-  let value = object.description ?? "";
-  if (withId) value = `${value} ${object.id}`;
+function words(value: string): string {
   return value.replace(/[_-]+/g, " ").toLowerCase();
 }
 
@@ -76,12 +82,15 @@ function firstMatch(patterns: readonly (readonly [string, RegExp])[], value: str
 export function objectMaterial(object: SceneObject): string {
   const explicit = (object.visualProperties as { material?: string | null }).material;
   if (explicit) return explicit;
-  return firstMatch(MATERIAL_PATTERNS, text(object, false)) ?? LOOKS.defaultMaterial;
+  return firstMatch(MATERIAL_PATTERNS, words(object.description ?? "")) ?? LOOKS.defaultMaterial;
 }
 
-/** The kind ("car", "book", ...) named first in the description or the id, if any. */
+/**
+ * The kind ("car", "book", ...) named in the id, else first in the description, if any. The id comes
+ * first: the composer names parts ("wheel_1") while their description names the whole ("a red car").
+ */
 export function objectKind(object: SceneObject): string | null {
-  return firstMatch(KIND_PATTERNS, text(object, true));
+  return firstMatch(KIND_PATTERNS, words(object.id)) ?? firstMatch(KIND_PATTERNS, words(object.description ?? ""));
 }
 
 /** Full extents of the box around the collider (SCENE.md "Shapes and sizes"). */
@@ -125,8 +134,21 @@ export function sceneShades(objects: Iterable<SceneObject>): Map<string, number>
   return shades;
 }
 
-/** The parts that draw `object`: its kind's parts, or its own primitive. */
-export function objectParts(object: SceneObject, shade = 1): Part[] {
+/** The objects a joint holds (either end). */
+export function jointedIds(scene: Scene): Set<string> {
+  const ids = new Set<string>();
+  for (const joint of Object.values(scene.joints ?? {})) {
+    ids.add(joint.bodyA);
+    if (joint.bodyB !== null && joint.bodyB !== undefined) ids.add(joint.bodyB);
+  }
+  return ids;
+}
+
+/**
+ * The parts that draw `object`: its kind's parts, or its own primitive. `jointed`: a joint holds the
+ * object; parts marked unlessJointed (a car's drawn wheels, when it has wheel bodies) are left out.
+ */
+export function objectParts(object: SceneObject, shade = 1, jointed = false): Part[] {
   const color = shadeColor(object.visualProperties.color, shade);
   const material = objectMaterial(object);
   let box = colliderBox(object);
@@ -143,7 +165,7 @@ export function objectParts(object: SceneObject, shade = 1): Part[] {
   const spec = LOOKS.kinds[kind];
   if (!spec) return [];
   const axes = frameAxes(spec.frame, box);
-  return spec.parts.map((part) => {
+  return spec.parts.filter((part) => !(jointed && part.unlessJointed)).map((part) => {
     const center: Vec = [0, 0, 0];
     const size: Vec = [0, 0, 0];
     axes.forEach((bodyAxis, kindAxis) => {

@@ -11,6 +11,7 @@ import { type Camera, DEFAULT_CAMERA, type Scene, type SceneObject, type Shape, 
 import { JointView, jointSegments } from "./jointView";
 import { type CameraMove, cameraAt } from "./cameraMoves";
 import { applyLook, dropLook, glowLook } from "./lookMeshes";
+import { jointedIds } from "./looks";
 import type { Pose } from "./physics";
 import { shadeOffset } from "./shade";
 
@@ -217,6 +218,7 @@ export class Viewport {
         this.entries.delete(id);
       }
     }
+    const jointed = jointedIds(scene);
     for (const [id, object] of Object.entries(scene.objects)) {
       let entry = this.entries.get(id);
       if (!entry) {
@@ -233,7 +235,7 @@ export class Viewport {
       entry.mesh.material.color.set(object.visualProperties.color).offsetHSL(0, 0, shadeOffset(id));
       this.outline(entry);
       entry.mesh.material.roughness = 0.55;
-      applyLook(entry.mesh, object);
+      applyLook(entry.mesh, object, jointed.has(id));
       this.placeAtRest(entry);
     }
     this.shownScene = scene;
