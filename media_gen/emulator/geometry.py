@@ -113,7 +113,8 @@ def video_shape(
             # Stable Video Diffusion keeps the image's proportions; Kling ignores aspect_ratio
             # when it is given a start image.
             if strategy == "use_image_dimensions":
-                size = (_clamp_side(start_image.width), _clamp_side(start_image.height))
+                width, height = start_image.info.get("original_size", start_image.size)
+                size = (_clamp_side(width), _clamp_side(height))
             else:
                 ratio = (start_image.width, start_image.height)
         if size is None:

@@ -9,7 +9,7 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image
 
-from media_gen.emulator import Emulator, geometry
+from media_gen.emulator import Emulator, geometry, media
 from media_gen.emulator.catalogue import MODELS_BY_ID
 
 BASE_IMAGE = (48, 48)
@@ -156,6 +156,18 @@ def test_video_has_the_requested_resolution_frames_and_rate(emulator, tmp_path):
         {"prompt": "waves", "width": 96, "height": 64, "video_length": 9, "fps": 6},
     )
     assert _video_facts(data, tmp_path) == (96, 64, 9, 6)
+
+
+def test_a_big_photo_keeps_its_dimensions_though_it_is_decoded_smaller():
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (10, 120, 200)).save(buffer, format="JPEG")
+    photo = media.load_image(buffer.getvalue())
+    assert photo.size != (1600, 1200)  # decoded at a fraction (JPEG draft mode)
+    svd = MODELS_BY_ID["stability-ai/stable-video-diffusion"]
+    shape = geometry.video_shape(
+        svd, {"sizing_strategy": "use_image_dimensions"}, base=BASE_VIDEO, frames=4, fps=4, start_image=photo
+    )
+    assert (shape.width, shape.height) == (1600, 1200)
 
 
 def test_video_from_an_image_keeps_its_proportions(emulator, tmp_path):
