@@ -31,6 +31,7 @@ from simulation.schemas import (
     ValidateOut,
 )
 from simulation.validation import scene_check
+from simulation.video_prompt import render_video_prompt
 
 router = Router(tags=["simulation"])
 ERRORS = {401: DetailOut, 404: DetailOut, 422: DetailOut}
@@ -171,7 +172,10 @@ def generator_list(request: HttpRequest) -> dict:
 # --- Renders ---------------------------------------------------------------------------------------------
 
 
-def _render_record(render: Render) -> dict:
+def _render_record(render: Render, derived: dict[int, list[int]] | None = None) -> dict:
+    """The RenderRecord; ``derived`` (render id -> video ids) spares a page one read per render."""
+    if derived is None:
+        derived = selectors.render_derived_videos(render_ids=[render.pk])
     video_url = f"/api/genesis/videos/{render.pk}/data" if render.asset_id else None
     asset = render.asset if render.asset_id else None
     objects = render.scene_data.get("objects", {})
@@ -204,6 +208,8 @@ def _render_record(render: Render) -> dict:
         "created_at": render.created_at,
         "updated_at": render.updated_at,
         "metadata": {**render.metadata, "camera_config": render.camera_config, "renderer": render.renderer},
+        "derived_videos": derived.get(render.pk, []),
+        "video_prompt": render_video_prompt(render=render),
     }
 
 
@@ -235,10 +241,11 @@ class RenderListQuery(PageQuery):
 @router.get("/genesis/videos", response={200: RenderListOut, **ERRORS}, summary="Your renders")
 def render_list(request: HttpRequest, query: Query[RenderListQuery]) -> dict:
     renders = selectors.render_list(user=request.auth, quality=query.quality)
-    page = renders[query.offset : query.offset + query.limit]
+    page = list(renders[query.offset : query.offset + query.limit])
+    derived = selectors.render_derived_videos(render_ids=[r.pk for r in page])
     return {
         "success": True,
-        "videos": [_render_record(r) for r in page],
+        "videos": [_render_record(r, derived) for r in page],
         "total": renders.count(),
         "limit": query.limit,
         "offset": query.offset,

@@ -181,6 +181,10 @@ class RenderRecordOut(Schema):
     created_at: datetime
     updated_at: datetime
     metadata: RenderMetadataOut
+    derived_videos: list[int] = Field(
+        default_factory=list, description="ids of the videos made from this render (POST .../to-video)"
+    )
+    video_prompt: str = Field(default="", description="the prompt a to-video request without one is sent")
 
 
 class RenderListOut(Schema):

@@ -2,9 +2,11 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from simpoc.rules import visible_to
 from simulation.models import Render, Scene
@@ -50,6 +52,28 @@ def render_archive_list(*, user: AbstractBaseUser) -> QuerySet[Render]:
 
 def render_get(*, user: AbstractBaseUser, render_id: int) -> Render | None:
     return render_list(user=user).filter(pk=render_id).first()
+
+
+def render_get_owned(*, user: AbstractBaseUser, render_id: int) -> Render | None:
+    """The user's own render (not staff's view of others'): what only its owner may act on."""
+    return (
+        Render.objects.select_related("asset", "owner")
+        .defer("asset__data")
+        .filter(owner=user, pk=render_id)
+        .first()
+    )
+
+
+def render_derived_videos(*, render_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the videos made from each render, through ``settings.RENDER_DERIVED_VIDEOS_HOOK``.
+
+    The generations live in media_gen, which this app never imports: the hook (a dotted path to a
+    function of the top taking ``render_ids``) reads them. No hook: no videos.
+    """
+    dotted = getattr(settings, "RENDER_DERIVED_VIDEOS_HOOK", "")
+    if not dotted or not render_ids:
+        return {}
+    return import_string(dotted)(render_ids=render_ids)
 
 
 def renders_in_flight(*, user: AbstractBaseUser) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import tempfile
 from datetime import datetime
@@ -16,11 +17,13 @@ from django_q.tasks import async_task
 
 from gallery.models import Asset
 from gallery.services import asset_delete, asset_store
+from gallery.storage_backends import asset_chunks
 from simpoc import leases, shutdown
 from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 from simulation.models import Render, Scene
 from simulation.providers.base import SceneResult, provider_get
+from simulation.render.frames import FrameUnavailable, frame_png
 from simulation.render.options import (
     CAMERA_MOVES,
     DEFAULT_GROUND_STYLE,
@@ -516,3 +519,55 @@ def render_prune_before(*, cutoff: datetime) -> int:
         created_at__lt=cutoff, asset__isnull=True, status__in=[Render.Status.FAILED, Render.Status.CANCELED]
     ).delete()
     return deleted
+
+
+# --- Make it real: a render as the input of a video model (the top starts the generation) -----------
+
+
+def render_frame_count(*, render: Render) -> int:
+    """Frames in the render's video (what the renderer counted; from duration and rate before that)."""
+    return render.frames_total or max(1, round(render.duration * render.fps))
+
+
+def render_source_check(*, render: Render, frame: int | None, whole_video: bool) -> int | None:
+    """Refuse a render that cannot be sent to a video model yet, or a frame it does not have.
+
+    Returns the frame index to send (the first when none is chosen), or None for the whole video.
+    """
+    if render.status != Render.Status.COMPLETED or render.asset_id is None:
+        raise ServiceError(
+            f"render: render {render.pk} is {render.status}; only a finished render can be made real.",
+            status_code=409,
+        )
+    if whole_video:
+        if frame is not None:
+            raise ServiceError(
+                "frame: this model takes the whole render as its video input; leave frame out.",
+                status_code=422,
+            )
+        return None
+    count = render_frame_count(render=render)
+    index = 0 if frame is None else frame
+    if not 0 <= index < count:
+        raise ServiceError(
+            f"frame: render {render.pk} has frames 0 to {count - 1}; there is no frame {index}.",
+            status_code=422,
+        )
+    return index
+
+
+def render_frame_store(*, render: Render, frame: int) -> Asset:
+    """Frame ``frame`` of the finished render's MP4, stored as the owner's PNG upload asset."""
+    try:
+        png = frame_png(chunks=asset_chunks(asset=render.asset), index=frame, fps=render.fps)
+    except FrameUnavailable as exc:
+        raise ServiceError(
+            f"frame: frame {frame} of render {render.pk} could not be read ({exc}).", status_code=422
+        ) from exc
+    return asset_store(
+        owner=render.owner,
+        stream=io.BytesIO(png),
+        kind=Asset.Kind.UPLOAD,
+        filename=f"render-{render.pk}-frame-{frame}.png",
+        expected_types={"image/png"},
+    )
