@@ -1181,7 +1181,7 @@ class Placer(Builder):
         scene: dict[str, Any] = {
             "objects": self.objects,
             "selectedObject": None,
-            "gravity": {"x": 0.0, "y": -9.81, "z": 0.0},
+            "gravity": {"x": 0.0, "y": -9.81 if plan.gravity is None else plan.gravity, "z": 0.0},
             "ground": True,
             "camera": frame_camera(self.objects),
         }

@@ -55,6 +55,7 @@ FILLER_ADJECTIVES = {
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
 }  # fmt: skip
 NOMINAL_EVENTS = {"collision", "impact"}
+GRAVITY_PLACES = {"moon": -1.62, "mars": -3.71, "jupiter": -24.79}
 OPEN_CONTAINERS = {"box", "crate", "bin", "barrel", "drum", "cart", "container", "present", "package"}
 IMPERATIVE_LEAD = {
     "please",
@@ -92,6 +93,7 @@ _TOKEN = re.compile(r"-?\d+(?:\.\d+)?|km/h|m/s|[a-z_]+(?:'[a-z]+)?")
 
 def tokenize(sentence: str) -> list[str]:
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", sentence).lower().replace("\u2019", "'").replace("\u00d7", " x ")
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # "1,000"
     text = re.sub(r"(\d)([a-z])", r"\1 \2", text)  # "10m/s", "3kg", "5x5"
     text = re.sub(r"\bm / s\b", "m/s", text)
     for pattern, replacement in _PHRASE_PATTERNS:
@@ -360,6 +362,8 @@ class Parser:
             elif word in SHADE_WORDS and nxt in COLOURS:
                 shade = SHADE_WORDS[word]
                 self.used[position] = True
+            elif word in COLOURS and word in entity.colour_names:
+                self.used[position] = True  # "a red red ball"
             elif word in COLOURS and not (
                 word in COLOUR_OR_MATERIAL and nxt in {"coin", "coins", "bar", "bars"}
             ):
@@ -489,7 +493,9 @@ class Parser:
             )
             count = abs(count)
         if count != int(count):
-            self.plan.notes.append(f"Rounded {count:g} {entity.kind.plural_name} to {round(count)}.")
+            rounded = max(1, round(count))
+            self.plan.notes.append(f"Rounded {count:g} {entity.kind.plural_name} to {rounded}.")
+            return rounded
         return round(count) if count < 1e9 else 10**9
 
     # --- verbs and prepositions ------------------------------------------------------------------
@@ -824,6 +830,24 @@ class Parser:
                 if event.height is None and word == "high":
                     event.height = 3.0
 
+    def read_gravity(self) -> None:
+        """'with no gravity', 'in space', 'on the moon': the scene's gravity."""
+        tokens = self.tokens
+        for position, word in enumerate(tokens):
+            window = tokens[max(0, position - 2) : position + 2]
+            value = None
+            weightless = word == "gravity" and any(t in {"no", "zero", "without"} for t in window)
+            if weightless or word in {"space", "weightless", "zero_g"}:
+                value = 0.0
+            elif word in GRAVITY_PLACES and position > 0 and tokens[position - 1] in {"on", "the", "of"}:
+                value = GRAVITY_PLACES[word]
+            if value is not None:
+                self.plan.gravity = value
+                self.used[position] = True
+                for k in range(max(0, position - 2), position):
+                    if tokens[k] in {"no", "zero", "without", "in", "on", "the"} and not self.used[k]:
+                        self.used[k] = True
+
     def settle_meanings(self) -> None:
         """'a ball on top that falls off': it falls off what it is on. 'balls bouncing in a box':
         the box is open, like a bowl."""
@@ -1022,6 +1046,10 @@ class Parser:
         self.merge_events()
         self.read_chain_reaction()
         self.read_relations()
+        self.read_gravity()
+        if self.plan.gravity == 0.0:
+            # Nothing falls without gravity: "balls floating in space" float.
+            self.plan.events = [e for e in self.plan.events if e.kind not in {"fall", "bounce", "topple"}]
         self.settle_meanings()
         self.leftovers()
         return self.plan

@@ -153,6 +153,7 @@ class Plan:
     not_understood: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seed: int = 0
+    gravity: float | None = None  # m/s^2 along y, when the sentence sets it ("no gravity", "on the moon")
 
     def read_as(self) -> str:
         parts = [e.label() for e in self.entities]
@@ -164,6 +165,8 @@ class Plan:
             parts.append(f"{subject.the()} {word} {obj.the()}")
         for event in self.events:
             parts.append(self.event_text(event))
+        if self.gravity is not None:
+            parts.append(f"gravity {self.gravity:g} m/s²")
         return "; ".join(parts)
 
     def event_text(self, event: Event, speed: float | None = None) -> str:
