@@ -1,54 +1,49 @@
 /** `/scenes`: the user's saved scenes: open in the editor, rename, delete. */
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useReducer } from "react";
 import { Link } from "react-router";
-import { describeError } from "../../api/errors";
+import { attempt, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
-import { type SavedScene, deleteScene, listScenes, renameScene } from "../../scene/sceneApi";
+import { deleteScene, listScenes, renameScene } from "../../scene/sceneApi";
 import "../../scene/scene.css";
-import { PAGE_SIZE, init, renameProblem, update } from "./scenes";
+import { type Cmd, type Msg, PAGE_SIZE, init, update } from "./scenes";
 import { OffsetPager } from "../../components/OffsetPager";
 
 const scenesKey = ["simulation-scenes"] as const;
 
 export default function ScenesPage() {
   usePageTitle("Scenes");
-  const [model, dispatch] = useReducer(update, init);
   const queryClient = useQueryClient();
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "RenameScene":
+        return attempt(
+          async () => {
+            await renameScene(cmd.id, cmd.name, cmd.scene, cmd.prompt);
+            await queryClient.invalidateQueries({ queryKey: scenesKey });
+          },
+          (): Msg => ({ type: "RenameSucceeded" }),
+          (message): Msg => ({ type: "RenameFailed", message }),
+        );
+      case "DeleteScene":
+        return attempt(
+          async () => {
+            await deleteScene(cmd.id);
+            await queryClient.invalidateQueries({ queryKey: scenesKey });
+          },
+          (): Msg => ({ type: "DeleteSucceeded" }),
+          (message): Msg => ({ type: "DeleteFailed", message }),
+        );
+    }
+  };
+  const [model, dispatch] = useProgram(() => init, update, perform);
   const scenes = useQuery({
     queryKey: [...scenesKey, model.offset],
     queryFn: () => listScenes(PAGE_SIZE, model.offset),
     placeholderData: keepPreviousData,
   });
-
-  async function rename(scene: SavedScene) {
-    const rename = model.rename;
-    dispatch({ type: "RenameSubmitted" });
-    if (!rename || rename.busy || renameProblem(rename.name) !== null || !scene.scene) return;
-    try {
-      await renameScene(scene.id, rename.name.trim(), scene.scene, scene.prompt);
-      await queryClient.invalidateQueries({ queryKey: scenesKey });
-      dispatch({ type: "RenameSucceeded" });
-    } catch (error) {
-      dispatch({ type: "RenameFailed", message: describeError(error) });
-    }
-  }
-
-  async function remove() {
-    const target = model.remove;
-    if (!target) return;
-    dispatch({ type: "DeleteConfirmed" });
-    try {
-      await deleteScene(target.scene.id);
-      await queryClient.invalidateQueries({ queryKey: scenesKey });
-      dispatch({ type: "DeleteSucceeded" });
-    } catch (error) {
-      dispatch({ type: "DeleteFailed", message: describeError(error) });
-    }
-  }
 
   const data = scenes.data;
   return (
@@ -89,7 +84,7 @@ export default function ScenesPage() {
       {data && data.scenes.length > 0 ? (
         <div className="card-grid">
           {data.scenes.map((scene) => {
-            const renaming = model.rename?.id === scene.id ? model.rename : null;
+            const renaming = model.rename?.scene.id === scene.id ? model.rename : null;
             const titleId = `scene-${scene.id}-title`;
             return (
               <article key={scene.id} className="card item-card" aria-labelledby={titleId}>
@@ -108,7 +103,7 @@ export default function ScenesPage() {
                     className="rename-form"
                     onSubmit={(event) => {
                       event.preventDefault();
-                      void rename(scene);
+                      dispatch({ type: "RenameSubmitted" });
                     }}
                   >
                     <label className="visually-hidden" htmlFor={`rename-${scene.id}`}>
@@ -173,7 +168,7 @@ export default function ScenesPage() {
         busy={model.remove?.busy ?? false}
         busyLabel="Deleting…"
         error={model.remove?.error ?? null}
-        onConfirm={() => void remove()}
+        onConfirm={() => dispatch({ type: "DeleteConfirmed" })}
         onCancel={() => dispatch({ type: "DeleteCancelled" })}
       >
         <p>

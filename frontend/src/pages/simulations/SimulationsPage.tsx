@@ -1,8 +1,7 @@
 /** `/simulations`: the rendered simulation videos, playing in the page, with live progress. */
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useReducer } from "react";
 import { Link } from "react-router";
-import { describeError } from "../../api/errors";
+import { attempt, useProgram, type Perform } from "../../app/effects";
 import { formatDate } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
@@ -10,15 +9,37 @@ import { usePageTitle } from "../../components/usePageTitle";
 import { RenderProgress, RenderVideo } from "../../scene/RenderView";
 import { cancelRender, deleteRender, isFinal, listRenders } from "../../scene/sceneApi";
 import "../../scene/scene.css";
-import { PAGE_SIZE, init, listPollInterval, update } from "./simulations";
+import { type Cmd, type Msg, PAGE_SIZE, init, listPollInterval, update } from "./simulations";
 import { OffsetPager } from "../../components/OffsetPager";
 
 const rendersKey = ["simulation-renders"] as const;
 
 export default function SimulationsPage() {
   usePageTitle("Simulations");
-  const [model, dispatch] = useReducer(update, init);
   const queryClient = useQueryClient();
+  const perform: Perform<Cmd, Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "DeleteRender":
+        return attempt(
+          async () => {
+            await deleteRender(cmd.id);
+            await queryClient.invalidateQueries({ queryKey: rendersKey });
+          },
+          (): Msg => ({ type: "DeleteSucceeded" }),
+          (message): Msg => ({ type: "DeleteFailed", message }),
+        );
+      case "CancelRender":
+        return attempt(
+          async () => {
+            await cancelRender(cmd.id);
+            await queryClient.invalidateQueries({ queryKey: rendersKey });
+          },
+          (): Msg => ({ type: "CancelFinished", error: null }),
+          (message): Msg => ({ type: "CancelFinished", error: `Could not cancel render ${cmd.id}: ${message}` }),
+        );
+    }
+  };
+  const [model, dispatch] = useProgram(() => init, update, perform);
   const renders = useQuery({
     queryKey: [...rendersKey, model.offset],
     queryFn: () => listRenders(PAGE_SIZE, model.offset),
@@ -26,31 +47,6 @@ export default function SimulationsPage() {
     refetchInterval: (query) => listPollInterval(query.state.data?.renders, document.visibilityState === "hidden"),
     refetchIntervalInBackground: true,
   });
-
-  async function remove() {
-    const target = model.remove;
-    if (!target) return;
-    dispatch({ type: "DeleteConfirmed" });
-    try {
-      await deleteRender(target.render.id);
-      await queryClient.invalidateQueries({ queryKey: rendersKey });
-      dispatch({ type: "DeleteSucceeded" });
-    } catch (error) {
-      dispatch({ type: "DeleteFailed", message: describeError(error) });
-    }
-  }
-
-  async function cancel(id: number) {
-    if (model.canceling !== null) return;
-    dispatch({ type: "CancelSubmitted", id });
-    try {
-      await cancelRender(id);
-      await queryClient.invalidateQueries({ queryKey: rendersKey });
-      dispatch({ type: "CancelFinished", error: null });
-    } catch (error) {
-      dispatch({ type: "CancelFinished", error: `Could not cancel render ${id}: ${describeError(error)}` });
-    }
-  }
 
   const data = renders.data;
   return (
@@ -112,7 +108,7 @@ export default function SimulationsPage() {
                 </p>
                 <div className="actions">
                   {!isFinal(render.status) ? (
-                    <button type="button" disabled={model.canceling !== null} onClick={() => void cancel(render.id)}>
+                    <button type="button" disabled={model.canceling !== null} onClick={() => dispatch({ type: "CancelSubmitted", id: render.id })}>
                       {model.canceling === render.id ? "Canceling…" : "Cancel"}
                     </button>
                   ) : null}
@@ -151,7 +147,7 @@ export default function SimulationsPage() {
         busy={model.remove?.busy ?? false}
         busyLabel="Deleting…"
         error={model.remove?.error ?? null}
-        onConfirm={() => void remove()}
+        onConfirm={() => dispatch({ type: "DeleteConfirmed" })}
         onCancel={() => dispatch({ type: "DeleteCancelled" })}
       >
         <p>Render {model.remove?.render.id} and its video will be deleted for good.</p>

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { replay } from "../../app/effects";
 import { pollInterval } from "../../scene/renderPolling";
 import type { Render } from "../../scene/sceneApi";
-import { init, listPollInterval, update } from "./simulations";
+import { type Model, type Msg, init, listPollInterval, update } from "./simulations";
 
-const render = (status: Render["status"]): Render => ({
-  id: 1,
+const render = (status: Render["status"], id = 1): Render => ({
+  id,
   status,
   progress: 0.5,
   error: null,
@@ -20,6 +21,8 @@ const render = (status: Render["status"]): Render => ({
   objectCount: 2,
 });
 
+const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
+
 describe("polling", () => {
   it("stops once every render is final and backs off while hidden", () => {
     expect(listPollInterval([render("completed"), render("failed")], false)).toBe(false);
@@ -33,18 +36,38 @@ describe("polling", () => {
 
 describe("simulations page", () => {
   it("cancels one render at a time and keeps the error", () => {
-    let m = update(init, { type: "CancelSubmitted", id: 4 });
-    expect(update(m, { type: "CancelSubmitted", id: 5 }).canceling).toBe(4);
-    m = update(m, { type: "CancelFinished", error: "Could not cancel render 4: it already finished." });
+    let [m, cmds] = run(init, { type: "CancelSubmitted", id: 4 }, { type: "CancelSubmitted", id: 5 });
+    expect(m.canceling).toBe(4);
+    expect(cmds).toEqual([{ type: "CancelRender", id: 4 }]);
+    [m, cmds] = run(m, { type: "CancelFinished", error: "Could not cancel render 4: it already finished." });
     expect(m).toMatchObject({ canceling: null, error: "Could not cancel render 4: it already finished." });
-    expect(update(m, { type: "ErrorDismissed" }).error).toBeNull();
+    expect(cmds).toEqual([]);
+    [m] = run(m, { type: "ErrorDismissed" });
+    expect(m.error).toBeNull();
+    // A new cancel clears the previous message.
+    [m] = run(m, { type: "CancelFinished", error: "old" }, { type: "CancelSubmitted", id: 6 });
+    expect(m).toMatchObject({ canceling: 6, error: null });
   });
 
-  it("deletes after confirmation", () => {
-    let m = update(init, { type: "DeleteAsked", render: render("completed") });
-    m = update(m, { type: "DeleteConfirmed" });
+  it("deletes after confirmation, once, and keeps the dialog open while it runs", () => {
+    let [m, cmds] = run(init, { type: "DeleteConfirmed" });
+    expect(cmds).toEqual([]);
+    [m, cmds] = run(m, { type: "DeleteAsked", render: render("completed", 7) }, { type: "DeleteConfirmed" }, { type: "DeleteConfirmed" });
     expect(m.remove?.busy).toBe(true);
-    expect(update(m, { type: "DeleteCancelled" }).remove).not.toBeNull();
-    expect(update(m, { type: "DeleteSucceeded" }).remove).toBeNull();
+    expect(cmds).toEqual([{ type: "DeleteRender", id: 7 }]);
+    expect(update(m, { type: "DeleteCancelled" })[0]).toBe(m);
+    expect(update(m, { type: "DeleteAsked", render: render("completed", 8) })[0]).toBe(m);
+    expect(update(m, { type: "DeleteSucceeded" })[0].remove).toBeNull();
+  });
+
+  it("shows a failed delete and lets the person try again or leave", () => {
+    let [m, cmds] = run(init, { type: "DeleteAsked", render: render("failed", 3) }, { type: "DeleteConfirmed" }, { type: "DeleteFailed", message: "Not found." });
+    expect(m.remove).toMatchObject({ busy: false, error: "Not found." });
+    [m, cmds] = run(m, { type: "DeleteConfirmed" });
+    expect(cmds).toEqual([{ type: "DeleteRender", id: 3 }]);
+    expect(m.remove).toMatchObject({ busy: true, error: null });
+    [m] = run(m, { type: "DeleteFailed", message: "again" }, { type: "DeleteCancelled" });
+    expect(m.remove).toBeNull();
+    expect(run(init, { type: "PageChanged", offset: -12 })[0].offset).toBe(0);
   });
 });

@@ -1,4 +1,8 @@
-/** The rendered-videos page: Model, Msg, update; the list and its polling live in the query cache. */
+/**
+ * The rendered-videos page: Model, Msg, Cmd and a pure update; the list and its polling live in the
+ * query cache. SimulationsPage.tsx performs the commands.
+ */
+import { only, type Step } from "../../app/effects";
 import type { Render } from "../../scene/sceneApi";
 import { isFinal } from "../../scene/sceneApi";
 
@@ -22,6 +26,12 @@ export type Msg =
   | { type: "CancelFinished"; error: string | null }
   | { type: "ErrorDismissed" };
 
+export type Cmd =
+  /** Delete the render, refresh the lists, answer DeleteSucceeded or DeleteFailed. */
+  | { type: "DeleteRender"; id: number }
+  /** Cancel the render, refresh the lists, answer CancelFinished. */
+  | { type: "CancelRender"; id: number };
+
 export const init: Model = { offset: 0, remove: null, canceling: null, error: null };
 
 /** Poll while any render on the page is still in flight; slower when the tab is hidden. */
@@ -30,25 +40,28 @@ export function listPollInterval(renders: Render[] | undefined, hidden: boolean)
   return hidden ? 10_000 : 1_500;
 }
 
-export function update(model: Model, msg: Msg): Model {
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
   switch (msg.type) {
     case "PageChanged":
-      return { ...model, offset: Math.max(0, msg.offset) };
+      return only({ ...model, offset: Math.max(0, msg.offset) });
     case "DeleteAsked":
-      return { ...model, remove: { render: msg.render, busy: false, error: null } };
+      return only(model.remove?.busy ? model : { ...model, remove: { render: msg.render, busy: false, error: null } });
     case "DeleteConfirmed":
-      return model.remove ? { ...model, remove: { ...model.remove, busy: true, error: null } } : model;
+      if (!model.remove || model.remove.busy) return only(model);
+      return [{ ...model, remove: { ...model.remove, busy: true, error: null } }, [{ type: "DeleteRender", id: model.remove.render.id }]];
     case "DeleteSucceeded":
-      return { ...model, remove: null };
+      return only({ ...model, remove: null });
     case "DeleteFailed":
-      return model.remove ? { ...model, remove: { ...model.remove, busy: false, error: msg.message } } : model;
+      return only(model.remove ? { ...model, remove: { ...model.remove, busy: false, error: msg.message } } : model);
     case "DeleteCancelled":
-      return model.remove?.busy ? model : { ...model, remove: null };
+      return only(model.remove?.busy ? model : { ...model, remove: null });
     case "CancelSubmitted":
-      return model.canceling !== null ? model : { ...model, canceling: msg.id, error: null };
+      // One cancel at a time: the buttons are disabled meanwhile, and a second click changes nothing.
+      if (model.canceling !== null) return only(model);
+      return [{ ...model, canceling: msg.id, error: null }, [{ type: "CancelRender", id: msg.id }]];
     case "CancelFinished":
-      return { ...model, canceling: null, error: msg.error };
+      return only({ ...model, canceling: null, error: msg.error });
     case "ErrorDismissed":
-      return { ...model, error: null };
+      return only({ ...model, error: null });
   }
 }
