@@ -26,11 +26,12 @@ from pathlib import Path
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from simpoc import shutdown
+from simpoc import leases, shutdown
 
 logger = logging.getLogger(__name__)
 
 RECLAIM_SCHEDULE = "simpoc: reclaim database space"
+RECLAIM_LEASE = "simpoc:database-reclaim"
 # One step stays well under the one second a writer may wait behind it; the step size adapts.
 STEP_TARGET_SECONDS = 0.25
 STEP_FIRST_PAGES = 1024
@@ -159,6 +160,14 @@ def database_reclaim(*, budget_seconds: float = RUN_BUDGET_SECONDS) -> ReclaimRe
         return ReclaimReport(0, 0, 0.0, 0)
     if connection.in_atomic_block:  # executescript would commit the caller's transaction
         raise RuntimeError("database_reclaim must run outside a transaction")
+    # One run at a time (a slow run and the next schedule tick, or two workers).
+    with leases.lease_held(name=RECLAIM_LEASE, ttl=budget_seconds + 30) as lease:
+        if lease is None:
+            return ReclaimReport(0, 0, 0.0, _pragma("freelist_count") * _pragma("page_size"))
+        return _reclaim_steps(budget_seconds=budget_seconds)
+
+
+def _reclaim_steps(*, budget_seconds: float) -> ReclaimReport:
     connection.ensure_connection()
     raw = connection.connection
     page_size = _pragma("page_size")

@@ -113,6 +113,18 @@ def test_each_step_is_short_and_the_budget_bounds_a_run(user):
 
 
 @sqlite_only
+def test_one_reclaim_run_at_a_time(user):
+    from simpoc import leases
+
+    store_blobs(user, count=10, size=MIB)
+    Asset.objects.all().delete()
+    with leases.lease_held(name=dbspace.RECLAIM_LEASE, ttl=60):
+        report = dbspace.database_reclaim()
+    assert report.steps == 0 and report.free_bytes_left >= 9 * MIB, "another run holds it: nothing done"
+    assert dbspace.database_reclaim().freed_bytes >= 9 * MIB
+
+
+@sqlite_only
 def test_compact_converts_a_database_made_before_auto_vacuum(user):
     raw = connection.cursor().connection
     raw.execute("PRAGMA auto_vacuum=NONE")
