@@ -339,3 +339,6 @@ RENDER_MAX_IN_FLIGHT = env_int("RENDER_MAX_IN_FLIGHT", 2)
 # Which renderer draws new renders (simulation.render.renderers.RENDERERS); "mujoco-cpu" needs no GPU.
 RENDER_BACKEND = env("RENDER_BACKEND", "mujoco-cpu")
 RETENTION_HOOKS.append("simulation.services.render_prune_before")
+# The videos made from a render ("make it real") are media_gen's rows; the render record reads their
+# ids through this top-level function, since simulation never imports media_gen.
+RENDER_DERIVED_VIDEOS_HOOK = "webroot.makereal.render_derived_videos"
