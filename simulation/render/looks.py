@@ -111,6 +111,12 @@ def jointed_ids(scene: Scene) -> set[str]:
     return ids
 
 
+def contrast_color(color: str) -> str:
+    """Near-black on a light colour, near-white on a dark one (a domino's pips)."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#212121" if 0.299 * r + 0.587 * g + 0.114 * b > 128 else "#fafafa"
+
+
 def object_shade(index: int) -> float:
     """Neighbouring objects of one colour get different shades, so a stack never merges into one block."""
     shades = looks()["shades"]
@@ -161,6 +167,8 @@ def object_parts(obj: SceneObject, *, shade: float = 1.0, jointed: bool = False)
         paint = part.get("color", "body")
         if paint == "body":
             part_color = color
+        elif paint == "contrast":
+            part_color = contrast_color(color)
         elif isinstance(paint, (int, float)):
             part_color = shade_color(color, float(paint))
         else:

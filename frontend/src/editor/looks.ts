@@ -116,6 +116,12 @@ export function shadeColor(color: string, factor: number): string {
   return `#${[1, 3, 5].map((i) => channel(i).toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** Near-black on a light colour, near-white on a dark one (a domino's pips). */
+export function contrastColor(color: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  return 0.299 * (r ?? 0) + 0.587 * (g ?? 0) + 0.114 * (b ?? 0) > 128 ? "#212121" : "#fafafa";
+}
+
 /** Neighbouring objects of one colour get different shades, so a stack never merges into one block. */
 export function objectShade(index: number): number {
   return LOOKS.shades[index % LOOKS.shades.length] ?? 1;
@@ -173,7 +179,8 @@ export function objectParts(object: SceneObject, shade = 1, jointed = false): Pa
       size[bodyAxis] = (part.size[kindAxis] ?? 0) * box[bodyAxis];
     });
     const paint = part.color ?? "body";
-    const partColor = paint === "body" ? color : typeof paint === "number" ? shadeColor(color, paint) : paint;
+    const partColor =
+      paint === "body" ? color : paint === "contrast" ? contrastColor(color) : typeof paint === "number" ? shadeColor(color, paint) : paint;
     const axis = axes["xyz".indexOf(part.axis ?? "y")] ?? 1;
     return { shape: part.shape, center, size, color: partColor, material: part.material ?? material, axis };
   });
