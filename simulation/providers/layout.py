@@ -1109,6 +1109,18 @@ class Placer(Builder):
                 extent = entity.count * step
                 if extent > 16.0:
                     self.size_fit[entity.index] = max(16.0 / extent, 0.2)
+        for relation in plan.relations:
+            # A group put on a table fits on its top (fifteen balls in a triangle on a table).
+            subject, holder = plan.entities[relation.subject], plan.entities[relation.object]
+            if (
+                relation.kind == "on"
+                and holder.kind.shape in {"Table", "Shelf", "Platform"}
+                and subject.count > 1
+            ):
+                top = min(holder.kind.size[0], holder.kind.size[2]) * holder.size
+                footprint = math.sqrt(subject.count) * max(subject.kind.size) * subject.size * 1.8
+                if footprint > 0.8 * top:
+                    self.size_fit[subject.index] = max(0.8 * top / footprint, 0.2)
         for event in plan.events:
             target = plan.entities[event.target] if event.target is not None else None
             if (

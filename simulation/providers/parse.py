@@ -783,6 +783,8 @@ class Parser:
             or (preposition in {"across", "along", "over"} and event.kind in {"roll", "slide"})
         ):
             event.start_on = entity
+        elif preposition in {"off", "from"} and event.kind in {"fall", "roll", "slide", "bounce"}:
+            event.start_on = entity  # "an apple falls from a tree": it starts up there
         elif event.target is None:
             event.target = entity
             event.into = preposition in {"into", "in"}
