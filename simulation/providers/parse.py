@@ -889,6 +889,17 @@ class Parser:
             ):
                 self.plan.entities[owner.entity].arrangement = ARRANGEMENT_WORDS[word]
                 self.used[position] = True
+        for event in self.plan.events:
+            # "a billiard ball breaks a rack of balls": the plain balls are billiard balls too.
+            if event.target is None:
+                continue
+            actor, target = self.plan.entities[event.actor], self.plan.entities[event.target]
+            if (
+                target.kind.name == "ball"
+                and actor.kind.category == "ball"
+                and actor.kind.name not in {"ball", "sphere"}
+            ):
+                target.kind = KINDS[actor.kind.name]
         holders = {r.object for r in self.plan.relations if r.kind == "in"}
         holders |= {
             e.target
