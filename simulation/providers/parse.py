@@ -894,12 +894,13 @@ class Parser:
             if event.target is None:
                 continue
             actor, target = self.plan.entities[event.actor], self.plan.entities[event.target]
-            if (
-                target.kind.name == "ball"
-                and actor.kind.category == "ball"
-                and actor.kind.name not in {"ball", "sphere"}
-            ):
-                target.kind = KINDS[actor.kind.name]
+            if target.kind.name == "ball" and actor.kind.name in {
+                "pool ball",
+                "billiard ball",
+                "cue ball",
+                "marble",
+            }:
+                target.kind = KINDS["pool ball" if actor.kind.name == "cue ball" else actor.kind.name]
         holders = {r.object for r in self.plan.relations if r.kind == "in"}
         holders |= {
             e.target
