@@ -4,22 +4,24 @@ import { pollInterval } from "../../scene/renderPolling";
 import type { Render } from "../../scene/sceneApi";
 import { type Model, type Msg, init, listPollInterval, update } from "./simulations";
 
-const render = (status: Render["status"], id = 1): Render => ({
-  id,
-  status,
-  progress: 0.5,
-  error: null,
-  videoUrl: null,
-  thumbnailUrl: null,
-  duration: 3,
-  fps: 30,
-  resolution: "1280x720",
-  quality: "draft",
-  cameraMove: "orbit",
-  groundStyle: "wood",
-  createdAt: "2026-01-01T00:00:00Z",
-  objectCount: 2,
-});
+// Only what the page's update and the polling read; the record's other fields do not matter here.
+const render = (status: Render["status"], id = 1): Render =>
+  ({
+    id,
+    status,
+    progress: 0.5,
+    error: null,
+    videoUrl: null,
+    thumbnailUrl: null,
+    duration: 3,
+    fps: 30,
+    resolution: "1280x720",
+    quality: "draft",
+    cameraMove: "orbit",
+    groundStyle: "wood",
+    createdAt: "2026-01-01T00:00:00Z",
+    objectCount: 2,
+  }) as Render;
 
 const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
 
