@@ -1484,12 +1484,11 @@ class Placer(Builder):
             fraction = 0.3 if target.kind.category == "pin" else (0.4 if target.count > 1 else 1.0)
             if target.arrangement in {"wall", "pyramid", "pile"}:
                 fraction = 0.2
-            # Balls are not knocked over but scattered: pushed a couple of their sizes away.
-            scatter = (
-                max(self.objects[ids[0]]["transform"]["scale"].values()) * 2
-                if target.kind.shape == "Sphere"
-                else 0.0
-            )
+            # Balls are not knocked over but scattered: pushed at least their size away.
+            scatter = 0.0
+            if target.kind.shape == "Sphere":
+                scatter = max(self.objects[ids[0]]["transform"]["scale"].values())
+                fraction = min(fraction, 0.3)
             self.probes.append(Probe(f"{target.the()} {'are' if target.count > 1 else 'is'} knocked over", "knocked", ids,
                                      fraction=fraction, deadline=4.0, event=index, entity=target.index, radius=scatter))  # fmt: skip
 
