@@ -181,6 +181,12 @@ export type Render = {
   groundStyle: string | null;
   createdAt: string;
   objectCount: number;
+  /** Frames in the video (what "make it real" may send one of). */
+  framesTotal: number;
+  /** The ids of the videos made from this render ("make it real"), newest first. */
+  derivedVideos: number[];
+  /** The prompt written from the scene that a to-video request without one is sent. */
+  videoPrompt: string;
 };
 
 export function isFinal(status: RenderStatus): boolean {
@@ -204,6 +210,9 @@ function renderFrom(record: {
   ground_style?: string | null;
   created_at: string;
   scene_data?: unknown;
+  frames_total?: number;
+  derived_videos?: number[];
+  video_prompt?: string;
 }): Render {
   const status = (STATUSES as readonly string[]).includes(record.status) ? (record.status as RenderStatus) : "rendering";
   const sceneData = record.scene_data;
@@ -223,6 +232,9 @@ function renderFrom(record: {
     groundStyle: record.ground_style ?? null,
     createdAt: record.created_at,
     objectCount: objects,
+    framesTotal: record.frames_total || Math.max(1, Math.round(record.duration * record.fps)),
+    derivedVideos: record.derived_videos ?? [],
+    videoPrompt: record.video_prompt ?? "",
   };
 }
 
@@ -276,4 +288,23 @@ export async function deleteRender(id: number): Promise<void> {
 export async function cancelRender(id: number): Promise<Render> {
   const data = await unwrap(api.POST("/api/genesis/videos/{render_id}/cancel", { params: { path: { render_id: id } } }));
   return renderFrom(data.video);
+}
+
+/** What POST /api/genesis/videos/{id}/to-video sends: a model, and optionally a prompt, a frame, other inputs. */
+export type ToVideoRequest = { modelId: string; prompt?: string; frame?: number; input?: Record<string, unknown> };
+
+/** Make a finished render real: its frame (or whole video) goes to a video model; the new video's id. */
+export async function renderToVideo(renderId: number, request: ToVideoRequest): Promise<number> {
+  const answer = await unwrap(
+    api.POST("/api/genesis/videos/{render_id}/to-video", {
+      params: { path: { render_id: renderId } },
+      body: {
+        model_id: request.modelId,
+        ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+        ...(request.frame !== undefined ? { frame: request.frame } : {}),
+        ...(request.input ? { input: request.input } : {}),
+      },
+    }),
+  );
+  return answer.video_id;
 }

@@ -208,6 +208,12 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
               {model.actionError}
             </p>
           ) : null}
+          {record.source?.kind === "render" ? (
+            <p className="meta" data-testid="generation-source">
+              Made real from <Link to="/simulations">simulation render {record.source.id}</Link>
+              {record.source.asset_id === null ? " (the image it was sent has been deleted)" : ""}.
+            </p>
+          ) : null}
           <Facts record={record} />
         </section>
       </div>

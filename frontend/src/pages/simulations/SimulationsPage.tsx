@@ -11,6 +11,7 @@ import { cancelRender, deleteRender, isFinal, listRenders } from "../../scene/sc
 import "../../scene/scene.css";
 import { type Cmd, type Msg, PAGE_SIZE, init, listPollInterval, update } from "./simulations";
 import { OffsetPager } from "../../components/OffsetPager";
+import { MakeRealPanel } from "./MakeRealPanel";
 
 const rendersKey = ["simulation-renders"] as const;
 
@@ -106,6 +107,7 @@ export default function SimulationsPage() {
                   {render.cameraMove && render.cameraMove !== "static" ? ` · ${render.cameraMove} camera` : ""}
                   {render.groundStyle ? ` · ${render.groundStyle} ground` : ""} · {formatDate(render.createdAt)}
                 </p>
+                {render.status === "completed" && render.videoUrl ? <MakeRealPanel render={render} listKey={rendersKey} /> : null}
                 <div className="actions">
                   {!isFinal(render.status) ? (
                     <button type="button" disabled={model.canceling !== null} onClick={() => dispatch({ type: "CancelSubmitted", id: render.id })}>
