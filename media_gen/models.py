@@ -81,6 +81,18 @@ class Generation(models.Model):
             models.Index(fields=["owner", "kind", "-created_at", "-id"], name="generation_owner_kind_new"),
             # Staff see everyone's.
             models.Index(fields=["kind", "-created_at", "-id"], name="generation_kind_new"),
+            # The listing's filters at a million rows: the page and its count stay inside one index.
+            models.Index(
+                fields=["owner", "kind", "status", "-created_at", "-id"], name="generation_owner_status"
+            ),
+            models.Index(
+                fields=["owner", "kind", "model_id", "-created_at", "-id"], name="generation_owner_model"
+            ),
+            models.Index(
+                fields=["owner", "kind", "-created_at", "-id"],
+                condition=Q(favorite=True),
+                name="generation_owner_favorites",
+            ),
             # The polling round and the per-user cap only ever look at what is in flight.
             models.Index(
                 fields=["owner", "status"],

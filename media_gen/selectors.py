@@ -146,10 +146,12 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     return total
 
 
+# Columns no record shows: Replicate's raw output (JSON, parsed on every read) and the download's timers.
+_NOT_IN_RECORDS = {"output", "output_url", "download_next_at", "download_claimed_until", "upstream_completed_at"}
 # What an API record shows, read as plain values in the page's one query (no model instances): the
 # generation's columns, its stored asset's, and the thumbnail's hash for its versioned URL.
 RECORD_FIELDS = (
-    *(field.attname for field in Generation._meta.concrete_fields),
+    *(field.attname for field in Generation._meta.concrete_fields if field.attname not in _NOT_IN_RECORDS),
     "asset__content_type",
     "asset__size_bytes",
     "asset__width",
