@@ -53,7 +53,8 @@ def _object_phrase(obj: SceneObject) -> str:
 
 def _objects(scene_data: Any) -> list[SceneObject]:
     try:
-        return list(scene_parse(scene_data).objects.values())
+        # By id: PostgreSQL's jsonb does not keep the keys' order, and the prompt must not change.
+        return sorted(scene_parse(scene_data).objects.values(), key=lambda obj: obj.id)
     except SceneInvalid:
         return []  # an old render whose scene no longer parses still gets the context
 
