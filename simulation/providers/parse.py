@@ -1065,6 +1065,13 @@ class Parser:
             # Nothing falls without gravity: "balls floating in space" float.
             self.plan.events = [e for e in self.plan.events if e.kind not in {"fall", "bounce", "topple"}]
         self.settle_meanings()
+        for entity in self.plan.entities:
+            if not entity.arrangement and entity.count > 1:
+                # How these are set up unless the sentence says otherwise.
+                if entity.kind.category == "domino":
+                    entity.arrangement = "row"
+                elif entity.kind.category == "pin" and entity.count in (3, 6, 10, 15):
+                    entity.arrangement = "triangle"
         self.leftovers()
         return self.plan
 
