@@ -130,7 +130,7 @@ def compose_plan(plan: Plan, *, check: bool = True, budget: int = CHECK_BODY_STE
     work = 0
     ran = False
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        layout = layout_build(plan, tuning, max_objects=limit)
+        layout = layout_build(plan, tuning)
         if len(layout.scene["objects"]) > limit:
             _trim(layout, limit)
         _separate(layout.scene)

@@ -64,8 +64,6 @@ class Block:
     entity: int
     ids: list[str] = field(default_factory=list)  # in order along the approach (first = hit first)
     surface: list[str] = field(default_factory=list)  # bodies whose tops things stand on
-    moving: bool = False
-    cluster: int = -1
 
 
 @dataclass
@@ -95,10 +93,9 @@ VARIED = [1.0, 0.6, 1.4, 0.8, 1.2]  # member sizes of a group "of different size
 
 
 class Builder:
-    def __init__(self, plan: Plan, tuning: Tuning, *, max_objects: int):
+    def __init__(self, plan: Plan, tuning: Tuning):
         self.plan = plan
         self.tuning = tuning
-        self.max_objects = max_objects
         self.objects: dict[str, dict[str, Any]] = {}
         self.joints: dict[str, dict[str, Any]] = {}
         self.blocks: dict[int, Block] = {}
@@ -794,8 +791,8 @@ MOVING = {"roll", "slide", "hit", "knock", "collide", "throw"}
 class Placer(Builder):
     """Places the blocks against each other as the plan's events and relations say."""
 
-    def __init__(self, plan: Plan, tuning: Tuning, *, max_objects: int):
-        super().__init__(plan, tuning, max_objects=max_objects)
+    def __init__(self, plan: Plan, tuning: Tuning):
+        super().__init__(plan, tuning)
         self.root: dict[int, int] = {}  # entity -> the root of its cluster
         self.sides: dict[int, int] = {}  # target -> approaches used
         self.deferred: list = []
@@ -1625,6 +1622,6 @@ def _domino_time(entity: Entity) -> float:
     return min(8.0, 1.5 + entity.count * 0.12)
 
 
-def layout_build(plan: Plan, tuning: Tuning, *, max_objects: int = 500) -> Layout:
+def layout_build(plan: Plan, tuning: Tuning) -> Layout:
     """The scene of `plan` with `tuning`'s free choices, and the probes that check its events."""
-    return Placer(plan, tuning, max_objects=max_objects).run()
+    return Placer(plan, tuning).run()

@@ -545,7 +545,6 @@ class Parser:
                     kind="knock" if kind in {"knock", "topple", "hit"} else kind,
                     actor=actor_mention.entity,
                     target=subject.entity,
-                    passive=True,
                 )
                 self._modifiers(event, position + 2, subject)
                 self.plan.events.append(event)

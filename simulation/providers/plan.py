@@ -46,9 +46,7 @@ class Entity:
     varied: bool = False  # "of different sizes"
     mass: float | None = None  # kg each, when the sentence gives it ("a 10 kg ball")
     metres: float | None = None  # largest dimension, when the sentence gives it ("1 m wide")
-    container: bool = False  # things go into it: built open, like a bowl
     groups: int = 1  # "two towers of blocks": this many groups like it
-    words: list[str] = field(default_factory=list)  # the words that described it, for read_as
 
     @property
     def name(self) -> str:
@@ -132,7 +130,6 @@ class Event:
     speed: float | None = None  # m/s, when the sentence gives one
     speed_factor: float = 1.0  # "slowly", "fast"
     height: float | None = None  # metres, when the sentence gives one
-    passive: bool = False  # read from "X knocked over by Y"
     uphill: bool = False  # "rolls up a ramp"
     into: bool = False  # "into" / "in" its target (an open box takes things in)
 
