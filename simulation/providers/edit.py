@@ -12,7 +12,14 @@ import dataclasses
 from dataclasses import dataclass
 
 from simulation.providers.composer import Composition, compose_plan
-from simulation.providers.lexicon import COLOURS, MATERIALS, MULTIPLE_WORDS, NOUNS
+from simulation.providers.lexicon import (
+    ARRANGEMENT_WORDS,
+    COLOURS,
+    MATERIAL_WORDS,
+    MATERIALS,
+    MULTIPLE_WORDS,
+    NOUNS,
+)
 from simulation.providers.parse import _combine_numbers, plan_parse, tokenize
 from simulation.providers.plan import Plan
 
@@ -135,6 +142,32 @@ def plan_edit(plan: Plan, instruction: str) -> PlanEdit:
             plan.entities[index].multicolour = False
         notes.append(f"Coloured {len(targets)} group(s) {colours[-1]}.")
         changed = True
+    materials = [
+        MATERIAL_WORDS[t] for t in tokens if t in MATERIAL_WORDS and t not in COLOURS and t not in BOUNCIER
+    ]
+    if materials and not changed:
+        for index in targets:
+            plan.entities[index].material = MATERIALS[materials[-1]]
+        notes.append(f"Made {len(targets)} group(s) of {materials[-1]}.")
+        changed = True
+    arrangements = [ARRANGEMENT_WORDS[t] for t in tokens if ARRANGEMENT_WORDS.get(t)]
+    if arrangements and not changed:
+        grouped = [i for i in targets if plan.entities[i].count > 1]
+        for index in grouped:
+            plan.entities[index].arrangement = arrangements[-1]
+        if grouped:
+            notes.append(f"Arranged {len(grouped)} group(s) as a {arrangements[-1]}.")
+            changed = True
+    if "gravity" in words or words & {"moon", "mars", "space"}:
+        planets = {"moon": -1.62, "mars": -3.71, "jupiter": -24.79, "earth": -9.81}
+        planet = next((w for w in planets if w in words), None)
+        if words & {"no", "zero", "without", "off", "space"}:
+            plan.gravity = 0.0
+        elif planet:
+            plan.gravity = planets[planet]
+        if plan.gravity is not None:
+            notes.append(f"Gravity {plan.gravity:g} m/s².")
+            changed = True
     return PlanEdit(changed, notes)
 
 
