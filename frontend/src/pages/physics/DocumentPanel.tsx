@@ -3,19 +3,7 @@ import { useRef } from "react";
 import { Link } from "react-router";
 import { type Model, type Msg, hasUnsavedChanges } from "./editor";
 
-export function DocumentPanel({
-  model,
-  dispatch,
-  onSave,
-  onExport,
-  onImport,
-}: {
-  model: Model;
-  dispatch: (msg: Msg) => void;
-  onSave: () => void;
-  onExport: () => void;
-  onImport: (file: File) => void;
-}) {
+export function DocumentPanel({ model, dispatch }: { model: Model; dispatch: (msg: Msg) => void }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const unsaved = hasUnsavedChanges(model);
   return (
@@ -25,7 +13,7 @@ export function DocumentPanel({
         className="save-form"
         onSubmit={(event) => {
           event.preventDefault();
-          onSave();
+          dispatch({ type: "SaveSubmitted" });
         }}
       >
         <label className="field">
@@ -62,7 +50,7 @@ export function DocumentPanel({
         <Link className="button-link" to="/scenes">
           Open…
         </Link>
-        <button type="button" onClick={onExport} disabled={Object.keys(model.history.present.objects).length === 0}>
+        <button type="button" onClick={() => dispatch({ type: "ExportClicked" })} disabled={Object.keys(model.history.present.objects).length === 0}>
           Export JSON
         </button>
         <button type="button" onClick={() => fileInput.current?.click()}>
@@ -77,7 +65,7 @@ export function DocumentPanel({
           tabIndex={-1}
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) onImport(file);
+            if (file) dispatch({ type: "ImportChosen", file });
             e.target.value = "";
           }}
         />

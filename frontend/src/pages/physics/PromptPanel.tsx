@@ -78,17 +78,7 @@ function RequestStatus({ request, busyText }: { request: Request; busyText: stri
   return null;
 }
 
-export function PromptPanel({
-  model,
-  dispatch,
-  onGenerate,
-  onRefine,
-}: {
-  model: Model;
-  dispatch: (msg: Msg) => void;
-  onGenerate: (prompt: string) => Promise<void>;
-  onRefine: () => void;
-}) {
+export function PromptPanel({ model, dispatch }: { model: Model; dispatch: (msg: Msg) => void }) {
   const generating = model.generate.kind === "busy";
   const refining = model.refine.kind === "busy";
   const hasObjects = Object.keys(model.history.present.objects).length > 0;
@@ -98,10 +88,7 @@ export function PromptPanel({
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          const prompt = model.generatePrompt.trim();
-          if (prompt === "" || generating) return;
           dispatch({ type: "GenerateSubmitted" });
-          void onGenerate(prompt);
         }}
       >
         <label className="field">
@@ -125,7 +112,7 @@ export function PromptPanel({
           className="refine-form"
           onSubmit={(event) => {
             event.preventDefault();
-            onRefine();
+            dispatch({ type: "RefineSubmitted" });
           }}
         >
           <label className="field">

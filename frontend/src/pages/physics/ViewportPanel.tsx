@@ -1,14 +1,11 @@
 /** The centre of the editor: the three.js view, its gizmo modes and the play controls. */
 import { type RefObject, useEffect, useRef, useState } from "react";
-import type { Rapier } from "../../editor/physics";
 import { Player } from "../../editor/player";
 import { type GizmoMode, Viewport } from "../../editor/viewport";
 import { TIME_STEP } from "../../scene/clock";
 import { canRedo, canUndo } from "../../scene/history";
 import { DEFAULT_CAMERA } from "../../scene/types";
-import type { Model, Msg } from "./editor";
-
-export type EngineState = { kind: "loading" } | { kind: "ready"; rapier: Rapier } | { kind: "failed"; message: string };
+import type { EngineState, Model, Msg } from "./editor";
 
 const GIZMO_MODES: { mode: GizmoMode; label: string; key: string }[] = [
   { mode: "translate", label: "Move", key: "G" },

@@ -1,7 +1,10 @@
 /**
- * The scene editor page as the Elm architecture: Model, Msg and a pure update. Effects (HTTP,
- * three.js, Rapier, timers) live in the components and report back with these messages.
+ * The scene editor page as the Elm architecture: Model, Msg, Cmd and a pure update. PhysicsPage.tsx
+ * performs the commands (the scene API, the address, timers, files, loading Rapier); the three.js
+ * view and the player report what happens in them with messages.
  */
+import { only, type Step } from "../../app/effects";
+import type { Rapier } from "../../editor/physics";
 import type { GizmoMode } from "../../editor/viewport";
 import {
   addJoint,
@@ -18,7 +21,9 @@ import {
   setPhysics,
   setTransform,
   setVisual,
+  sceneForExport,
 } from "../../scene/edit";
+import { parseScene } from "../../scene/parse";
 import { type History, commit, historyOf, redo, settle, undo } from "../../scene/history";
 import {
   type BodyType,
@@ -33,7 +38,17 @@ import {
 } from "../../scene/types";
 
 import { CAMERA_MOVES, type CameraMove } from "../../editor/cameraMoves";
-import { GROUND_STYLES, type GroundStyle, QUALITIES, type Finding, type Plan, type Quality, type ValidationReport } from "../../scene/sceneApi";
+import {
+  GROUND_STYLES,
+  type GroundStyle,
+  QUALITIES,
+  type Finding,
+  type Plan,
+  type Quality,
+  type RenderRequest,
+  type SavedScene,
+  type ValidationReport,
+} from "../../scene/sceneApi";
 
 export { QUALITIES, type Finding, type Quality, type ValidationReport };
 export { CAMERA_MOVES, GROUND_STYLES, type CameraMove, type GroundStyle };
@@ -87,6 +102,9 @@ export type Notice = { kind: "info" | "error"; text: string };
 /** The "add a joint" form: which kind, and what the selected object is attached to (null: the world). */
 export type JointDraft = { type: JointType; to: string | null };
 
+/** Rapier, loaded once the page opens. */
+export type EngineState = { kind: "loading" } | { kind: "ready"; rapier: Rapier } | { kind: "failed"; message: string };
+
 /** The saved record the editor works on (null id: not saved yet). */
 export type Document = { id: number | null; name: string; prompt: string };
 
@@ -110,6 +128,9 @@ export type Model = {
   jointDraft: JointDraft;
   /** How the server read the last description or change, and its check by simulation. */
   plan: Plan | null;
+  engine: EngineState;
+  /** The saved scene the address asked for, while it loads. */
+  opening: number | null;
 };
 
 export type Msg =
@@ -143,7 +164,16 @@ export type Msg =
   | { type: "Reset" }
   | { type: "Stepped" }
   | { type: "StepsTaken"; steps: number; msPerStep: number; tracked: Tracked | null }
-  | { type: "ValidationStarted"; scene: Scene }
+  /** The page is on screen: load the engine, check the first scene. */
+  | { type: "Opened" }
+  | { type: "EngineLoaded"; rapier: Rapier }
+  | { type: "EngineFailed"; message: string }
+  /** `/physics?scene=12`: the saved scene the address names (0 or NaN: none). */
+  | { type: "AddressRead"; sceneId: number }
+  | { type: "SceneFetched"; saved: SavedScene }
+  | { type: "SceneFetchFailed"; id: number; message: string }
+  /** The scene has stayed the same for VALIDATE_DELAY_MS: check it now. */
+  | { type: "ValidationDue"; scene: Scene }
   | { type: "ValidationFinished"; scene: Scene; report: ValidationReport }
   | { type: "ValidationFailed"; scene: Scene; message: string }
   | { type: "NameChanged"; value: string }
@@ -152,6 +182,10 @@ export type Msg =
   | { type: "SaveFailed"; message: string }
   | { type: "SceneOpened"; document: Document; scene: Scene }
   | { type: "SceneImported"; scene: Scene; fileName: string }
+  | { type: "ExportClicked" }
+  | { type: "ImportChosen"; file: File }
+  /** The chosen file's text, or null when it could not be read. */
+  | { type: "ImportRead"; fileName: string; text: string | null }
   | { type: "NoticeShown"; notice: Notice }
   | { type: "NoticeDismissed" }
   | { type: "NewScene" }
@@ -159,6 +193,32 @@ export type Msg =
   | { type: "RenderSubmitted" }
   | { type: "RenderQueued"; videoId: number }
   | { type: "RenderFailed"; message: string };
+
+export type Cmd =
+  /** Answer EngineLoaded or EngineFailed. */
+  | { type: "LoadEngine" }
+  /** Answer ValidationDue after VALIDATE_DELAY_MS. */
+  | { type: "ValidateLater"; scene: Scene }
+  /** Answer ValidationFinished or ValidationFailed. */
+  | { type: "Validate"; scene: Scene }
+  /** Put the saved scene's id in the address (null: none), replacing the history entry. */
+  | { type: "ShowAddress"; sceneId: number | null }
+  /** Answer SceneFetched or SceneFetchFailed. */
+  | { type: "FetchScene"; id: number }
+  /** Answer GenerateSucceeded or GenerateFailed. */
+  | { type: "Generate"; prompt: string }
+  /** Answer RefineSucceeded or RefineFailed. */
+  | { type: "Refine"; scene: Scene; prompt: string }
+  /** Answer SaveSucceeded (with `saved`, the scene as it was in the editor) or SaveFailed. */
+  | { type: "Save"; id: number | null; scene: Scene; name: string; prompt: string; saved: Scene }
+  /** Answer RenderQueued or RenderFailed; `fromView`: send the editor view's camera. */
+  | { type: "StartRender"; request: Omit<RenderRequest, "camera">; fromView: boolean }
+  | { type: "Download"; fileName: string; text: string }
+  /** Answer ImportRead. */
+  | { type: "ReadFile"; file: File };
+
+/** How long the scene must stay unchanged before it is sent to be checked. */
+export const VALIDATE_DELAY_MS = 400;
 
 export const RENDER_LIMITS = { duration: { min: 0.5, max: 30 }, fps: { min: 1, max: 60 } } as const;
 
@@ -181,6 +241,8 @@ export function init(scene: Scene = emptyScene()): Model {
     renderJob: { kind: "idle" },
     jointDraft: { type: "revolute", to: null },
     plan: null,
+    engine: { kind: "loading" },
+    opening: null,
   };
 }
 
@@ -241,15 +303,27 @@ function keepSelection(model: Model): Model {
   return model.selection !== null && !(model.selection in present.objects) ? { ...model, selection: null } : model;
 }
 
-export function update(model: Model, msg: Msg): Model {
+/** The messages that only change the model. */
+type Change = Exclude<Msg, { type: Effectful }>;
+type Effectful =
+  | "Opened"
+  | "AddressRead"
+  | "SceneFetched"
+  | "SceneFetchFailed"
+  | "ValidationDue"
+  | "GenerateSubmitted"
+  | "RefineSubmitted"
+  | "SaveSubmitted"
+  | "RenderSubmitted"
+  | "ExportClicked"
+  | "ImportChosen"
+  | "ImportRead";
+
+function change(model: Model, msg: Change): Model {
   const present = model.history.present;
   switch (msg.type) {
     case "GeneratePromptChanged":
       return { ...model, generatePrompt: msg.value };
-    case "GenerateSubmitted":
-      return model.generatePrompt.trim() === "" || model.generate.kind === "busy"
-        ? model
-        : { ...model, generate: { kind: "busy" } };
     case "GenerateSucceeded":
       return {
         ...replaceScene(model, msg.scene),
@@ -264,10 +338,6 @@ export function update(model: Model, msg: Msg): Model {
       return { ...model, generate: { kind: "failed", message: msg.message } };
     case "RefinePromptChanged":
       return { ...model, refinePrompt: msg.value };
-    case "RefineSubmitted":
-      return model.refinePrompt.trim() === "" || model.refine.kind === "busy"
-        ? model
-        : { ...model, refine: { kind: "busy" } };
     case "RefineSucceeded":
       // A refinement is an edit like any other: it can be undone.
       return keepSelection({
@@ -348,8 +418,10 @@ export function update(model: Model, msg: Msg): Model {
       return model.sim.kind === "simulating"
         ? { ...model, sim: { ...model.sim, steps: msg.steps, msPerStep: msg.msPerStep, tracked: msg.tracked } }
         : model;
-    case "ValidationStarted":
-      return { ...model, validation: { kind: "checking", scene: msg.scene } };
+    case "EngineLoaded":
+      return { ...model, engine: { kind: "ready", rapier: msg.rapier } };
+    case "EngineFailed":
+      return { ...model, engine: { kind: "failed", message: msg.message } };
     case "ValidationFinished":
       // An answer about a scene the user has since edited is stale; the next check is on its way.
       return msg.scene === present ? { ...model, validation: { kind: "checked", scene: msg.scene, report: msg.report } } : model;
@@ -357,12 +429,6 @@ export function update(model: Model, msg: Msg): Model {
       return msg.scene === present ? { ...model, validation: { kind: "failed", scene: msg.scene, message: msg.message } } : model;
     case "NameChanged":
       return { ...model, document: { ...model.document, name: msg.value } };
-    case "SaveSubmitted":
-      if (model.save.kind === "busy") return model;
-      if (model.document.name.trim() === "") {
-        return { ...model, save: { kind: "failed", message: "Give the scene a name before saving it." } };
-      }
-      return { ...model, save: { kind: "busy" } };
     case "SaveSucceeded":
       return {
         ...model,
@@ -404,13 +470,125 @@ export function update(model: Model, msg: Msg): Model {
       };
     case "RenderSettingsChanged":
       return { ...model, render: { ...model.render, ...msg.settings } };
-    case "RenderSubmitted":
-      return model.renderJob.kind === "submitting" || renderProblem(model) !== null
-        ? model
-        : { ...model, renderJob: { kind: "submitting" } };
     case "RenderQueued":
       return { ...model, renderJob: { kind: "queued", videoId: msg.videoId } };
     case "RenderFailed":
       return { ...model, renderJob: { kind: "failed", message: msg.message } };
   }
+}
+
+/** A file chosen to import: a scene replaces the one in the editor, anything else is explained. */
+function imported(model: Model, fileName: string, text: string | null): Model {
+  let data: unknown;
+  try {
+    if (text === null) throw new Error("unreadable");
+    data = JSON.parse(text);
+  } catch {
+    return { ...model, notice: { kind: "error", text: `${fileName} is not a JSON file.` } };
+  }
+  const parsed = parseScene(data);
+  if (parsed.ok) return change(model, { type: "SceneImported", scene: parsed.scene, fileName });
+  const more = parsed.errors.length > 5 ? ` (and ${parsed.errors.length - 5} more)` : "";
+  return {
+    ...model,
+    notice: { kind: "error", text: `${fileName} is not a valid scene: ${parsed.errors.slice(0, 5).join("; ")}${more}` },
+  };
+}
+
+/**
+ * The address and the document: an address naming a saved scene opens it while nothing saved is
+ * being edited; once a saved scene is being edited, the address names it (a reload reopens it).
+ */
+function addressRead(model: Model, sceneId: number): Step<Model, Cmd> {
+  const documentId = model.document.id;
+  if (documentId !== null) {
+    const settled = model.opening === null ? model : { ...model, opening: null };
+    return sceneId === documentId ? only(settled) : [settled, [{ type: "ShowAddress", sceneId: documentId }]];
+  }
+  if (!Number.isInteger(sceneId) || sceneId <= 0) return only(model.opening === null ? model : { ...model, opening: null });
+  if (model.opening === sceneId) return only(model);
+  return [{ ...model, opening: sceneId }, [{ type: "FetchScene", id: sceneId }]];
+}
+
+function sceneFetched(model: Model, saved: SavedScene): Model {
+  // An answer for an address the page has since left is dropped.
+  if (model.opening !== saved.id) return model;
+  const settled = { ...model, opening: null };
+  if (!saved.scene) {
+    return { ...settled, notice: { kind: "error", text: `Scene ${saved.id} cannot be opened: ${saved.problem ?? "unreadable"}` } };
+  }
+  return change(settled, { type: "SceneOpened", document: { id: saved.id, name: saved.name, prompt: saved.prompt }, scene: saved.scene });
+}
+
+function exportFile(model: Model): { fileName: string; text: string } {
+  const name = (model.document.name.trim() || "scene").replace(/[^\w.-]+/g, "-").slice(0, 80);
+  return { fileName: `${name}.json`, text: `${JSON.stringify(sceneForExport(scene(model), model.selection), null, 2)}\n` };
+}
+
+function react(model: Model, msg: Msg): Step<Model, Cmd> {
+  const present = model.history.present;
+  switch (msg.type) {
+    case "Opened":
+      return [model, [{ type: "LoadEngine" }, { type: "ValidateLater", scene: present }]];
+    case "AddressRead":
+      return addressRead(model, msg.sceneId);
+    case "SceneFetched":
+      return only(sceneFetched(model, msg.saved));
+    case "SceneFetchFailed":
+      if (model.opening !== msg.id) return only(model);
+      return only({ ...model, opening: null, notice: { kind: "error", text: `Could not open scene ${msg.id}: ${msg.message}` } });
+    case "ValidationDue":
+      // The scene changed while the timer ran: the newer scene's own timer is on its way.
+      if (msg.scene !== present) return only(model);
+      return [{ ...model, validation: { kind: "checking", scene: msg.scene } }, [{ type: "Validate", scene: msg.scene }]];
+    case "GenerateSubmitted": {
+      const prompt = model.generatePrompt.trim();
+      if (prompt === "" || model.generate.kind === "busy") return only(model);
+      return [{ ...model, generate: { kind: "busy" } }, [{ type: "Generate", prompt }]];
+    }
+    case "RefineSubmitted": {
+      const prompt = model.refinePrompt.trim();
+      if (prompt === "" || model.refine.kind === "busy") return only(model);
+      return [{ ...model, refine: { kind: "busy" } }, [{ type: "Refine", scene: sceneForExport(present, model.selection), prompt }]];
+    }
+    case "SaveSubmitted": {
+      if (model.save.kind === "busy") return only(model);
+      const name = model.document.name.trim();
+      if (name === "") return only({ ...model, save: { kind: "failed", message: "Give the scene a name before saving it." } });
+      const { id, prompt } = model.document;
+      return [
+        { ...model, save: { kind: "busy" } },
+        [{ type: "Save", id, scene: sceneForExport(present, model.selection), name, prompt, saved: present }],
+      ];
+    }
+    case "RenderSubmitted": {
+      if (model.renderJob.kind === "submitting" || renderProblem(model) !== null) return only(model);
+      const { fromView, ...settings } = model.render;
+      return [
+        { ...model, renderJob: { kind: "submitting" } },
+        // "editor" films the view as it is now, whatever the checkbox says.
+        [{ type: "StartRender", request: { scene: sceneForExport(present, null), ...settings }, fromView: fromView || settings.cameraMove === "editor" }],
+      ];
+    }
+    case "ExportClicked":
+      return [model, [{ type: "Download", ...exportFile(model) }]];
+    case "ImportChosen":
+      return [model, [{ type: "ReadFile", file: msg.file }]];
+    case "ImportRead":
+      return only(imported(model, msg.fileName, msg.text));
+    default:
+      return only(change(model, msg));
+  }
+}
+
+/**
+ * Every message, then what follows from the new model whatever the message: a changed scene is
+ * checked once it has stayed the same a moment; a changed document id goes into the address.
+ */
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
+  const [next, cmds] = react(model, msg);
+  const follow: Cmd[] = [];
+  if (next.history.present !== model.history.present) follow.push({ type: "ValidateLater", scene: next.history.present });
+  if (next.document.id !== model.document.id) follow.push({ type: "ShowAddress", sceneId: next.document.id });
+  return follow.length === 0 ? [next, cmds] : [next, [...cmds, ...follow]];
 }
