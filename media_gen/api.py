@@ -120,7 +120,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
     if row["error"]:
         metadata["error"] = row["error"]
     thumbnail = stored and row["asset__thumbnail_id"] is not None
-    return {
+    media_url = versioned_url(f"/api/{plural}/{pk}/data", row["asset__sha256"]) if stored else ""
+    record: dict[str, Any] = {
         "id": pk,
         "prompt": row["prompt"],
         "model_id": row["model_id"],
@@ -151,7 +152,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             if row["download_phase"]
             else None
         ),
-        f"{kind}_url": versioned_url(f"/api/{plural}/{pk}/data", row["asset__sha256"]) if stored else None,
+        # Never null ("" until stored): the original client decodes it as a required string.
+        f"{kind}_url": media_url,
         # Made from a stored item (a render): which one, and the asset that was sent.
         "source": (
             {"kind": row["source_kind"], "id": row["source_id"], "asset_id": row["source_asset_id"]}
@@ -159,6 +161,9 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             else None
         ),
     }
+    if kind == "image":  # the original image gallery decodes the image's URL under this name
+        record["video_url"] = media_url
+    return record
 
 
 def _json_ready(record: dict[str, Any]) -> dict[str, Any]:

@@ -108,12 +108,15 @@ class _RecordBase(Schema):
     )
 
 
+# The original Elm client decodes these URLs as required strings, so they are never null: "" until
+# the output is stored (as the original sent), and an image also carries its URL as `video_url`.
 class VideoRecord(_RecordBase):
-    video_url: str | None = Field(description="Our permanent /api/videos/{id}/data path once stored")
+    video_url: str = Field(description='Our permanent /api/videos/{id}/data path; "" until stored')
 
 
 class ImageRecord(_RecordBase):
-    image_url: str | None = Field(description="Our permanent /api/images/{id}/data path once stored")
+    image_url: str = Field(description='Our permanent /api/images/{id}/data path; "" until stored')
+    video_url: str = Field(description="The same as image_url (the name the original image gallery decodes)")
 
 
 class VideoListOut(Schema):

@@ -176,7 +176,8 @@ def _render_record(render: Render, derived: dict[int, list[int]] | None = None) 
     """The RenderRecord; ``derived`` (render id -> video ids) spares a page one read per render."""
     if derived is None:
         derived = selectors.render_derived_videos(render_ids=[render.pk])
-    video_url = f"/api/genesis/videos/{render.pk}/data" if render.asset_id else None
+    # "" until stored, never null: the original client decodes video_path as a required string.
+    video_url = f"/api/genesis/videos/{render.pk}/data" if render.asset_id else ""
     asset = render.asset if render.asset_id else None
     objects = render.scene_data.get("objects", {})
     return {

@@ -161,8 +161,9 @@ class RenderMetadataOut(Schema):
 class RenderRecordOut(Schema):
     id: int
     scene_data: dict[str, Any] = Field(description="a Scene (see scene.schema.json)")
-    video_path: str | None
-    video_url: str | None
+    # Never null: the original client decodes video_path as a required string ("" until stored).
+    video_path: str = Field(description='the permanent /api/genesis/videos/{id}/data path; "" until stored')
+    video_url: str = Field(description='the same as video_path; "" until stored')
     thumbnail_url: str | None
     quality: str
     duration: float

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageMs, errorText, pollInterval, splitModelId, type MediaItem } from "./api";
+import { ageMs, errorText, fromImage, fromVideo, pollInterval, splitModelId, type MediaItem } from "./api";
 
 describe("pollInterval", () => {
   it("stops at every final state", () => {
@@ -38,5 +38,23 @@ describe("helpers", () => {
     expect(errorText({ ...base, error: "NSFW" })).toBe("NSFW");
     expect(errorText({ ...base, metadata: { error: "Download failed" } })).toBe("Download failed");
     expect(errorText(base)).toBeNull();
+  });
+});
+
+describe("records as the API sends them", () => {
+  const record = {
+    id: 2, model_id: "a/b", status: "processing", created_at: "", prompt: "", parameters: {}, collection: "text-to-image",
+    metadata: {}, thumbnail_url: null, error: null, content_type: null, size_bytes: null, width: null, height: null,
+    duration: null, updated_at: "", favorite: false,
+  };
+  it("reads the empty URL of an unstored output as no media yet", () => {
+    expect(fromVideo({ ...record, video_url: "" }).media_url).toBeNull();
+    expect(fromImage({ ...record, image_url: "", video_url: "" }).media_url).toBeNull();
+  });
+  it("keeps a stored output's URL", () => {
+    const url = "/api/images/2/data?v=abc";
+    const item = fromImage({ ...record, status: "completed", image_url: url, video_url: url });
+    expect(item.media_url).toBe(url);
+    expect(item.kind).toBe("image");
   });
 });

@@ -21,7 +21,8 @@ export function isCollection(kind: MediaKind, value: string | null): value is Co
   return COLLECTIONS[kind].some((c) => c.slug === value);
 }
 
-/** A video or an image record with its media URL under one name and its status checked. */
+/** A video or an image record with its media URL under one name (null until stored; the API sends "")
+ * and its status checked. */
 export type MediaItem = Omit<VideoRecord, "video_url" | "status"> & {
   kind: MediaKind;
   media_url: string | null;
@@ -41,14 +42,14 @@ export function isFinal(status: GenerationStatus): boolean {
   return FINAL_STATUSES.has(status);
 }
 
-function fromVideo(record: VideoRecord): MediaItem {
+export function fromVideo(record: VideoRecord): MediaItem {
   const { video_url, status, ...rest } = record;
-  return { ...rest, kind: "video", media_url: video_url ?? null, status: toStatus(status) };
+  return { ...rest, kind: "video", media_url: video_url || null, status: toStatus(status) };
 }
 
-function fromImage(record: ImageRecord): MediaItem {
-  const { image_url, status, ...rest } = record;
-  return { ...rest, kind: "image", media_url: image_url ?? null, status: toStatus(status) };
+export function fromImage(record: ImageRecord): MediaItem {
+  const { image_url, video_url: _sameUrl, status, ...rest } = record; // video_url: the same URL, for the original client
+  return { ...rest, kind: "image", media_url: image_url || null, status: toStatus(status) };
 }
 
 /** The error text of a failed generation (top-level `error`, else `metadata.error`). */
