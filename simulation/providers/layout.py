@@ -1455,7 +1455,10 @@ class Placer(Builder):
             return
         if kind == "spin":
             for object_id in actor_ids:
-                self.objects[object_id]["angularVelocity"] = _vec((0.0, 6.0 * event.speed_factor, 0.0))
+                # A spinning top or coin: fast, on little friction (the sentence leaves friction free).
+                self.objects[object_id]["angularVelocity"] = _vec((0.0, 15.0 * event.speed_factor, 0.0))
+                props = self.objects[object_id]["physicsProperties"]
+                props["friction"] = min(props["friction"], 0.05)
             self.probes.append(
                 Probe(plan.event_text(event), "spins", actor_ids[:1], deadline=1.5, event=index)
             )

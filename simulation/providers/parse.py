@@ -622,10 +622,12 @@ class Parser:
                 # "knocks a ball off a table": the ball is on the table.
                 self.plan.relations.append(Relation("on", event.target, event.start_on))
                 event.start_on = None
-            if kind in {"rest", "stand"} and event.target is not None:
+            if kind in {"rest", "stand", "spin"} and event.target is not None:
                 # "a cube balanced on top of a sphere": where it is, not something that happens.
                 self.plan.relations.append(Relation("on", event.actor, event.target))
-                continue
+                if kind != "spin":
+                    continue
+                event.target = None  # "a coin spins on a table": it spins, on the table
             partner = self._mention_before(subject.start)
             between = tokens[partner.end : subject.start] if partner is not None else []
             relative = tokens[subject.end : position][:1] in (["that"], ["which"], ["who"])
@@ -881,11 +883,11 @@ class Parser:
             if "in" not in lead and "into" not in lead:
                 continue
             owner = self._mention_before(position)
-            if (
-                owner is not None
-                and self.plan.entities[owner.entity].count > 1
-                and not self.plan.entities[owner.entity].arrangement
-            ):
+            current = self.plan.entities[owner.entity].arrangement if owner is not None else ""
+            specific = not current or (
+                current in {"stack", "row"} and ARRANGEMENT_WORDS[word] not in {"stack", "row"}
+            )
+            if owner is not None and self.plan.entities[owner.entity].count > 1 and specific:
                 self.plan.entities[owner.entity].arrangement = ARRANGEMENT_WORDS[word]
                 self.used[position] = True
         for event in self.plan.events:
