@@ -577,27 +577,38 @@ class Builder:
     # --- jointed things ------------------------------------------------------------------------------
 
     def build_pendulum(self, entity: Entity, block: Block) -> None:
+        """One pendulum, or several side by side along z ('two pendulums of different lengths')."""
         wrecking = entity.kind.name == "wrecking ball"
-        length = (6.0 if wrecking else 2.0) * entity.size
+        count = max(1, min(entity.count, 8))
         radius = (0.5 if wrecking else 0.15) * entity.size
-        pivot = np.array([0.0, length + radius + 0.03, 0.0])  # the bob passes just above the ground
-        angle = math.radians(60 if wrecking or entity.index in self.swing_targets else 40)
-        bob_pos = pivot + np.array([-length * math.sin(angle), -length * math.cos(angle), 0.0])
-        material = self.material(entity)
-        # A bob that is to knock something over outweighs it (its mass is the sentence's free choice).
-        mass = max(self.mass(entity), 2.0 * self.swing_targets.get(entity.index, 0.0))
-        bob = self.add(entity, shape="Sphere", scale=(2 * radius,) * 3, position=bob_pos,
-                       colour=self.colour(entity, 0, 1), mass=mass, material=material)  # fmt: skip
-        post_material = MATERIALS["steel"]
-        beam = self.add(entity, shape="Box", scale=(0.12, 0.12, 0.6), position=pivot + np.array([0, 0.06, 0]),
-                        colour="#607d8b", mass=0.0, material=post_material, name="pivot")  # fmt: skip
-        self.joint(
-            "revolute", bob, None, tuple(pivot - bob_pos), tuple(pivot), axis={"x": 0.0, "y": 0.0, "z": 1.0}
-        )
-        self.pivots[entity.index] = pivot
-        block.ids = [bob, beam]
+        for member in range(count):
+            factor = VARIED[member % len(VARIED)] if entity.varied else 1.0
+            length = (6.0 if wrecking else 2.0) * entity.size * factor
+            z = (member - (count - 1) / 2) * max(radius * 4, 0.6)
+            pivot = np.array([0.0, length + radius + 0.03, z])  # the bob passes just above the ground
+            angle = math.radians(60 if wrecking or entity.index in self.swing_targets else 40)
+            bob_pos = pivot + np.array([-length * math.sin(angle), -length * math.cos(angle), 0.0])
+            # A bob that is to knock something over outweighs it (its mass is the sentence's free choice).
+            mass = max(self.mass(entity), 2.0 * self.swing_targets.get(entity.index, 0.0))
+            bob = self.add(entity, shape="Sphere", scale=(2 * radius,) * 3, position=bob_pos,
+                           colour=self.colour(entity, member, count), mass=mass, material=self.material(entity))  # fmt: skip
+            beam = self.add(entity, shape="Box", scale=(0.12, 0.12, 0.6), position=pivot + np.array([0, 0.06, 0]),
+                            colour="#607d8b", mass=0.0, material=MATERIALS["steel"], name="pivot")  # fmt: skip
+            self.joint(
+                "revolute",
+                bob,
+                None,
+                tuple(pivot - bob_pos),
+                tuple(pivot),
+                axis={"x": 0.0, "y": 0.0, "z": 1.0},
+            )
+            if member == 0:
+                self.pivots[entity.index] = pivot
+            block.ids += [bob, beam]
+            self.probes.append(
+                Probe(f"{entity.the()} swings", "swings", [bob], point=tuple(pivot), deadline=2.0)
+            )
         block.surface = []
-        self.probes.append(Probe(f"{entity.the()} swings", "swings", [bob], point=tuple(pivot), deadline=2.0))
 
     def build_cradle(self, entity: Entity, block: Block) -> None:
         balls = max(3, min(entity.count if entity.count > 1 else 5, 9))

@@ -902,6 +902,20 @@ class Parser:
                 "marble",
             }:
                 target.kind = KINDS["pool ball" if actor.kind.name == "cue ball" else actor.kind.name]
+        for position, word in enumerate(self.tokens):
+            # "a ball on a string", "two balls hanging from ropes": pendulums with those bobs.
+            if word not in {"string", "strings", "rope", "ropes", "thread", "cord", "wire"}:
+                continue
+            owner = self._mention_before(position)
+            if owner is None or self.plan.entities[owner.entity].kind.category != "ball":
+                continue
+            entity = self.plan.entities[owner.entity]
+            bob = entity.kind
+            entity.kind = dataclasses.replace(
+                KINDS["pendulum"], name=bob.name, material=bob.material, colour=bob.colour, mass=bob.mass
+            )
+            entity.size *= max(bob.size) / 0.3
+            self.used[position] = True
         holders = {r.object for r in self.plan.relations if r.kind == "in"}
         holders |= {
             e.target
