@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from gallery.models import Asset
 from media_gen.models import Generation
@@ -100,3 +101,21 @@ def test_the_openapi_document_says_string_not_nullable():
             assert schemas[name]["properties"][field].get("type") == "string", (name, field)
             assert "anyOf" not in schemas[name]["properties"][field], (name, field)
             assert field in schemas[name]["required"], (name, field)
+
+
+def test_a_browser_client_from_another_origin_must_be_trusted(user, settings):
+    """The original client on its own origin (say its dev server, proxying /api here) sends that
+    Origin with the session cookie: refused until listed in CSRF_TRUSTED_ORIGINS (README, Using it)."""
+    generation = GenerationFactory(owner=user, kind="video", collection="text-to-video")
+    client = Client(enforce_csrf_checks=True)  # a fetch-based client: the cookie, no CSRF token
+    client.force_login(user)
+    path, body = f"/api/videos/{generation.pk}", json.dumps({"favorite": True})
+    elm = {"content_type": "application/json", "HTTP_ORIGIN": "http://localhost:8080"}
+    settings.CSRF_TRUSTED_ORIGINS = []
+    refused = client.patch(path, body, **elm)
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    generation.refresh_from_db()
+    assert generation.favorite is False
+    settings.CSRF_TRUSTED_ORIGINS = ["http://localhost:8080"]
+    accepted = client.patch(path, body, **elm)
+    assert accepted.status_code == 200 and accepted.json()["favorite"] is True
