@@ -85,6 +85,30 @@ def _env(db: str, rows: int) -> dict[str, str]:
     return common.app_env(data, database=common.database_url(f"bench_listing_{rows}"))
 
 
+def _plans(call) -> str:
+    """The query plan of every query ``call`` runs (EXPLAIN QUERY PLAN / EXPLAIN), one line each:
+    which index each filter goes through."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    lines = []
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                lines.append("; ".join(row[-1] for row in cursor.fetchall()))
+            else:
+                cursor.execute("EXPLAIN " + query["sql"])
+                lines.append(
+                    "; ".join(
+                        row[0].strip() for row in cursor.fetchall() if "Index" in row[0] or "Scan" in row[0]
+                    )
+                )
+    return " / ".join(lines)
+
+
 def case(db: str, rows: int, quick: bool, out: str) -> None:
     """One database and size, in a process of its own (Django is set up once per process)."""
     env = _env(db, rows)
@@ -132,8 +156,14 @@ def case(db: str, rows: int, quick: bool, out: str) -> None:
         ("owner, first page", owner, filters, None),
         ("owner, page 11 (cursor)", owner, filters, cursor),
         ("owner, prompt search", owner, GenerationFilters(q="lighthouse"), None),
+        ("owner, search: two words, any order", owner, GenerationFilters(q="lighthouse number"), None),
+        ("owner, search: -word", owner, GenerationFilters(q="lighthouse -with"), None),
+        ("owner, search: phrase", owner, GenerationFilters(q='"with a lighthouse"'), None),
         ("owner, status=failed", owner, GenerationFilters(status="failed"), None),
+        ("owner, favourites", owner, GenerationFilters(favorite=True), None),
+        ("owner, model", owner, GenerationFilters(model_id="stability-ai/sdxl"), None),
         ("staff, first page (all users)", staff, filters, None),
+        ("staff, prompt search (all users)", staff, GenerationFilters(q="lighthouse"), None),
     ]
     results["cases"] = [
         (
@@ -141,6 +171,7 @@ def case(db: str, rows: int, quick: bool, out: str) -> None:
             common.timed(
                 lambda u=u, f=f, b=b: generation_page(user=u, kind="image", filters=f, before=b), few
             ),
+            _plans(lambda u=u, f=f, b=b: generation_page(user=u, kind="image", filters=f, before=b)),
         )
         for label, u, f, b in cases
     ]
@@ -210,8 +241,8 @@ def run(quick: bool) -> list[Table]:
         ],
     )
     cases = Table(
-        "The selector (generation_page, in process) for the original script's cases",
-        ["database", "rows", "case", "p50 ms", "p99 ms"],
+        "The selector (generation_page, in process) for the original script's cases, search and filters",
+        ["database", "rows", "case", "p50 ms", "p99 ms", "query plans (EXPLAIN)"],
     )
     load = Table(
         "Gallery page, 8 keep-alive clients (wrk)",
@@ -250,8 +281,15 @@ def run(quick: bool) -> list[Table]:
             ms(median(r["rows_only"])),
             ratio(median(r["count"]), median(r["raw_count"])),
         )
-        for label, samples in r["cases"]:
-            cases.add(r["db"], f"{r['rows']:,}", label, ms(median(samples)), ms(percentile(samples, 99)))
+        for label, samples, plans in r["cases"]:
+            cases.add(
+                r["db"],
+                f"{r['rows']:,}",
+                label,
+                ms(median(samples)),
+                ms(percentile(samples, 99)),
+                plans.replace("|", "/"),
+            )
         if "wrk" in r:
             w, h = r["wrk"], r["wrk_health"]
             load.add(
