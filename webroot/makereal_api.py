@@ -17,7 +17,13 @@ router = Router(tags=["simulation"])
 
 
 class ToVideoIn(Schema):
-    model_id: str = Field(description="owner/name of a model whose schema takes an image or a video")
+    # Required, but checked after the render is found: someone else's render answers 404 whatever
+    # the body, so a request cannot learn that it exists.
+    model_id: str = Field(
+        default="",
+        max_length=200,
+        description="required: owner/name of a model whose schema takes an image or a video",
+    )
     prompt: str | None = Field(
         default=None, max_length=20_000, description="absent: written from the scene (record's video_prompt)"
     )

@@ -334,6 +334,7 @@ def test_a_model_without_image_or_video_input_is_refused(user_client, user, emul
         (IMAGE_MODEL, {"input": {"motion_bucket_id": "fast"}}, "input.motion_bucket_id"),
         (IMAGE_MODEL, {"input": {"no_such_input": 1}}, "input.no_such_input"),
         ("not-a-model-id", {}, "model_id"),
+        ("", {}, "model_id"),
         (IMAGE_MODEL, {"prompt": "make it real"}, "prompt:"),  # Stable Video Diffusion takes none
     ],
 )
