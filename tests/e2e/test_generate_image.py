@@ -76,7 +76,9 @@ def test_generate_an_image_and_see_it_complete(demo_emulator, poller, signed_in_
     # The bytes come from our own /data endpoint and decode in the browser.
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     download = page.get_by_role("link", name="Download")
-    expect(download).to_have_attribute("href", re.compile(r"/api/images/\d+/data\?download=1$"))
+    expect(download).to_have_attribute(
+        "href", re.compile(r"/api/images/\d+/data\?(v=[0-9a-f]+&)?download=1$")
+    )
     expect(page.get_by_role("region", name="Result")).to_be_visible()
     expect(page.get_by_text("a lighthouse on a cliff at dusk").last).to_be_visible()
 
