@@ -74,7 +74,8 @@ def search_ids(*, search: Search, kind: str, owner_id: int | None) -> list[int]:
     """Ids of the generations of ``kind`` (of ``owner_id``, or everyone's) matching ``search``, most
     relevant first, newest first among equals; at most SEARCH_MAX."""
     if connection.vendor == "sqlite":
-        scope = ([f"o{owner_id}"] if owner_id is not None else []) + [f"k{kind}"]
+        # One token for one owner's items of a kind (a short doclist), or the kind's for staff.
+        scope = [f"o{owner_id}k{kind}"] if owner_id is not None else [f"k{kind}"]
         sql = (
             "SELECT s.rowid FROM media_gen_generation_search s "
             "JOIN media_gen_generation g ON g.id = s.rowid "
@@ -96,17 +97,17 @@ def search_ids(*, search: Search, kind: str, owner_id: int | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-# The triggers of migration 0003 that keep the SQLite index in step. Django rebuilds a SQLite table
+# The triggers (migration 0006's, replacing 0003's) that keep the SQLite index in step. Django rebuilds a SQLite table
 # for some schema changes (copy into a new table, drop the old one), which drops its triggers: so
 # they are created again after every migrate (``MediaGenConfig``), when missing.
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS media_gen_generation_search_insert AFTER INSERT ON media_gen_generation "
     "BEGIN INSERT INTO media_gen_generation_search (rowid, prompt, scope) "
-    "VALUES (new.id, new.prompt, 'o' || new.owner_id || ' k' || new.kind); END",
+    "VALUES (new.id, new.prompt, 'o' || new.owner_id || 'k' || new.kind || ' k' || new.kind); END",
     "CREATE TRIGGER IF NOT EXISTS media_gen_generation_search_update AFTER UPDATE OF prompt, owner_id, kind "
     "ON media_gen_generation BEGIN DELETE FROM media_gen_generation_search WHERE rowid = old.id; "
     "INSERT INTO media_gen_generation_search (rowid, prompt, scope) "
-    "VALUES (new.id, new.prompt, 'o' || new.owner_id || ' k' || new.kind); END",
+    "VALUES (new.id, new.prompt, 'o' || new.owner_id || 'k' || new.kind || ' k' || new.kind); END",
     "CREATE TRIGGER IF NOT EXISTS media_gen_generation_search_delete AFTER DELETE ON media_gen_generation "
     "BEGIN DELETE FROM media_gen_generation_search WHERE rowid = old.id; END",
 )
