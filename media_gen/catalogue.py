@@ -25,7 +25,8 @@ MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 COLLECTIONS_BY_KIND = {
     "image": ("text-to-image",),
-    "video": ("text-to-video", "image-to-video"),
+    # video-to-video: models whose input is a video (a render sent whole: "make it real").
+    "video": ("text-to-video", "image-to-video", "video-to-video"),
 }
 
 

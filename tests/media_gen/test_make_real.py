@@ -238,6 +238,11 @@ def test_a_model_that_takes_a_prompt_gets_one_written_from_the_scene(
     assert _correlation(first, sent) > 0.9
 
 
+def test_the_catalogue_lists_video_to_video_models(anon_client, emulator):
+    models = anon_client.get("/api/video-models?collection=video-to-video").json()["models"]
+    assert [model["id"] for model in models] == [VIDEO_MODEL]
+
+
 @pytest.mark.django_db
 def test_the_whole_render_becomes_a_restyled_video(user_client, user, emulator, render_mp4, tmp_path):
     render = _finished_render(user, render_mp4)

@@ -7,7 +7,8 @@ import type { CatalogueModel, GenerationStatus, ImageRecord, ListQuery, ModelSch
 
 export type MediaKind = "video" | "image";
 
-export type Collection = "text-to-video" | "image-to-video" | "text-to-image";
+/** "video-to-video" is not a tab of the generate page: only "make it real" sends a video (a render). */
+export type Collection = "text-to-video" | "image-to-video" | "video-to-video" | "text-to-image";
 
 export const COLLECTIONS: Record<MediaKind, { slug: Collection; label: string }[]> = {
   video: [
