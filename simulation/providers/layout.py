@@ -227,6 +227,7 @@ class Builder:
             "Ramp": self.build_ramp,
             "Stairs": self.build_stairs,
             "Platform": self.build_platform,
+            "Goal": self.build_goal,
             "Container": self.build_container,
             "Floor": lambda e, b: None,
             "Pendulum": self.build_pendulum,
@@ -496,6 +497,20 @@ class Builder:
     def build_platform(self, entity: Entity, block: Block) -> None:
         w, h, d = (v * entity.size for v in entity.kind.size)
         block.surface = [self.fixed(entity, block, "Box", (w, h, d), (0.0, h / 2, 0.0))]
+
+    def build_goal(self, entity: Entity, block: Block) -> None:
+        """An open frame facing -x (where things come from): two posts, a crossbar and a back panel
+        that catches what goes in (a net does not bounce it back out)."""
+        d, h, w = (v * entity.size for v in entity.kind.size)
+        post = 0.08 * max(entity.size, 0.5)
+        for z in (-w / 2, w / 2):
+            self.fixed(entity, block, "Box", (post, h, post), (0.0, h / 2, z), name=f"{entity.name}_post")
+        self.fixed(
+            entity, block, "Box", (post, post, w + post), (0.0, h, 0.0), name=f"{entity.name}_crossbar"
+        )
+        back = self.fixed(entity, block, "Box", (0.03, h, w), (d, h / 2, 0.0), name=f"{entity.name}_net")
+        props = self.objects[back]["physicsProperties"]
+        props["restitution"], props["friction"] = 0.05, 0.9
 
     def ramp_angle(self, entity: Entity) -> float:
         words = set(self.plan.sentence.lower().split())

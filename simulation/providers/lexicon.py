@@ -287,6 +287,12 @@ def _kinds() -> dict[str, Kind]:
         Kind("stairs", "Stairs", (1.0, 0.18, 0.3), 0, "stone", "#b0bec5", "fixture", "stairs"),
         Kind("platform", "Platform", (1.6, 0.8, 1.6), 0, "stone", "#90a4ae", "fixture"),
         Kind("pedestal", "Platform", (0.6, 1.0, 0.6), 0, "stone", "#b0bec5", "fixture"),
+        # a springy pad: what falls on it comes back up (the elastic material's restitution)
+        Kind("trampoline", "Platform", (1.6, 0.3, 1.6), 0, "elastic", "#1e88e5", "fixture"),
+        # surfaces: a thin slab of a material on the ground ("slides across ice")
+        Kind("ice sheet", "Platform", (8.0, 0.04, 2.0), 0, "ice", "#e1f5fe", "fixture"),
+        # an open frame: two posts, a crossbar and a soft back panel that catches what goes in
+        Kind("goal", "Goal", (0.8, 1.2, 2.4), 0, "wood", "#fafafa", "fixture"),
         Kind("floor", "Floor", (0.0, 0.0, 0.0), 0, "stone", "#9e9e9e", "fixture"),
         # jointed (built with joints when the scene format has them)
         Kind("pendulum", "Pendulum", (0.3, 2.0, 0.3), 5.0, "steel", "#546e7a", "jointed"),
@@ -349,7 +355,10 @@ NOUN_ALIASES = {
     "bubbles": "bubble", "plates": "plate", "dish": "plate", "dishes": "plate", "cones": "cone",
     "traffic cone": "cone", "traffic cones": "cone", "pipes": "pipe", "rods": "rod", "stick": "rod",
     "sticks": "rod", "vases": "vase", "candles": "candle", "batteries": "battery",
-    "bowling balls": "bowling ball", "crate of": "crate", "tin can": "can", "tin cans": "can",
+    "bowling balls": "bowling ball", "crate of": "crate", "trampolines": "trampoline",
+    "bouncy castle": "trampoline", "ice": "ice sheet", "ice rink": "ice sheet", "rink": "ice sheet",
+    "frozen lake": "ice sheet", "frozen pond": "ice sheet", "ice surface": "ice sheet", "goals": "goal",
+    "goalpost": "goal", "goalposts": "goal", "goal posts": "goal", "soccer goal": "goal", "net": "goal", "tin can": "can", "tin cans": "can",
     "soup can": "can", "soup cans": "can", "paint can": "can", "oil drum": "drum",
     "oil drums": "drum", "wooden block": "block", "toy block": "block", "toy blocks": "block",
     "building blocks": "block", "cardboard box": "box", "cardboard boxes": "box", "bell": "pendulum", "skateboard": "cart",
@@ -469,12 +478,18 @@ VERBS = {
     "started": "knock", "trigger": "knock", "triggers": "knock",
     "triggered": "knock", "set_off": "knock", "float": "fall", "floats": "fall", "floating": "fall",
     "drift": "fall", "drifts": "fall", "drifting": "fall", "taps": "hit", "tapped": "hit", "crush": "hit", "crushes": "hit", "crushing": "hit", "crushed": "hit", "skim": "slide", "skims": "slide", "glide_into": "slide",
+    "destroyed": "knock", "demolished": "knock", "wrecked": "knock",
+    "flatten": "knock", "flattens": "knock", "flattening": "knock", "flattened": "knock",
+    "obliterate": "knock", "obliterates": "knock", "obliterated": "knock", "topples_over": "topple",
+    "batter": "hit", "batters": "hit", "battering": "hit", "battered": "hit", "plow": "knock",
+    "plows": "knock", "ploughs": "knock", "plough": "knock", "plowed": "knock", "ploughed": "knock",
 }  # fmt: skip
 PASSIVE_PARTICIPLES = {
     "started", "triggered", "set_off", "hurled", "thrown", "tossed", "launched", "fired", "kicked",
     "knocked", "hit", "struck", "smashed", "pushed", "toppled", "slammed", "rammed", "bowled",
     "shoved", "demolished", "destroyed", "wrecked", "crushed", "scattered", "tipped", "bashed",
-    "flattened", "bumped", "crashed", "bombarded", "pelted", "nudged", "tapped",
+    "flattened", "bumped", "crashed", "bombarded", "pelted", "nudged", "tapped", "obliterated",
+    "battered", "plowed", "ploughed",
 }  # fmt: skip
 
 PREPOSITIONS = {
@@ -531,6 +546,15 @@ PHRASES = {
     "out of": "of", "made of": "of", "made from": "of", "made out of": "of", "built from": "of",
     "built out of": "of", "built of": "of", "consisting of": "of", "composed of": "of", "set off": "set_off", "bowling alley": "", "slow motion": "slowly", "sets off": "set_off", "setting off": "set_off", "different lengths": "varied_sizes",
     "criss-cross": "crisscross", "jenga style": "jenga", "jenga-style": "jenga",
+    "at high speed": "fast", "at full speed": "fast", "at top speed": "fast", "at great speed": "fast",
+    "at speed": "fast", "high speed": "fast", "full speed": "fast", "top speed": "fast",
+    "at low speed": "slowly", "low speed": "slowly", "at a crawl": "slowly",
+    "from the same height": "from_height", "the same height": "from_height", "same height": "from_height",
+    "from a great height": "from_height", "from height": "from_height",
+    "on hinges": "hinged", "on a hinge": "hinged", "on its hinges": "hinged", "with hinges": "hinged",
+    "from the ceiling": "from_ceiling", "from a ceiling": "from_ceiling", "from the roof": "from_ceiling",
+    "from a beam": "from_ceiling", "from the beam": "from_ceiling", "from a hook": "from_ceiling",
+    "from a crane": "from_ceiling", "from a crossbar": "from_ceiling",
 }  # fmt: skip
 
 # Words that carry no meaning for the plan (never reported as not understood).

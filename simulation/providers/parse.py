@@ -52,8 +52,38 @@ from simulation.providers.plan import Entity, Event, Plan, Relation
 FILLER_ADJECTIVES = {
     "coloured", "colored", "painted", "shiny", "old", "new", "nice", "pretty", "plain", "identical",
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
-    "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant",
+    "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant", "hinged",
 }  # fmt: skip
+# How steep a slope is: read by the layout (`ramp_angle`) when the sentence has a ramp.
+RAMP_ADJECTIVES = {"steep", "steeply", "steeper", "gentle", "shallow", "gradual", "gently"}
+# "twelve layers high": how many courses a stack, a jenga tower or a pyramid has.
+LAYER_WORDS = {
+    "layers",
+    "layer",
+    "levels",
+    "level",
+    "storeys",
+    "stories",
+    "tiers",
+    "tier",
+    "courses",
+    "floors",
+}
+# "a goal made of planks": a fixture built of a material named by a thing.
+BUILT_OF = {
+    "plank",
+    "board",
+    "brick",
+    "block",
+    "log",
+    "crate",
+    "box",
+    "tile",
+    "slab",
+    "pallet",
+    "rod",
+    "pipe",
+}
 NOMINAL_EVENTS = {"collision", "impact"}
 GRAVITY_PLACES = {"moon": -1.62, "mars": -3.71, "jupiter": -24.79}
 OPEN_CONTAINERS = {"box", "crate", "bin", "barrel", "drum", "cart", "container", "present", "package"}
@@ -120,6 +150,7 @@ class Mention:
     kind: str
     entity: int = -1
     arrangement: str = ""
+    built_of: str = ""  # "a goal made of planks": the kind whose material it is built of
 
 
 class Parser:
@@ -167,6 +198,17 @@ class Parser:
             word = tokens[i]
             nxt = tokens[i + n] if i + n < len(tokens) else ""
             prev = tokens[i - 1] if i else ""
+            if (
+                n == 1
+                and word in MATERIAL_WORDS
+                and prev == "of"
+                and i >= 2
+                and tokens[i - 2] not in ARRANGEMENT_NOUNS
+                and self._noun_at(i - 2) is not None
+            ):
+                # "a ball made of ice", "a wall of stone": the material, not a thing of it.
+                i += 1
+                continue
             if n == 1:
                 # A word that is a noun and a modifier ("rock wall", "orange ball", "ice cube"):
                 # a modifier when a noun follows.
@@ -220,6 +262,19 @@ class Parser:
                 self.used[merged[-1].end + between.index("with")] = True
                 merged[-1] = mention
                 continue
+            if (
+                merged
+                and KINDS[merged[-1].kind].fixed
+                and mention.kind in BUILT_OF
+                and between == ["of"]
+                and KINDS[merged[-1].kind].shape not in {"Floor", "Container"}
+            ):
+                # "a goal made of planks", "a ramp made of planks": what it is built of, not more things.
+                merged[-1].built_of = mention.kind
+                for k in range(mention.start, mention.end):
+                    self.used[k] = True
+                self.used[merged[-1].end] = True
+                continue
             if merged and merged[-1].kind == "jenga block" and mention.kind == "block":
                 # "a jenga tower of 30 blocks", "a jenga style tower with 24 blocks"
                 mention.kind, mention.arrangement = "jenga block", "jenga"
@@ -250,6 +305,8 @@ class Parser:
                 continue
             entity = Entity(index=len(self.plan.entities), kind=KINDS[mention.kind])
             entity.arrangement = mention.arrangement
+            if mention.built_of:
+                entity.material = MATERIALS[KINDS[mention.built_of].material]
             previous_end = self.mentions[number - 1].end if number else 0
             following = (
                 self.mentions[number + 1].start if number + 1 < len(self.mentions) else len(self.tokens)
@@ -558,6 +615,7 @@ class Parser:
                 and (
                     position == 0
                     or tokens[position - 1] in DETERMINERS
+                    or tokens[position - 1] in SPEED_WORDS  # "a slow rolling ball"
                     or self._modifier_word(tokens[position - 1])
                 )
                 and all(
@@ -776,6 +834,18 @@ class Parser:
         if entity == event.actor or kind.shape == "Floor":
             return
         ways = {"down", "along", "across", "from", "on", "off", "object", "up"}
+        if (
+            _surface(kind)
+            and preposition in {"across", "along", "on", "over", "object"}
+            and event.kind
+            in {
+                "roll",
+                "slide",
+            }
+        ):
+            # "a crate slides across ice": it moves on that surface, it does not fall off it.
+            self.plan.relations.append(Relation("on", event.actor, entity))
+            return
         if kind.shape in {"Ramp", "Stairs"} and preposition in ways and event.via is None:
             event.via = entity
             event.uphill = preposition == "up"
@@ -796,6 +866,19 @@ class Parser:
         """Speeds, heights and 'head on' in the clause of the verb at `position`."""
         tokens = self.tokens
         start = subject.start if subject is not None else 0
+        if subject is not None:
+            # "a slow rolling bowling ball hits ...": speed words before the actor count too.
+            previous = self._mention_before(subject.start)
+            k = subject.start - 1
+            while k >= (previous.end if previous is not None else 0) and (
+                tokens[k] in SPEED_WORDS
+                or tokens[k] in DETERMINERS
+                or self._modifier_word(tokens[k])
+                or (tokens[k] in VERBS and tokens[k].endswith("ing"))
+            ):
+                if tokens[k] in SPEED_WORDS:
+                    start = k
+                k -= 1
         stop = len(tokens)
         for j in range(position + 1, len(tokens)):
             if tokens[j] in VERBS and not self.used[j]:
@@ -833,6 +916,33 @@ class Parser:
                 if event.height is None and word == "high":
                     event.height = 3.0
 
+    def read_layers(self) -> None:
+        """'a jenga tower twelve layers high', 'a five storey stack of crates': courses, not things."""
+        tokens = self.tokens
+        for position, word in enumerate(tokens):
+            if word not in LAYER_WORDS or position == 0 or _number(tokens[position - 1]) is None:
+                continue
+            owner = self._mention_before(position) or self._next_mention(position + 1)
+            if owner is None:
+                continue
+            entity = self.plan.entities[owner.entity]
+            if entity.fixed or entity.kind.category == "jointed":
+                continue
+            layers = max(1, min(int(abs(_number(tokens[position - 1]) or 1)), 40))
+            arrangement = entity.arrangement or "stack"
+            if arrangement == "jenga":
+                count = 3 * layers
+            elif arrangement in {"pyramid", "triangle"}:
+                count = layers * (layers + 1) // 2
+            elif arrangement == "wall":
+                count = layers * max(2, round(2.2 * layers))
+            else:
+                arrangement, count = "stack", layers
+            entity.arrangement, entity.count = arrangement, count
+            self.used[position - 1] = self.used[position] = True
+            if position + 1 < len(tokens) and tokens[position + 1] in TALL_WORDS | {"deep"}:
+                self.used[position + 1] = True
+
     def read_gravity(self) -> None:
         """'with no gravity', 'in space', 'on the moon': the scene's gravity."""
         tokens = self.tokens
@@ -860,7 +970,13 @@ class Parser:
                 and event.target is None
                 and event.start_on is None
             ):
-                resting = [r for r in self.plan.relations if r.subject == event.actor and r.kind == "on"]
+                resting = [
+                    r
+                    for r in self.plan.relations
+                    if r.subject == event.actor
+                    and r.kind == "on"
+                    and not _surface(self.plan.entities[r.object].kind)
+                ]
                 if resting:
                     event.start_on = resting[0].object
                     self.plan.relations.remove(resting[0])
@@ -904,7 +1020,7 @@ class Parser:
                 target.kind = KINDS["pool ball" if actor.kind.name == "cue ball" else actor.kind.name]
         for position, word in enumerate(self.tokens):
             # "a ball on a string", "two balls hanging from ropes": pendulums with those bobs.
-            if word not in {"string", "strings", "rope", "ropes", "thread", "cord", "wire"}:
+            if word not in {"string", "strings", "rope", "ropes", "thread", "cord", "wire", "from_ceiling"}:
                 continue
             owner = self._mention_before(position)
             if owner is None or self.plan.entities[owner.entity].kind.category != "ball":
@@ -929,6 +1045,50 @@ class Parser:
                 entity.kind = dataclasses.replace(
                     entity.kind, shape="Container", mass=0, category="container", size=(w, w * 0.6, w)
                 )
+
+    def read_scenery_words(self) -> None:
+        """Words that say how scenery is: 'a steep slope' (the layout reads the angle from the
+        sentence), 'hanging from the ceiling' (hung things hang from a fixed anchor up high)."""
+        ramps = any(e.kind.shape == "Ramp" for e in self.plan.entities)
+        hung = any(e.kind.category == "jointed" for e in self.plan.entities) or any(
+            ev.kind in {"hang", "swing"} for ev in self.plan.events
+        )
+        for position, word in enumerate(self.tokens):
+            if (word in RAMP_ADJECTIVES and ramps) or (word == "from_ceiling" and hung):
+                self.used[position] = True
+
+    def implied_events(self) -> None:
+        """What a scene is for when the sentence names no event: 'a brick wall and a wrecking ball'
+        (it swings into the wall), 'a pendulum next to a tower of blocks', 'a bowling ball and ten
+        pins' (it rolls into them)."""
+        if self.plan.events or self.plan.gravity == 0.0:
+            return
+        entities = self.plan.entities
+        on_something = {r.subject for r in self.plan.relations if r.kind in {"on", "in"}}
+        loose = [
+            e
+            for e in entities
+            if not e.fixed and e.kind.category != "jointed" and e.index not in on_something
+        ]
+        swingers = [e for e in entities if e.kind.shape == "Pendulum" and e.count == 1]
+        if swingers and loose:
+            target = max(loose, key=lambda e: e.count)
+            self.plan.events.append(Event(kind="swing", actor=swingers[0].index, target=target.index))
+            self.plan.notes.append(
+                f"Nothing was said to happen: {swingers[0].the()} swings into {target.the()}."
+            )
+            return
+        balls = [e for e in loose if e.kind.category == "ball" and e.count == 1]
+        standing = [
+            e
+            for e in loose
+            if e.kind.category in {"pin", "domino"}
+            or (e.count > 1 and e.arrangement in {"stack", "pyramid", "wall", "jenga", "triangle"})
+        ]
+        if balls and standing and balls[0].index not in {s.index for s in standing}:
+            ball, target = balls[0], standing[0]
+            self.plan.events.append(Event(kind="roll", actor=ball.index, target=target.index))
+            self.plan.notes.append(f"Nothing was said to happen: {ball.the()} rolls into {target.the()}.")
 
     def merge_events(self) -> None:
         """One actor's steps are one journey: 'rolls down a ramp and hits a wall', 'rolls off the
@@ -1069,6 +1229,7 @@ class Parser:
     def parse(self) -> Plan:
         self.find_mentions()
         self.build_entities()
+        self.read_layers()
         self.read_events()
         acting = {e.actor for e in self.plan.events}
         self.plan.events += [e for e in self.adjectives if e.actor not in acting and e.actor >= 0]
@@ -1080,6 +1241,8 @@ class Parser:
             # Nothing falls without gravity: "balls floating in space" float.
             self.plan.events = [e for e in self.plan.events if e.kind not in {"fall", "bounce", "topple"}]
         self.settle_meanings()
+        self.read_scenery_words()
+        self.implied_events()
         for entity in self.plan.entities:
             if not entity.arrangement and entity.count > 1:
                 # How these are set up unless the sentence says otherwise.
@@ -1089,6 +1252,11 @@ class Parser:
                     entity.arrangement = "triangle"
         self.leftovers()
         return self.plan
+
+
+def _surface(kind) -> bool:
+    """A thin slab lying on the ground (ice): things move across it rather than off it."""
+    return kind.shape == "Platform" and kind.size[1] < 0.1
 
 
 def _shade(colour: str, factor: float) -> str:

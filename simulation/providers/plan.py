@@ -183,7 +183,7 @@ class Plan:
             target = self.entities[event.target].the()
             if event.kind in {"fall", "bounce"}:
                 text += f" onto {target}"
-            elif event.kind in {"roll", "slide", "throw"} or event.via is not None:
+            elif event.kind in {"roll", "slide", "throw", "swing"} or event.via is not None:
                 text += f" into {target}"
             else:
                 text += f" {target}"
