@@ -360,3 +360,47 @@ def test_a_refused_start_keeps_no_frame(user_client, user, emulator, render_mp4,
     response = _to_video(user_client, render.pk, model_id=IMAGE_MODEL)
     assert response.status_code == 429
     _nothing_queued(render, before)
+
+
+# --- The whole chain: a render made by the renderer, then made real --------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_render_from_the_renderer_is_made_real(user_client, emulator, tmp_path):
+    scene = scene_json(body("ball", shape="Sphere", position=(0.0, 2.0, 0.0), description="a rubber ball"))
+    rendered = user_client.post(
+        "/api/genesis/render",
+        {
+            "scene": scene,
+            "duration": 1.0,
+            "fps": 10,
+            "resolution": [160, 90],
+            "scene_context": "a ball drops",
+        },
+        content_type="application/json",
+    )
+    assert rendered.status_code == 202, rendered.json()
+    render_id = rendered.json()["video_id"]
+    record = user_client.get(f"/api/genesis/videos/{render_id}").json()["video"]
+    assert record["status"] == "completed", record["error"]
+    assert "a ball drops" in record["video_prompt"] and "a rubber ball (" in record["video_prompt"]
+
+    made = _to_video(
+        user_client,
+        render_id,
+        model_id=IMAGE_MODEL,
+        frame=9,
+        input={"sizing_strategy": "use_image_dimensions"},
+    )
+    assert made.status_code == 202, made.json()
+    video = user_client.get(f"/api/videos/{made.json()['video_id']}").json()
+    assert video["status"] == "completed", video
+    assert (video["width"], video["height"]) == (160, 90)
+    render_mp4 = b"".join(user_client.get(f"/api/genesis/videos/{render_id}/data").streaming_content)
+    sent = _pixels(frame_png(chunks=[render_mp4], index=9, fps=10))
+    output = b"".join(user_client.get(f"/api/videos/{video['id']}/data").streaming_content)
+    _, first, _ = _first_frame(output, tmp_path)
+    assert _correlation(first, sent) > 0.9
+    assert user_client.get(f"/api/genesis/videos/{render_id}").json()["video"]["derived_videos"] == [
+        video["id"]
+    ]
