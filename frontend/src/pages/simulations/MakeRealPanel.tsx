@@ -1,33 +1,32 @@
 /**
  * "Make it real" (issue 14): a finished render's frame goes to an image-to-video model on Replicate,
- * with a prompt written from the scene; the videos made from the render are listed with links.
+ * with a prompt written from the scene; the videos made from the render are listed with links. The
+ * form's state is the page's model (`simulations.ts`); the list of models is server data.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { describeError } from "../../api/errors";
 import { listModels } from "../../media/api";
-import { renderToVideo, type Render } from "../../scene/sceneApi";
+import type { Render } from "../../scene/sceneApi";
+import type { MakeRealForm, Msg } from "./simulations";
 
-export function MakeRealPanel({ render, listKey }: { render: Render; listKey: readonly unknown[] }) {
-  const [open, setOpen] = useState(false);
-  const [modelId, setModelId] = useState<string | null>(null);
-  const [prompt, setPrompt] = useState(render.videoPrompt);
-  const [frame, setFrame] = useState(0);
-  const queryClient = useQueryClient();
+export function MakeRealPanel({
+  render,
+  form,
+  dispatch,
+}: {
+  render: Render;
+  form: MakeRealForm | undefined;
+  dispatch: (msg: Msg) => void;
+}) {
+  const open = form?.open ?? false;
   const models = useQuery({
     queryKey: ["models", "image-to-video"],
     queryFn: () => listModels("image-to-video"),
     staleTime: 5 * 60_000,
     enabled: open,
   });
-  const chosen = modelId ?? models.data?.[0]?.id ?? "";
-  const start = useMutation({
-    // The scene's prompt is left to the server unless edited: it sends it only to models that take one.
-    mutationFn: () =>
-      renderToVideo(render.id, { modelId: chosen, frame, ...(prompt !== render.videoPrompt ? { prompt } : {}) }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: listKey }),
-  });
+  const chosen = form?.modelId ?? models.data?.[0]?.id ?? "";
   const lastFrame = Math.max(0, render.framesTotal - 1);
   const formId = `make-real-${render.id}`;
   return (
@@ -43,8 +42,8 @@ export function MakeRealPanel({ render, listKey }: { render: Render; listKey: re
           ))}
         </p>
       ) : null}
-      {!open ? (
-        <button type="button" onClick={() => setOpen(true)} aria-controls={formId}>
+      {!form?.open ? (
+        <button type="button" onClick={() => dispatch({ type: "MakeRealOpened", render })} aria-controls={formId}>
           Make it real
         </button>
       ) : (
@@ -54,12 +53,12 @@ export function MakeRealPanel({ render, listKey }: { render: Render; listKey: re
           aria-label={`Make render ${render.id} real`}
           onSubmit={(event) => {
             event.preventDefault();
-            if (chosen) start.mutate();
+            dispatch({ type: "MakeRealSubmitted", id: render.id, modelId: chosen });
           }}
         >
           <label className="field">
             <span>Image-to-video model</span>
-            <select value={chosen} onChange={(e) => setModelId(e.target.value)} disabled={!models.data?.length}>
+            <select value={chosen} onChange={(e) => dispatch({ type: "MakeRealEdited", id: render.id, changes: { modelId: e.target.value } })} disabled={!models.data?.length}>
               {models.isPending ? <option value="">Loading models…</option> : null}
               {models.data?.length === 0 ? <option value="">No image-to-video models available</option> : null}
               {models.data?.map((m) => (
@@ -71,34 +70,45 @@ export function MakeRealPanel({ render, listKey }: { render: Render; listKey: re
           </label>
           <label className="field">
             <span>
-              Frame sent as the image: {frame} of {lastFrame} ({(frame / Math.max(render.fps, 1)).toFixed(2)} s)
+              Frame sent as the image: {form.frame} of {lastFrame} ({(form.frame / Math.max(render.fps, 1)).toFixed(2)} s)
             </span>
-            <input type="range" min={0} max={lastFrame} step={1} value={frame} onChange={(e) => setFrame(Number(e.target.value))} />
+            <input
+              type="range"
+              min={0}
+              max={lastFrame}
+              step={1}
+              value={form.frame}
+              onChange={(e) => dispatch({ type: "MakeRealEdited", id: render.id, changes: { frame: Number(e.target.value) } })}
+            />
           </label>
           <label className="field">
             <span>Prompt (written from the scene)</span>
-            <textarea rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+            <textarea
+              rows={4}
+              value={form.prompt}
+              onChange={(e) => dispatch({ type: "MakeRealEdited", id: render.id, changes: { prompt: e.target.value } })}
+            />
           </label>
           {models.isError ? (
             <p className="error" role="alert">
               {describeError(models.error)}
             </p>
           ) : null}
-          {start.isError ? (
+          {form.error !== null ? (
             <p className="error" role="alert">
-              {describeError(start.error)}
+              {form.error}
             </p>
           ) : null}
-          {start.isSuccess ? (
+          {form.started !== null ? (
             <p className="hint" role="status">
-              Started: <Link to={`/video/${start.data}`}>video {start.data}</Link>
+              Started: <Link to={`/video/${form.started}`}>video {form.started}</Link>
             </p>
           ) : null}
           <div className="actions">
-            <button type="submit" className="primary" disabled={!chosen || start.isPending}>
-              {start.isPending ? "Sending…" : "Send to the model"}
+            <button type="submit" className="primary" disabled={!chosen || form.sending}>
+              {form.sending ? "Sending…" : "Send to the model"}
             </button>
-            <button type="button" onClick={() => setOpen(false)}>
+            <button type="button" onClick={() => dispatch({ type: "MakeRealClosed", id: render.id })}>
               Close
             </button>
           </div>

@@ -7,7 +7,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
 import { RenderProgress, RenderVideo } from "../../scene/RenderView";
-import { cancelRender, deleteRender, isFinal, listRenders } from "../../scene/sceneApi";
+import { cancelRender, deleteRender, isFinal, listRenders, renderToVideo } from "../../scene/sceneApi";
 import "../../scene/scene.css";
 import { type Cmd, type Msg, PAGE_SIZE, init, listPollInterval, update } from "./simulations";
 import { OffsetPager } from "../../components/OffsetPager";
@@ -37,6 +37,16 @@ export default function SimulationsPage() {
           },
           (): Msg => ({ type: "CancelFinished", error: null }),
           (message): Msg => ({ type: "CancelFinished", error: `Could not cancel render ${cmd.id}: ${message}` }),
+        );
+      case "MakeReal":
+        return attempt(
+          async () => {
+            const videoId = await renderToVideo(cmd.id, cmd.request);
+            await queryClient.invalidateQueries({ queryKey: rendersKey });
+            return videoId;
+          },
+          (videoId): Msg => ({ type: "MakeRealStarted", id: cmd.id, videoId }),
+          (message): Msg => ({ type: "MakeRealFailed", id: cmd.id, message }),
         );
     }
   };
@@ -107,7 +117,7 @@ export default function SimulationsPage() {
                   {render.cameraMove && render.cameraMove !== "static" ? ` · ${render.cameraMove} camera` : ""}
                   {render.groundStyle ? ` · ${render.groundStyle} ground` : ""} · {formatDate(render.createdAt)}
                 </p>
-                {render.status === "completed" && render.videoUrl ? <MakeRealPanel render={render} listKey={rendersKey} /> : null}
+                {render.status === "completed" && render.videoUrl ? <MakeRealPanel render={render} form={model.makeReal[render.id]} dispatch={dispatch} /> : null}
                 <div className="actions">
                   {!isFinal(render.status) ? (
                     <button type="button" disabled={model.canceling !== null} onClick={() => dispatch({ type: "CancelSubmitted", id: render.id })}>

@@ -73,3 +73,48 @@ describe("simulations page", () => {
     expect(run(init, { type: "PageChanged", offset: -12 })[0].offset).toBe(0);
   });
 });
+
+describe("make it real", () => {
+  const finished: Render = { ...render("completed", 9), videoPrompt: "A red ball rolls down a ramp.", framesTotal: 90 };
+
+  it("opens a form with the scene's prompt, keeps its values when closed, and sends once", () => {
+    let [m, cmds] = run(init, { type: "MakeRealOpened", render: finished });
+    expect(m.makeReal[9]).toMatchObject({ open: true, modelId: null, prompt: "A red ball rolls down a ramp.", frame: 0 });
+    [m, cmds] = run(
+      m,
+      { type: "MakeRealEdited", id: 9, changes: { frame: 45 } },
+      { type: "MakeRealClosed", id: 9 },
+      { type: "MakeRealOpened", render: finished },
+    );
+    expect(m.makeReal[9]).toMatchObject({ open: true, frame: 45 });
+    expect(cmds).toEqual([]);
+    // No model to send to yet (the list is still loading): nothing is sent.
+    expect(run(m, { type: "MakeRealSubmitted", id: 9, modelId: "" })[1]).toEqual([]);
+    [m, cmds] = run(m, { type: "MakeRealSubmitted", id: 9, modelId: "stability-ai/svd" }, { type: "MakeRealSubmitted", id: 9, modelId: "stability-ai/svd" });
+    // The scene's own prompt is left to the server, which gives it only to models that take one.
+    expect(cmds).toEqual([{ type: "MakeReal", id: 9, request: { modelId: "stability-ai/svd", frame: 45 } }]);
+    expect(m.makeReal[9]?.sending).toBe(true);
+    [m] = run(m, { type: "MakeRealStarted", id: 9, videoId: 31 });
+    expect(m.makeReal[9]).toMatchObject({ sending: false, started: 31, error: null });
+  });
+
+  it("sends an edited prompt, and a failure says why and clears the last start", () => {
+    let [m, cmds] = run(
+      init,
+      { type: "MakeRealOpened", render: finished },
+      { type: "MakeRealEdited", id: 9, changes: { prompt: "A ball, slowly.", modelId: "a/b" } },
+      { type: "MakeRealSubmitted", id: 9, modelId: "a/b" },
+      { type: "MakeRealStarted", id: 9, videoId: 2 },
+      { type: "MakeRealSubmitted", id: 9, modelId: "a/b" },
+    );
+    expect(cmds).toEqual([
+      { type: "MakeReal", id: 9, request: { modelId: "a/b", frame: 0, prompt: "A ball, slowly." } },
+      { type: "MakeReal", id: 9, request: { modelId: "a/b", frame: 0, prompt: "A ball, slowly." } },
+    ]);
+    expect(m.makeReal[9]?.started).toBeNull();
+    [m] = run(m, { type: "MakeRealFailed", id: 9, message: "This model takes no image." });
+    expect(m.makeReal[9]).toMatchObject({ sending: false, error: "This model takes no image." });
+    // Messages about a render without a form change nothing.
+    expect(run(m, { type: "MakeRealStarted", id: 4, videoId: 1 }, { type: "MakeRealClosed", id: 4 })).toEqual([m, []]);
+  });
+});
