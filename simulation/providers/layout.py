@@ -373,7 +373,13 @@ class Builder:
                 for i in range(n)
             ]
         if arrangement in {"scatter", "pile"}:
-            side = max(math.sqrt(n) * max(sx, sz) * 2.2, 1.0) * spacing_factor
+            # A pile is heaped (its members start one above the other, so they never start inside
+            # each other); scattered things are spread out.
+            spread = 2.2 if arrangement == "scatter" else 1.0
+            side = (
+                max(math.sqrt(n) * max(sx, sz) * spread, 1.0 if arrangement == "scatter" else 0.2)
+                * spacing_factor
+            )
             poses = []
             for i in range(n):
                 x = self.rng.uniform(-side / 2, side / 2)
@@ -853,6 +859,18 @@ class Placer(Builder):
         low, high = self.box(ids)
         return float(high[1]), low, high
 
+    def member_near_centre(self, entity: int) -> np.ndarray | None:
+        """For loose groups (a grid, a pile, scattered things) the middle of their box may be a gap:
+        the position of the member nearest that middle (in plan), else None."""
+        target = self.plan.entities[entity]
+        if target.fixed or target.count < 2 or target.arrangement not in {"grid", "pile", "scatter"}:
+            return None
+        ids = self.blocks[entity].ids
+        low, high = self.box(ids)
+        centre = (low + high) / 2
+        positions = [self.pos(i) for i in ids]
+        return min(positions, key=lambda p: (p[0] - centre[0]) ** 2 + (p[2] - centre[2]) ** 2)
+
     def speed(self, event_index: int, event: Event) -> float:
         if event.speed is not None:
             return event.speed
@@ -874,6 +892,9 @@ class Placer(Builder):
         top, low, high = self.top_of(target)
         radius = self.container_radius.get(target)
         centre = (low + high) / 2
+        member = self.member_near_centre(target)
+        if member is not None:
+            centre[0], centre[2] = member[0], member[2]  # over a thing of a loose pile, not a gap
         room_x = (high[0] - low[0]) / 2 if radius is None else radius * 0.6
         room_z = (high[2] - low[2]) / 2 if radius is None else radius * 0.6
         a_low, a_high = self.box(ids)
@@ -920,6 +941,9 @@ class Placer(Builder):
             "scatter",
         }:
             hit = (t_low + t_high) / 2  # aimed at the middle of a wall or a pyramid
+            member = self.member_near_centre(target)
+            if member is not None:
+                hit[2] = member[2]  # a grid has gaps between its rows: aim along one of them
         side = self.sides.get(target, 0)
         self.sides[target] = side + 1
         speed = self.speed(event_index, event)
@@ -1508,7 +1532,8 @@ class Placer(Builder):
             or self.plan.entities[event.actor].kind.category == "jointed"
         ):
             fraction = 0.3 if target.kind.category == "pin" else (0.4 if target.count > 1 else 1.0)
-            if target.arrangement in {"wall", "pyramid", "pile"}:
+            if target.arrangement in {"wall", "pyramid", "pile", "grid", "scatter"}:
+                # One thing moving in a straight line reaches one row of a grid, a part of a wall.
                 fraction = 0.2
             # Balls are not knocked over but scattered: pushed at least their size away.
             scatter = 0.0
