@@ -525,9 +525,20 @@ def generation_delete(*, generation: Generation, user: AbstractBaseUser) -> None
             logger.info("cancel before delete of %s failed: %s", generation.pk, exc)
     with transaction.atomic():
         asset = Asset.objects.filter(pk=generation.asset_id).first() if generation.asset_id else None
+        frame = _frame_made_for(generation)
         generation.delete()
         if asset is not None:
             gallery_services.asset_delete(asset=asset)
+        if frame is not None and not Generation.objects.filter(source_asset=frame).exists():
+            gallery_services.asset_delete(asset=frame)
+
+
+def _frame_made_for(generation: Generation) -> Asset | None:
+    """The upload made only to be this generation's input (a render's frame), which goes with it;
+    a source that lives on its own (the render's video) stays."""
+    if not generation.source_kind or generation.source_asset_id is None:
+        return None
+    return Asset.objects.filter(pk=generation.source_asset_id, kind=Asset.Kind.UPLOAD).first()
 
 
 def generation_set_favorite(*, generation: Generation, user: AbstractBaseUser, favorite: bool) -> Generation:

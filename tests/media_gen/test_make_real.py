@@ -404,3 +404,18 @@ def test_a_render_from_the_renderer_is_made_real(user_client, emulator, tmp_path
     assert user_client.get(f"/api/genesis/videos/{render_id}").json()["video"]["derived_videos"] == [
         video["id"]
     ]
+
+
+@pytest.mark.django_db
+def test_deleting_the_video_deletes_its_frame_but_not_the_render(user_client, user, emulator, render_mp4):
+    render = _finished_render(user, render_mp4)
+    frame_video = _to_video(
+        user_client, render.pk, model_id=IMAGE_MODEL, input={"sizing_strategy": "use_image_dimensions"}
+    ).json()["video_id"]
+    whole_video = _to_video(user_client, render.pk, model_id=VIDEO_MODEL).json()["video_id"]
+    frame_asset = Generation.objects.get(pk=frame_video).source_asset_id
+    assert user_client.delete(f"/api/videos/{frame_video}").status_code == 200
+    assert user_client.delete(f"/api/videos/{whole_video}").status_code == 200
+    assert not Asset.objects.filter(pk=frame_asset).exists()
+    assert Asset.objects.filter(pk=render.asset_id).exists()
+    assert user_client.get(f"/api/genesis/videos/{render.pk}").json()["video"]["derived_videos"] == []
