@@ -147,7 +147,13 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
 
 
 # Columns no record shows: Replicate's raw output (JSON, parsed on every read) and the download's timers.
-_NOT_IN_RECORDS = {"output", "output_url", "download_next_at", "download_claimed_until", "upstream_completed_at"}
+_NOT_IN_RECORDS = {
+    "output",
+    "output_url",
+    "download_next_at",
+    "download_claimed_until",
+    "upstream_completed_at",
+}
 # What an API record shows, read as plain values in the page's one query (no model instances): the
 # generation's columns, its stored asset's, and the thumbnail's hash for its versioned URL.
 RECORD_FIELDS = (

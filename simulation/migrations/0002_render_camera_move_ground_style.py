@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('simulation', '0001_initial'),
+        ("simulation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='camera_move',
-            field=models.CharField(default='static', max_length=16),
+            model_name="render",
+            name="camera_move",
+            field=models.CharField(default="static", max_length=16),
         ),
         migrations.AddField(
-            model_name='render',
-            name='ground_style',
-            field=models.CharField(default='checker', max_length=16),
+            model_name="render",
+            name="ground_style",
+            field=models.CharField(default="checker", max_length=16),
         ),
     ]
