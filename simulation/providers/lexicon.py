@@ -87,6 +87,12 @@ MATERIALS = {
     "gold": Material("gold", "#ffc107", 19300, 0.4, 0.1),
     "lead": Material("lead", "#607d8b", 11300, 0.5, 0.02),
     "clay": Material("clay", "#bf6b4b", 1900, 0.7, 0.1),
+    # surfaces things move across
+    "snow": Material("snow", "#fafafa", 400, 0.1, 0.02),
+    "grass": Material("grass", "#66bb6a", 1000, 0.8, 0.2),
+    "sand": Material("sand", "#e6c35c", 1600, 0.95, 0.02),
+    "carpet": Material("carpet", "#8d6e63", 300, 1.0, 0.05),
+    "mud": Material("mud", "#6d4c41", 1700, 1.0, 0.0),
 }
 MATERIAL_WORDS = {
     "wood": "wood", "wooden": "wood", "timber": "wood", "oak": "wood", "pine": "wood",
@@ -95,7 +101,9 @@ MATERIAL_WORDS = {
     "icy": "ice", "frozen": "ice", "slippery": "ice", "glass": "glass", "crystal": "glass",
     "stone": "stone", "rock": "stone", "concrete": "stone", "marble": "stone", "granite": "stone",
     "plastic": "plastic", "foam": "foam", "sponge": "foam", "soft": "foam", "paper": "paper",
-    "cardboard": "paper", "frictionless": "frictionless", "elastic": "elastic", "gold": "gold", "lead": "lead", "clay": "clay", "terracotta": "clay",
+    "cardboard": "paper", "frictionless": "frictionless", "snow": "snow", "snowy": "snow",
+    "grass": "grass", "grassy": "grass", "sand": "sand", "sandy": "sand", "carpet": "carpet",
+    "carpeted": "carpet", "mud": "mud", "muddy": "mud", "elastic": "elastic", "gold": "gold", "lead": "lead", "clay": "clay", "terracotta": "clay",
 }  # fmt: skip
 # Words that are a colour as well as a material: a material only when a material makes sense.
 COLOUR_OR_MATERIAL = {"gold", "golden", "silver", "bronze", "copper"}
@@ -201,6 +209,10 @@ def _kinds() -> dict[str, Kind]:
         Kind("apple", "Sphere", (0.08, 0.08, 0.08), 0.2, "foam", "#e53935", "ball"),
         Kind("sphere", "Sphere", (0.4, 0.4, 0.4), 2.0, "plastic", "#1e88e5", "ball"),
         Kind("bead", "Sphere", (0.03, 0.03, 0.03), 0.01, "glass", "#ec407a", "ball"),
+        Kind("feather", "Box", (0.25, 0.005, 0.04), 0.005, "foam", "#fafafa"),
+        Kind("hammer", "Box", (0.3, 0.04, 0.1), 0.6, "steel", "#795548"),
+        Kind("pencil", "Cylinder", (0.008, 0.18, 0.008), 0.006, "wood", "#fdd835"),
+        Kind("shoe", "Box", (0.28, 0.1, 0.1), 0.4, "rubber", "#5d4037"),
         # boxes and blocks
         Kind("box", "Box", (0.5, 0.5, 0.5), 5.0, "paper", "#c8a165", plural="boxes"),
         Kind("cube", "Box", (0.4, 0.4, 0.4), 3.0, "plastic", "#1e88e5"),
@@ -292,6 +304,12 @@ def _kinds() -> dict[str, Kind]:
         # surfaces: a thin slab of a material on the ground ("slides across ice")
         Kind("ice sheet", "Platform", (8.0, 0.04, 2.0), 0, "ice", "#e1f5fe", "fixture"),
         # an open frame: two posts, a crossbar and a soft back panel that catches what goes in
+        Kind("lawn", "Platform", (8.0, 0.04, 3.0), 0, "grass", "#66bb6a", "fixture"),
+        Kind("sand pit", "Platform", (4.0, 0.04, 3.0), 0, "sand", "#e6c35c", "fixture"),
+        Kind("carpet", "Platform", (4.0, 0.02, 3.0), 0, "carpet", "#8d6e63", "fixture"),
+        Kind("snowfield", "Platform", (8.0, 0.04, 3.0), 0, "snow", "#fafafa", "fixture"),
+        # a rail on posts: cans stand on it, things crash into it
+        Kind("fence", "Wall", (0.25, 1.0, 3.0), 0, "wood", "#a1887f", "fixture"),
         Kind("goal", "Goal", (0.8, 1.2, 2.4), 0, "wood", "#fafafa", "fixture"),
         Kind("floor", "Floor", (0.0, 0.0, 0.0), 0, "stone", "#9e9e9e", "fixture"),
         # jointed (built with joints when the scene format has them)
@@ -358,7 +376,12 @@ NOUN_ALIASES = {
     "bowling balls": "bowling ball", "crate of": "crate", "trampolines": "trampoline",
     "bouncy castle": "trampoline", "ice": "ice sheet", "ice rink": "ice sheet", "rink": "ice sheet",
     "frozen lake": "ice sheet", "frozen pond": "ice sheet", "ice surface": "ice sheet", "goals": "goal",
-    "goalpost": "goal", "goalposts": "goal", "goal posts": "goal", "soccer goal": "goal", "net": "goal", "tin can": "can", "tin cans": "can",
+    "goalpost": "goal", "grass": "lawn", "lawn": "lawn", "turf": "lawn", "field": "lawn",
+    "sand": "sand pit", "sandpit": "sand pit", "beach": "sand pit", "rug": "carpet", "rugs": "carpet",
+    "mat": "carpet", "snow": "snowfield", "fences": "fence", "railing": "fence", "rail": "fence",
+    "feathers": "feather", "hammers": "hammer", "pencils": "pencil", "pen": "pencil", "pens": "pencil",
+    "shoes": "shoe", "boot": "shoe", "boots": "shoe", "track": "ramp", "tracks": "ramp",
+    "castle": "wall", "fort": "wall", "flight of stairs": "stairs", "flight of steps": "stairs", "goalposts": "goal", "goal posts": "goal", "soccer goal": "goal", "net": "goal", "tin can": "can", "tin cans": "can",
     "soup can": "can", "soup cans": "can", "paint can": "can", "oil drum": "drum",
     "oil drums": "drum", "wooden block": "block", "toy block": "block", "toy blocks": "block",
     "building blocks": "block", "cardboard box": "box", "cardboard boxes": "box", "bell": "pendulum", "skateboard": "cart",
@@ -387,7 +410,7 @@ ARRANGEMENT_WORDS = {
     "formation": "", "circle": "circle", "circles": "circle", "ring": "circle", "round": "circle",
     "spiral": "spiral", "curve": "arc", "arc": "arc", "semicircle": "arc", "snake": "zigzag",
     "zigzag": "zigzag", "grid": "grid", "array": "grid", "square": "grid", "rack": "triangle",
-    "wall": "wall", "chain_reaction": "row", "in_row": "row", "side_by_side": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
+    "wall": "wall", "castle": "wall", "fort": "wall", "fortress": "wall", "chain_reaction": "row", "in_row": "row", "side_by_side": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
     "scattered": "scatter", "scatter": "scatter", "random": "scatter", "randomly": "scatter",
     "strewn": "scatter", "everywhere": "scatter", "cluster": "scatter", "bunch": "scatter",
 }  # fmt: skip
@@ -396,7 +419,7 @@ ARRANGEMENT_NOUNS = {
     "row", "rows", "line", "lines", "queue", "run", "track", "trail", "chain", "sequence", "column",
     "stack", "stacks", "tower", "towers", "pile", "heap", "mound", "pyramid", "pyramids", "triangle",
     "circle", "circles", "ring", "spiral", "curve", "arc", "semicircle", "snake", "zigzag", "grid",
-    "array", "square", "wall", "cluster", "rack", "set", "group", "collection", "bunch", "handful",
+    "array", "square", "wall", "castle", "fort", "fortress", "cluster", "rack", "set", "group", "collection", "bunch", "handful",
     "lot", "lots", "avalanche", "flood", "swarm", "crowd", "pair", "couple", "dozen", "dozens", "hundreds", "thousands", "trio", "load",
 }  # fmt: skip
 
@@ -471,7 +494,9 @@ VERBS = {
     "balances": "stand", "balancing": "stand", "stable": "stand", "steady": "stand",
     "lie": "rest", "lies": "rest", "lying": "rest", "lay": "rest", "laid": "rest", "placed": "rest",
     "put": "rest", "set": "rest", "perched": "rest", "waiting": "rest", "wait": "rest",
-    "stacked": "rest", "piled": "rest", "arranged": "rest", "lined": "rest",
+    "stacked": "rest", "piled": "rest", "arranged": "rest", "lined": "rest", "stop": "rest",
+    "stops": "rest", "stopping": "rest", "stopped": "rest", "halt": "rest", "halts": "rest",
+    "settle": "rest", "settles": "rest", "settling": "rest",
     "pull": "roll", "pulls": "roll", "pulled": "roll", "pulling": "roll", "shatter": "fall",
     "shatters": "fall", "shattering": "fall", "bump": "hit", "bumps": "hit",
     "bumping": "hit", "bumped": "hit", "nudge": "hit", "nudges": "hit", "nudged": "hit", "tap": "hit",
@@ -489,7 +514,7 @@ PASSIVE_PARTICIPLES = {
     "knocked", "hit", "struck", "smashed", "pushed", "toppled", "slammed", "rammed", "bowled",
     "shoved", "demolished", "destroyed", "wrecked", "crushed", "scattered", "tipped", "bashed",
     "flattened", "bumped", "crashed", "bombarded", "pelted", "nudged", "tapped", "obliterated",
-    "battered", "plowed", "ploughed",
+    "battered", "plowed", "ploughed", "shot",
 }  # fmt: skip
 
 PREPOSITIONS = {

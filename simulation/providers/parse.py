@@ -52,7 +52,9 @@ from simulation.providers.plan import Entity, Event, Plan, Relation
 FILLER_ADJECTIVES = {
     "coloured", "colored", "painted", "shiny", "old", "new", "nice", "pretty", "plain", "identical",
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
-    "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant", "hinged",
+    "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant", "hinged", "thin",
+    "thick", "narrow", "skinny", "slim", "chunky", "fat", "sturdy", "wobbly", "rickety", "fragile",
+    "delicate", "parallel", "twin", "empty", "full",
 }  # fmt: skip
 # How steep a slope is: read by the layout (`ramp_angle`) when the sentence has a ramp.
 RAMP_ADJECTIVES = {"steep", "steeply", "steeper", "gentle", "shallow", "gradual", "gently"}
@@ -191,6 +193,21 @@ class Parser:
         i = 0
         while i < len(tokens):
             found = self._noun_at(i)
+            if (
+                found is None
+                and self.mentions
+                and self.mentions[-1].end == i
+                and tokens[i] in ARRANGEMENT_NOUNS
+                and tokens[i] not in {"run", "track", "trail", "path", "chain", "sequence"}  # "a marble run"
+                and ARRANGEMENT_WORDS.get(tokens[i])
+                and not KINDS[self.mentions[-1].kind].fixed
+                and (i + 1 >= len(tokens) or tokens[i + 1] != "of")
+            ):
+                # "a domino tower", "a marble pyramid": the second word arranges the first.
+                self.mentions[-1].arrangement = ARRANGEMENT_WORDS[tokens[i]]
+                self.used[i] = True
+                i += 1
+                continue
             if found is None:
                 i += 1
                 continue
@@ -345,6 +362,8 @@ class Parser:
     def _plural(self, mention: Mention) -> bool:
         words = " ".join(self.tokens[mention.start : mention.end])
         kind = KINDS[mention.kind]
+        if words in {"grass", "glass", "moss", "chess"}:
+            return False  # mass nouns that end in s
         return words != kind.name and (words.endswith("s") or words == kind.plural_name)
 
     def _left_span(self, start: int, stop: int) -> list[int]:
@@ -596,10 +615,18 @@ class Parser:
                 actor_mention = self._next_mention(by + 1)
                 if actor_mention is None or subject is None:
                     continue
+                while subject is not None and self.plan.entities[subject.entity].fixed:
+                    # "cans on a fence shot down by a ball": what is on the fence is hit.
+                    earlier = self._mention_before(subject.start)
+                    if earlier is None:
+                        break
+                    subject = earlier
+                if subject is None or self.plan.entities[subject.entity].fixed:
+                    subject = self._mention_before(position)
                 if start_on is not None:
                     self.plan.relations.append(Relation("on", subject.entity, start_on))
                 event = Event(
-                    kind="knock" if kind in {"knock", "topple", "hit"} else kind,
+                    kind="knock" if kind in {"knock", "topple", "hit", "throw"} else kind,
                     actor=actor_mention.entity,
                     target=subject.entity,
                 )
@@ -1023,6 +1050,9 @@ class Parser:
             if word not in {"string", "strings", "rope", "ropes", "thread", "cord", "wire", "from_ceiling"}:
                 continue
             owner = self._mention_before(position)
+            if owner is not None and self.plan.entities[owner.entity].kind.shape == "Pendulum":
+                self.used[position] = True  # "hanging from the ceiling on a rope": hung already
+                continue
             if owner is None or self.plan.entities[owner.entity].kind.category != "ball":
                 continue
             entity = self.plan.entities[owner.entity]
@@ -1079,11 +1109,13 @@ class Parser:
             )
             return
         balls = [e for e in loose if e.kind.category == "ball" and e.count == 1]
+        # Pins and dominoes stand to be knocked over; a stack or a wall only by a ball made for it.
+        heavy = bool(balls) and balls[0].kind.name in {"bowling ball", "cannonball", "boulder"}
         standing = [
             e
             for e in loose
             if e.kind.category in {"pin", "domino"}
-            or (e.count > 1 and e.arrangement in {"stack", "pyramid", "wall", "jenga", "triangle"})
+            or (heavy and e.count > 1 and e.arrangement in {"stack", "pyramid", "wall", "jenga", "triangle"})
         ]
         if balls and standing and balls[0].index not in {s.index for s in standing}:
             ball, target = balls[0], standing[0]
