@@ -288,3 +288,64 @@ def test_refining_through_the_plan_replays_its_edits():
         )
         is None
     )
+
+
+def _surface_friction(scene, kind):
+    (surface,) = objects_of(scene, kind)
+    return surface["physicsProperties"]["friction"]
+
+
+def test_a_surface_of_a_material_is_a_slab_things_move_across():
+    composition = scene_compose(prompt="a heavy crate slides across ice")
+    assert composition.summary.not_understood == []
+    assert _surface_friction(composition.scene, "ice_sheet") < 0.1
+    assert _surface_friction(scene_compose(prompt="a ball rolls across grass").scene, "lawn") > 0.5
+    (crate,) = objects_of(composition.scene, "crate")
+    assert crate["linearVelocity"]["x"] > 0  # it slides, it is not pushed off an edge
+
+
+def test_adjectives_before_the_actor_and_speed_phrases_set_its_speed():
+    slow = plan_parse("a slow rolling bowling ball hits a single pin")
+    fast = plan_parse("a football hits a tower of cans at high speed")
+    assert slow.not_understood == [] and fast.not_understood == []
+    assert slow.events[0].speed_factor < 1 < fast.events[0].speed_factor
+
+
+def test_layers_high_counts_courses():
+    assert plan_parse("a jenga tower twelve layers high").entities[0].count == 36
+    assert plan_parse("a pyramid of cans four tiers high").entities[0].count == 10
+    assert plan_parse("a stack of crates five levels high").entities[0].count == 5
+
+
+def test_a_wrecking_ball_next_to_a_wall_swings_into_it():
+    (event,) = plan_parse("a brick wall and a wrecking ball").events
+    assert event.kind == "swing" and event.target is not None
+    composition = scene_compose(prompt="a brick wall and a wrecking ball")
+    assert any("Nothing was said to happen" in note for note in composition.notes)
+    assert composition.summary.check.passed, composition.summary.check
+    assert plan_parse("a crate tower next to a ball").events == []  # a plain ball is not for knocking
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "a wall of 30 bricks destroyed by a cannonball",
+        "a tower of boxes demolished by a truck",
+        "a cannonball wrecks a pyramid of crates",
+        "a huge boulder flattens a row of barrels",
+    ],
+)
+def test_destruction_verbs_knock_over_with_direction(sentence):
+    plan = plan_parse(sentence)
+    (event,) = plan.events
+    assert event.kind == "knock" and plan.entities[event.actor].count == 1
+    assert plan.entities[event.target].count > 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["a basketball falls onto a pile of books", "a grid of 16 cubes gets hit by a cannonball"],
+)
+def test_loose_groups_are_aimed_at_a_member_not_a_gap(sentence):
+    composition = scene_compose(prompt=sentence)
+    assert composition.summary.check.passed, composition.summary.check
