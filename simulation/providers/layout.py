@@ -355,6 +355,8 @@ class Builder:
             return poses
         if arrangement == "triangle":
             gap = max(sx * 2.5, 0.3 * entity.size) * spacing_factor
+            if entity.kind.shape == "Sphere":
+                gap = sx * 1.02 * spacing_factor  # a rack of balls: touching, so a break spreads through it
             poses, row = [], 0
             while len(poses) < n:
                 for k in range(row + 1):

@@ -72,6 +72,9 @@ LAYER_WORDS = {
     "floors",
 }
 # "a goal made of planks": a fixture built of a material named by a thing.
+# The slab laid on the ground for "a <material> floor".
+SURFACE_OF = {"ice": "ice sheet", "grass": "lawn", "sand": "sand pit", "carpet": "carpet", "snow": "snowfield",
+              "asphalt": "road"}  # fmt: skip
 BUILT_OF = {
     "plank",
     "board",
@@ -153,6 +156,7 @@ class Mention:
     entity: int = -1
     arrangement: str = ""
     built_of: str = ""  # "a goal made of planks": the kind whose material it is built of
+    slope: bool = False  # "a steep road": a ramp of that surface's material
 
 
 class Parser:
@@ -318,10 +322,24 @@ class Parser:
     def build_entities(self) -> None:
         for number, mention in enumerate(self.mentions):
             if KINDS[mention.kind].shape == "Floor":
-                mention.entity = -1  # the ground is always there: nothing to build or move
-                continue
+                previous_end = self.mentions[number - 1].end if number else 0
+                words = [self.tokens[k] for k in self._left_span(mention.start, previous_end)]
+                material = next((MATERIAL_WORDS[w] for w in words if w in MATERIAL_WORDS), None)
+                if material is None:
+                    mention.entity = -1  # the ground is always there: nothing to build or move
+                    continue
+                # "a slippery floor", "an icy road": a slab of that material on the ground.
+                mention.kind = SURFACE_OF.get(material, "ice sheet")
+            if (
+                _surface(KINDS[mention.kind])
+                and mention.start > 0
+                and self.tokens[mention.start - 1] in {"steep", "sloping", "sloped", "inclined", "tilted"}
+            ):
+                mention.slope = True
             entity = Entity(index=len(self.plan.entities), kind=KINDS[mention.kind])
             entity.arrangement = mention.arrangement
+            if mention.slope:
+                entity.kind, entity.material = KINDS["ramp"], MATERIALS[KINDS[mention.kind].material]
             if mention.built_of:
                 entity.material = MATERIALS[KINDS[mention.built_of].material]
             previous_end = self.mentions[number - 1].end if number else 0
@@ -861,6 +879,11 @@ class Parser:
         if entity == event.actor or kind.shape == "Floor":
             return
         ways = {"down", "along", "across", "from", "on", "off", "object", "up"}
+        if _surface(kind) and preposition in {"down", "up"}:
+            # "rolls down the street", "slides down a sandy dune": a slope of that surface.
+            surface = self.plan.entities[entity]
+            surface.kind, surface.material = KINDS["ramp"], MATERIALS[kind.material]
+            kind = surface.kind
         if (
             _surface(kind)
             and preposition in {"across", "along", "on", "over", "object"}
@@ -938,6 +961,10 @@ class Parser:
                 elif unit in LENGTH_UNITS:
                     event.height = min(abs(value) * LENGTH_UNITS[unit], 30.0)
                     self.used[j] = self.used[j + 1] = True
+            elif word == "from_ceiling" and event.kind in {"fall", "bounce"}:
+                self.used[j] = True  # "falls from a crane": from up high
+                if event.height is None:
+                    event.height = 3.0
             elif word in {"high", "from_height", "above_fall"}:
                 self.used[j] = True
                 if event.height is None and word == "high":
@@ -1139,7 +1166,11 @@ class Parser:
                 and previous.target is None
                 and event.target is not None
                 and event.via is None
-                and (previous.via is not None or previous.start_on is not None)
+                and (
+                    previous.via is not None
+                    or previous.start_on is not None
+                    or previous.kind in {"throw", "roll", "slide"}  # "launched ... hits a tower"
+                )
             ):
                 previous.target = event.target
                 if event.kind in {"knock", "hit"}:
