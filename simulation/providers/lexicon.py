@@ -219,6 +219,8 @@ def _kinds() -> dict[str, Kind]:
         Kind("pancake", "Cylinder", (0.2, 0.015, 0.2), 0.05, "foam", "#e6c35c"),
         Kind("rubber duck", "Sphere", (0.1, 0.1, 0.1), 0.03, "rubber", "#fdd835", "ball"),
         Kind("person", "Box", (0.45, 1.75, 0.3), 70.0, "foam", "#ffcc80"),
+        Kind("cat", "Box", (0.45, 0.25, 0.15), 4.0, "foam", "#ff9800"),
+        Kind("dog", "Box", (0.8, 0.5, 0.25), 20.0, "foam", "#8d6e63"),
         Kind("nail", "Cylinder", (0.006, 0.08, 0.006), 0.005, "steel", "#9e9e9e"),
         # boxes and blocks
         Kind("box", "Box", (0.5, 0.5, 0.5), 5.0, "paper", "#c8a165", plural="boxes"),
@@ -317,6 +319,7 @@ def _kinds() -> dict[str, Kind]:
         Kind("snowfield", "Platform", (8.0, 0.04, 3.0), 0, "snow", "#fafafa", "fixture"),
         # a rail on posts: cans stand on it, things crash into it
         Kind("road", "Platform", (8.0, 0.04, 3.0), 0, "asphalt", "#546e7a", "fixture"),
+        Kind("window", "Wall", (0.03, 1.0, 1.2), 0, "glass", "#b3e5fc", "fixture"),
         Kind("fence", "Wall", (0.25, 1.0, 3.0), 0, "wood", "#a1887f", "fixture"),
         Kind("goal", "Goal", (0.8, 1.2, 2.4), 0, "wood", "#fafafa", "fixture"),
         Kind("floor", "Floor", (0.0, 0.0, 0.0), 0, "stone", "#9e9e9e", "fixture"),
@@ -391,7 +394,10 @@ NOUN_ALIASES = {
     "ducks": "rubber duck", "rubber ducks": "rubber duck", "rubber ducky": "rubber duck",
     "person": "person", "people": "person", "man": "person", "woman": "person", "child": "person",
     "kid": "person", "skier": "person", "skiers": "person", "mannequin": "person", "figure": "person",
-    "nails": "nail", "screw": "nail", "screws": "nail", "grass": "lawn", "lawn": "lawn", "turf": "lawn", "field": "lawn",
+    "sledgehammer": "hammer", "sledge hammer": "hammer", "mallet": "hammer", "mallets": "hammer",
+    "cats": "cat", "kitten": "cat", "dogs": "dog", "puppy": "dog", "windows": "window",
+    "window pane": "window", "pane": "window", "lane": "floor", "bowling lane": "floor",
+    "alley": "floor", "nails": "nail", "screw": "nail", "screws": "nail", "grass": "lawn", "lawn": "lawn", "turf": "lawn", "field": "lawn",
     "sand": "sand pit", "sandpit": "sand pit", "beach": "sand pit", "rug": "carpet", "rugs": "carpet",
     "mat": "carpet", "snow": "snowfield", "fences": "fence", "railing": "fence", "rail": "fence",
     "feathers": "feather", "hammers": "hammer", "pencils": "pencil", "pen": "pencil", "pens": "pencil",
@@ -425,7 +431,7 @@ ARRANGEMENT_WORDS = {
     "formation": "", "circle": "circle", "circles": "circle", "ring": "circle", "round": "circle",
     "spiral": "spiral", "curve": "arc", "arc": "arc", "semicircle": "arc", "snake": "zigzag",
     "zigzag": "zigzag", "grid": "grid", "array": "grid", "square": "grid", "rack": "triangle",
-    "wall": "wall", "castle": "wall", "fort": "wall", "fortress": "wall", "chain_reaction": "row", "in_row": "row", "side_by_side": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
+    "wall": "wall", "house": "wall", "hut": "wall", "castle": "wall", "fort": "wall", "fortress": "wall", "chain_reaction": "row", "in_row": "row", "side_by_side": "row", "jenga": "jenga", "crisscross": "jenga", "criss": "jenga", "crossed": "jenga",
     "scattered": "scatter", "scatter": "scatter", "random": "scatter", "randomly": "scatter",
     "strewn": "scatter", "everywhere": "scatter", "cluster": "scatter", "bunch": "scatter",
 }  # fmt: skip
@@ -434,7 +440,7 @@ ARRANGEMENT_NOUNS = {
     "row", "rows", "line", "lines", "queue", "run", "track", "trail", "chain", "sequence", "column",
     "stack", "stacks", "tower", "towers", "pile", "heap", "mound", "pyramid", "pyramids", "triangle",
     "circle", "circles", "ring", "spiral", "curve", "arc", "semicircle", "snake", "zigzag", "grid",
-    "array", "square", "wall", "castle", "fort", "fortress", "cluster", "rack", "set", "group", "collection", "bunch", "handful",
+    "array", "square", "wall", "house", "hut", "castle", "fort", "fortress", "cluster", "rack", "set", "group", "collection", "bunch", "handful",
     "lot", "lots", "avalanche", "flood", "swarm", "crowd", "pair", "couple", "dozen", "dozens", "hundreds", "thousands", "trio", "load",
 }  # fmt: skip
 
@@ -519,7 +525,7 @@ VERBS = {
     "triggered": "knock", "set_off": "knock", "float": "fall", "floats": "fall", "floating": "fall",
     "drift": "fall", "drifts": "fall", "drifting": "fall", "taps": "hit", "tapped": "hit", "crush": "hit", "crushes": "hit", "crushing": "hit", "crushed": "hit", "skim": "slide", "skims": "slide", "spirals": "roll", "spiralling": "roll",
     "spiraling": "roll", "serve": "throw", "serves": "throw", "served": "throw", "pitch": "throw",
-    "pitches": "throw", "pitched": "throw", "bowls_at": "throw", "ski": "slide", "skis": "slide",
+    "pitches": "throw", "pitched": "throw", "bowls_at": "throw", "ski": "slide", "skis": "slide", "skips": "slide", "skipping": "slide", "skipped": "slide",
     "skiing": "slide", "sled": "slide", "sleds": "slide", "sledding": "slide", "skate": "slide",
     "skates": "slide", "skating": "slide", "glide_into": "slide",
     "destroyed": "knock", "demolished": "knock", "wrecked": "knock",
@@ -625,5 +631,6 @@ STOP_WORDS = {
     "close", "closely", "far", "away", "tightly", "loosely", "nearby", "almost", "nearly",
     "about", "approximately", "roughly", "perhaps", "maybe", "filled", "full", "empty",
     "each_other", "per_second", "per_hour", "in_row", "set", "group", "collection", "load",
-    "side_by_side", "pattern", "patterns", "shape", "formation", "design", "arrangement", "setup", "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
+    "side_by_side", "happens", "happen", "happened", "happening", "build", "builds", "building",
+    "imagine", "picture", "suppose", "pattern", "patterns", "shape", "formation", "design", "arrangement", "setup", "gravity", "times", "twice", "thrice", "ground", "floor", "start", "starts", "starting", "begin", "begins", "beginning",
 }  # fmt: skip
