@@ -220,7 +220,6 @@ def _kinds() -> dict[str, Kind]:
         Kind("rubber duck", "Sphere", (0.1, 0.1, 0.1), 0.03, "rubber", "#fdd835", "ball"),
         Kind("person", "Box", (0.45, 1.75, 0.3), 70.0, "foam", "#ffcc80"),
         Kind("cat", "Box", (0.45, 0.25, 0.15), 4.0, "foam", "#ff9800"),
-        Kind("dog", "Box", (0.8, 0.5, 0.25), 20.0, "foam", "#8d6e63"),
         Kind("nail", "Cylinder", (0.006, 0.08, 0.006), 0.005, "steel", "#9e9e9e"),
         # boxes and blocks
         Kind("box", "Box", (0.5, 0.5, 0.5), 5.0, "paper", "#c8a165", plural="boxes"),
@@ -395,7 +394,7 @@ NOUN_ALIASES = {
     "person": "person", "people": "person", "man": "person", "woman": "person", "child": "person",
     "kid": "person", "skier": "person", "skiers": "person", "mannequin": "person", "figure": "person",
     "sledgehammer": "hammer", "sledge hammer": "hammer", "mallet": "hammer", "mallets": "hammer",
-    "cats": "cat", "kitten": "cat", "dogs": "dog", "puppy": "dog", "windows": "window",
+    "cats": "cat", "kitten": "cat", "windows": "window",
     "window pane": "window", "pane": "window", "lane": "floor", "bowling lane": "floor",
     "alley": "floor", "nails": "nail", "screw": "nail", "screws": "nail", "grass": "lawn", "lawn": "lawn", "turf": "lawn", "field": "lawn",
     "sand": "sand pit", "sandpit": "sand pit", "beach": "sand pit", "rug": "carpet", "rugs": "carpet",
