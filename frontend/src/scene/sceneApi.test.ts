@@ -8,12 +8,15 @@ describe("planOf", () => {
       objects: {},
       _plan: {
         read_as: "10 dominoes in a row and a ball",
+        sentence: "ten dominoes in a row and a ball",
+        edits: ["make it twice as fast"],
         will_happen: ["the ball rolls into the first domino at 3 m/s"],
         not_understood: ["purple-ish"],
         check: { ran: true, passed: false, attempts: 3, events: [{ event: "the dominoes fall", happened: false, detail: "4 of 10 fell" }] },
       },
     });
     expect(plan).toEqual({
+      source: { sentence: "ten dominoes in a row and a ball", edits: ["make it twice as fast"] },
       readAs: "10 dominoes in a row and a ball",
       willHappen: ["the ball rolls into the first domino at 3 m/s"],
       notUnderstood: ["purple-ish"],
@@ -25,6 +28,7 @@ describe("planOf", () => {
     expect(planOf({ objects: {} })).toBeNull();
     expect(planOf(null)).toBeNull();
     expect(planOf({ _plan: { read_as: 3, will_happen: ["x", 4], check: { events: [{ event: "e" }, 7] } } })).toEqual({
+      source: null,
       readAs: "",
       willHappen: ["x"],
       notUnderstood: [],

@@ -40,8 +40,13 @@ function notesOf(data: unknown): string {
 /** One event the sentence describes, and whether the server's headless simulation saw it. */
 export type PlanEvent = { event: string; happened: boolean; detail: string };
 
+export type PlanSource = { sentence: string; edits: string[] };
+
 /** How the server read a description, what should happen, and what its check by simulation saw (`_plan`). */
 export type Plan = {
+  /** What the server composed from (sentence and edits since): sent back with a refinement, so the
+   * change is made to the plan and checked by simulation again. */
+  source: PlanSource | null;
   readAs: string;
   willHappen: string[];
   notUnderstood: string[];
@@ -59,6 +64,7 @@ export function planOf(data: unknown): Plan | null {
   const check = isRecord(plan.check) ? plan.check : {};
   const events = Array.isArray(check.events) ? check.events : [];
   return {
+    source: typeof plan.sentence === "string" && plan.sentence !== "" ? { sentence: plan.sentence, edits: strings(plan.edits) } : null,
     readAs: typeof plan.read_as === "string" ? plan.read_as : "",
     willHappen: strings(plan.will_happen),
     notUnderstood: strings(plan.not_understood),
@@ -81,8 +87,12 @@ export async function generateScene(prompt: string): Promise<{ scene: Scene; id:
   return { scene: sceneFrom(data, "a generated scene"), id, note: notesOf(data), plan: planOf(data) };
 }
 
-export async function refineScene(scene: Scene, prompt: string): Promise<{ scene: Scene; note: string; plan: Plan | null }> {
-  const data: unknown = await unwrap(api.POST("/api/refine", { body: { scene, prompt } }));
+export async function refineScene(
+  scene: Scene,
+  prompt: string,
+  plan: PlanSource | null,
+): Promise<{ scene: Scene; note: string; plan: Plan | null }> {
+  const data: unknown = await unwrap(api.POST("/api/refine", { body: plan === null ? { scene, prompt } : { scene, prompt, plan } }));
   return { scene: sceneFrom(data, "a refined scene"), note: notesOf(data), plan: planOf(data) };
 }
 

@@ -100,7 +100,7 @@ export default function PhysicsPage() {
         );
       case "Refine":
         return attempt(
-          () => refineScene(cmd.scene, cmd.prompt),
+          () => refineScene(cmd.scene, cmd.prompt, cmd.plan),
           (result): Msg => ({ type: "RefineSucceeded", scene: result.scene, note: result.note, plan: result.plan }),
           (message): Msg => ({ type: "RefineFailed", message }),
         );

@@ -225,7 +225,7 @@ describe("commands", () => {
     const m = next(init(twoObjects()), { type: "Selected", id: "sphere" });
     const [busy, cmds] = steps(m, { type: "RefinePromptChanged", value: " bigger " }, { type: "RefineSubmitted" }, { type: "RefineSubmitted" });
     expect(busy.refine.kind).toBe("busy");
-    expect(cmds).toEqual([{ type: "Refine", scene: sceneForExport(scene(m), "sphere"), prompt: "bigger" }]);
+    expect(cmds).toEqual([{ type: "Refine", scene: sceneForExport(scene(m), "sphere"), prompt: "bigger", plan: null }]);
     expect(steps(m, { type: "RefineSubmitted" })[1]).toEqual([]);
   });
 
@@ -396,6 +396,7 @@ describe("joints", () => {
 
 describe("the plan of a description", () => {
   const plan = {
+    source: { sentence: "a ball", edits: [] },
     readAs: "a ball",
     willHappen: ["the ball falls"],
     notUnderstood: [],
@@ -405,6 +406,9 @@ describe("the plan of a description", () => {
   it("is kept from generate and refine answers and dropped with the document", () => {
     let m = next(init(), { type: "GenerateSucceeded", scene: twoObjects(), id: 1, prompt: "a ball", note: "", plan });
     expect(m.plan).toBe(plan);
+    // A refinement sends the plan's source back, so the server edits the plan and checks it again.
+    const [, refine] = replay(update, m, { type: "RefinePromptChanged", value: "faster" }, { type: "RefineSubmitted" });
+    expect(refine).toEqual([expect.objectContaining({ type: "Refine", prompt: "faster", plan: plan.source })]);
     m = next(m, { type: "RefineSucceeded", scene: twoObjects(), note: "", plan: null });
     expect(m.plan).toBeNull();
     m = next(m, { type: "GenerateSucceeded", scene: twoObjects(), id: 2, prompt: "a ball", note: "", plan });

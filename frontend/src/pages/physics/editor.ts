@@ -44,6 +44,7 @@ import {
   QUALITIES,
   type Finding,
   type Plan,
+  type PlanSource,
   type Quality,
   type RenderRequest,
   type SavedScene,
@@ -208,7 +209,7 @@ export type Cmd =
   /** Answer GenerateSucceeded or GenerateFailed. */
   | { type: "Generate"; prompt: string }
   /** Answer RefineSucceeded or RefineFailed. */
-  | { type: "Refine"; scene: Scene; prompt: string }
+  | { type: "Refine"; scene: Scene; prompt: string; plan: PlanSource | null }
   /** Answer SaveSucceeded (with `saved`, the scene as it was in the editor) or SaveFailed. */
   | { type: "Save"; id: number | null; scene: Scene; name: string; prompt: string; saved: Scene }
   /** Answer RenderQueued or RenderFailed; `fromView`: send the editor view's camera. */
@@ -549,7 +550,7 @@ function react(model: Model, msg: Msg): Step<Model, Cmd> {
     case "RefineSubmitted": {
       const prompt = model.refinePrompt.trim();
       if (prompt === "" || model.refine.kind === "busy") return only(model);
-      return [{ ...model, refine: { kind: "busy" } }, [{ type: "Refine", scene: sceneForExport(present, model.selection), prompt }]];
+      return [{ ...model, refine: { kind: "busy" } }, [{ type: "Refine", scene: sceneForExport(present, model.selection), prompt, plan: model.plan?.source ?? null }]];
     }
     case "SaveSubmitted": {
       if (model.save.kind === "busy") return only(model);
