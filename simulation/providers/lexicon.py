@@ -317,6 +317,7 @@ def _kinds() -> dict[str, Kind]:
         Kind("carpet", "Platform", (4.0, 0.02, 3.0), 0, "carpet", "#8d6e63", "fixture"),
         Kind("snowfield", "Platform", (8.0, 0.04, 3.0), 0, "snow", "#fafafa", "fixture"),
         # a rail on posts: cans stand on it, things crash into it
+        Kind("surface", "Platform", (8.0, 0.04, 3.0), 0, "wood", "#a1887f", "fixture"),
         Kind("road", "Platform", (8.0, 0.04, 3.0), 0, "asphalt", "#546e7a", "fixture"),
         Kind("window", "Wall", (0.03, 1.0, 1.2), 0, "glass", "#b3e5fc", "fixture"),
         Kind("fence", "Wall", (0.25, 1.0, 3.0), 0, "wood", "#a1887f", "fixture"),

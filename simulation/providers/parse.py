@@ -54,7 +54,8 @@ FILLER_ADJECTIVES = {
     "similar", "matching", "ordinary", "simple", "toy", "solid", "hollow", "smooth", "rough", "round",
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant", "hinged", "thin",
     "thick", "narrow", "skinny", "slim", "chunky", "fat", "sturdy", "wobbly", "rickety", "fragile",
-    "delicate", "parallel", "twin", "empty", "full",
+    "delicate", "parallel", "twin", "empty", "full", "coffee", "tea", "water", "milk", "juice", "soda",
+    "wine", "beer", "paint", "liquid", "sweets", "candy",
 }  # fmt: skip
 # How steep a slope is: read by the layout (`ramp_angle`) when the sentence has a ramp.
 RAMP_ADJECTIVES = {"steep", "steeply", "steeper", "gentle", "shallow", "gradual", "gently"}
@@ -329,7 +330,7 @@ class Parser:
                     mention.entity = -1  # the ground is always there: nothing to build or move
                     continue
                 # "a slippery floor", "an icy road": a slab of that material on the ground.
-                mention.kind = SURFACE_OF.get(material, "ice sheet")
+                mention.kind = SURFACE_OF.get(material, "surface")
             if (
                 _surface(KINDS[mention.kind])
                 and mention.start > 0
@@ -701,6 +702,12 @@ class Parser:
                 self._modifiers(event, position, subject)
                 self.plan.events.append(event)
                 continue
+            while self.plan.entities[subject.entity].fixed and self._located(subject):
+                # "two balls on ice collide", "a crate on a steep ramp slides down": the thing on it acts.
+                earlier = self._mention_before(subject.start)
+                if earlier is None or self.plan.entities[earlier.entity].fixed:
+                    break
+                subject = earlier
             before = [t for t in tokens[max(0, position - 3) : position] if t not in SPEED_WORDS]
             participle = word.endswith(("ed", "ing")) and subject.end == position  # "a plank balanced on"
             earlier = [
@@ -754,6 +761,28 @@ class Parser:
                 # "a heavy ball and a light ball dropped": both do it.
                 self.plan.events.append(dataclasses.replace(event, actor=partner.entity))
             self.plan.events.append(event)
+
+    def _located(self, mention: Mention) -> bool:
+        """Whether `mention` is where something is ('on a steep icy ramp'): a place word before it."""
+        k = mention.start - 1
+        while k >= 0 and (
+            self.tokens[k] in DETERMINERS
+            or self._modifier_word(self.tokens[k])
+            or self.tokens[k] in RAMP_ADJECTIVES
+        ):
+            k -= 1
+        return k >= 0 and self.tokens[k] in {
+            "on",
+            "onto",
+            "upon",
+            "atop",
+            "on_top_of",
+            "in",
+            "inside",
+            "across",
+            "over",
+            "at",
+        }
 
     def _is_order(self, position: int) -> bool:
         """'... and knock it over with a ball': a bare verb right after 'and' / 'then'."""
@@ -1032,7 +1061,10 @@ class Parser:
                     and not _surface(self.plan.entities[r.object].kind)
                 ]
                 if resting:
-                    event.start_on = resting[0].object
+                    if self.plan.entities[resting[0].object].kind.shape in {"Ramp", "Stairs"}:
+                        event.via = resting[0].object  # "a crate on a steep ramp slides": down it
+                    else:
+                        event.start_on = resting[0].object
                     self.plan.relations.remove(resting[0])
         for event in self.plan.events:
             # A cup that falls, rolls or is knocked over is a light loose cup, not a fixed bowl.
