@@ -73,6 +73,9 @@ LAYER_WORDS = {
     "floors",
 }
 # "a goal made of planks": a fixture built of a material named by a thing.
+# Verbs of breaking: said of the thing that breaks ("the vase shatters") they are a fall; with an
+# object ("a rock shatters a window") they are a hit.
+BREAKING = {"shatter", "shatters", "shattering"}
 # The slab laid on the ground for "a <material> floor".
 SURFACE_OF = {"ice": "ice sheet", "grass": "lawn", "sand": "sand pit", "carpet": "carpet", "snow": "snowfield",
               "asphalt": "road"}  # fmt: skip
@@ -867,6 +870,8 @@ class Parser:
                     preposition = ""
                     j = mention.end
                     continue
+                if not preposition and tokens[position] in BREAKING and event.kind == "fall":
+                    event.kind = "hit"  # "a rock shatters a window": it hits what it breaks
                 if not preposition and event.kind not in TRANSITIVE:
                     break
                 self._attach(event, preposition or "object", mention.entity)
@@ -1167,6 +1172,15 @@ class Parser:
                 f"Nothing was said to happen: {swingers[0].the()} swings into {target.the()}."
             )
             return
+        seesaws = [e for e in entities if e.kind.shape == "Seesaw"]
+        if seesaws and loose:
+            # "a seesaw and a heavy rock": the rock drops onto one end.
+            dropped = max(loose, key=lambda e: self._mass_hint(e))
+            self.plan.events.append(Event(kind="fall", actor=dropped.index, target=seesaws[0].index))
+            self.plan.notes.append(
+                f"Nothing was said to happen: {dropped.the()} falls onto {seesaws[0].the()}."
+            )
+            return
         balls = [e for e in loose if e.kind.category == "ball" and e.count == 1]
         # Pins and dominoes stand to be knocked over; a stack or a wall only by a ball made for it.
         heavy = bool(balls) and balls[0].kind.name in {"bowling ball", "cannonball", "boulder"}
@@ -1180,6 +1194,10 @@ class Parser:
             ball, target = balls[0], standing[0]
             self.plan.events.append(Event(kind="roll", actor=ball.index, target=target.index))
             self.plan.notes.append(f"Nothing was said to happen: {ball.the()} rolls into {target.the()}.")
+
+    @staticmethod
+    def _mass_hint(entity: Entity) -> float:
+        return (entity.mass or entity.kind.mass) * entity.weight * entity.size**3
 
     def merge_events(self) -> None:
         """One actor's steps are one journey: 'rolls down a ramp and hits a wall', 'rolls off the
