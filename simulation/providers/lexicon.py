@@ -319,6 +319,7 @@ def _kinds() -> dict[str, Kind]:
         Kind("snowfield", "Platform", (8.0, 0.04, 3.0), 0, "snow", "#fafafa", "fixture"),
         # a rail on posts: cans stand on it, things crash into it
         Kind("surface", "Platform", (8.0, 0.04, 3.0), 0, "wood", "#a1887f", "fixture"),
+        Kind("concrete slab", "Platform", (4.0, 0.04, 3.0), 0, "stone", "#9e9e9e", "fixture"),
         Kind("road", "Platform", (8.0, 0.04, 3.0), 0, "asphalt", "#546e7a", "fixture"),
         Kind("window", "Wall", (0.03, 1.0, 1.2), 0, "glass", "#b3e5fc", "fixture"),
         Kind("fence", "Wall", (0.25, 1.0, 3.0), 0, "wood", "#a1887f", "fixture"),
@@ -395,7 +396,9 @@ NOUN_ALIASES = {
     "ducks": "rubber duck", "rubber ducks": "rubber duck", "rubber ducky": "rubber duck",
     "person": "person", "people": "person", "man": "person", "woman": "person", "child": "person",
     "kid": "person", "skier": "person", "skiers": "person", "mannequin": "person", "figure": "person",
-    "sledgehammer": "hammer", "sled": "cart", "sleds": "cart", "sledge": "cart", "toboggan": "cart",
+    "sledgehammer": "hammer", "glass": "cup", "glasses": "cup", "wine glass": "cup",
+    "drinking glass": "cup", "concrete": "concrete slab", "forklift": "truck", "forklifts": "truck",
+    "bulldozer": "truck", "tractor": "truck", "sled": "cart", "sleds": "cart", "sledge": "cart", "toboggan": "cart",
     "snowmen": "snowman", "court": "floor", "basketball court": "floor", "tennis court": "floor", "sledge hammer": "hammer", "mallet": "hammer", "mallets": "hammer",
     "cats": "cat", "kitten": "cat", "windows": "window",
     "window pane": "window", "pane": "window", "lane": "floor", "bowling lane": "floor",

@@ -55,7 +55,8 @@ FILLER_ADJECTIVES = {
     "square", "cute", "funny", "perfect", "standard", "real", "classic", "giant", "hinged", "thin",
     "thick", "narrow", "skinny", "slim", "chunky", "fat", "sturdy", "wobbly", "rickety", "fragile",
     "delicate", "parallel", "twin", "empty", "full", "coffee", "tea", "water", "milk", "juice", "soda",
-    "wine", "beer", "paint", "liquid", "sweets", "candy",
+    "wine", "beer", "paint", "liquid", "sweets", "candy", "tilted", "slanted", "sloping", "sloped",
+    "angled", "inclined", "tilting",
 }  # fmt: skip
 # How steep a slope is: read by the layout (`ramp_angle`) when the sentence has a ramp.
 RAMP_ADJECTIVES = {"steep", "steeply", "steeper", "gentle", "shallow", "gradual", "gently"}
