@@ -77,6 +77,7 @@ LAYER_WORDS = {
 # Verbs of breaking: said of the thing that breaks ("the vase shatters") they are a fall; with an
 # object ("a rock shatters a window") they are a hit.
 BREAKING = {"shatter", "shatters", "shattering"}
+SENDING = {"send", "sends", "sent", "sending"}
 # The slab laid on the ground for "a <material> floor".
 SURFACE_OF = {"ice": "ice sheet", "grass": "lawn", "sand": "sand pit", "carpet": "carpet", "snow": "snowfield",
               "asphalt": "road"}  # fmt: skip
@@ -720,9 +721,15 @@ class Parser:
                 if subject.entity in {e.target, e.via, e.start_on}
                 and subject.start > self.event_positions.get(id(e), len(tokens))
             ]
+            # "rolls into the cans and they fall": a pronoun for what was hit is that thing (but
+            # "rolls down a ramp and it hits a wall" is still the ball).
+            pronoun = any(
+                t in {"they", "it", "these", "those"} for t in tokens[subject.end : position]
+            ) and any(subject.entity == e.target for e in earlier)
             if (
                 earlier
                 and not participle
+                and not pronoun  # "rolls into the cans and they fall": the cans fall
                 and not (before and before[-1] in CLAUSE_BREAKS - {"then", "and_then"})
             ):
                 # "rolls across a table and falls off", "rolls down the ramp, knocks over ...": the
@@ -871,6 +878,12 @@ class Parser:
                     preposition = ""
                     j = mention.end
                     continue
+                if (
+                    not preposition
+                    and tokens[position] in SENDING
+                    and not self.plan.entities[mention.entity].fixed
+                ):
+                    event.kind = "knock"  # "a marble sends twenty dominoes toppling": it knocks them over
                 if not preposition and tokens[position] in BREAKING and event.kind == "fall":
                     event.kind = "hit"  # "a rock shatters a window": it hits what it breaks
                 if not preposition and event.kind not in TRANSITIVE:
@@ -1205,6 +1218,17 @@ class Parser:
         table and lands in a bucket' (the way or the start of one, the target of the next)."""
         merged: list[Event] = []
         seen: set[tuple] = set()
+        knocked = {e.target for e in self.plan.events if e.kind in {"knock", "hit"} and e.target is not None}
+        self.plan.events = [
+            e
+            for e in self.plan.events
+            if not (
+                e.kind in {"topple", "fall", "throw"}
+                and e.target is None
+                and e.start_on is None
+                and e.actor in knocked
+            )
+        ]  # "... sends the dominoes toppling", "... knocked over and they fall": what the knock does
         for event in self.plan.events:
             key = (event.kind, event.actor, event.target, event.via)
             if key in seen:
