@@ -577,6 +577,8 @@ class Parser:
             count = DEFAULT_COUNTS[entity.arrangement]
             if entity.kind.category == "domino" and entity.arrangement in {"row", "arc", "zigzag"}:
                 count = 12
+            if entity.tall and entity.arrangement == "jenga":
+                count = 54  # a tall jenga tower: the real game's 18 layers
             if entity.tall and entity.arrangement == "stack":
                 count = 10
             if entity.tall and entity.arrangement in {"row", "spiral", "arc", "zigzag"}:
