@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from gallery.models import Asset
 from tests.e2e.test_generate_image import demo_emulator  # noqa: F401  (a fixture)
 
 SHOT_MAX_HEIGHT = 4000
@@ -312,7 +313,9 @@ def _admin_pages(staff) -> list[str]:
     pages += [
         reverse("admin:app_list", kwargs={"app_label": "media_gen"}),
         reverse("admin:gallery_asset_find"),
-        reverse("admin:gallery_asset_find") + "?q=1",
+        # The find view with a hit: the number of a stored asset (ids go on rising across the suite).
+        reverse("admin:gallery_asset_find")
+        + f"?q={Asset.objects.order_by('pk').values_list('pk', flat=True).first()}",
         reverse("admin:gallery_storage_dashboard"),
         reverse("admin:media_gen_queue_health"),
         reverse("admin:gallery_assetflag_changelist") + "?open=yes",
