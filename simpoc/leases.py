@@ -46,6 +46,15 @@ def _process_started(pid: int) -> str:
     return stat.rpartition(")")[2].split()[19]
 
 
+def _process_state(pid: int) -> str:
+    """Process ``pid``'s state letter (R, S, D, Z for a zombie, ...), or "" where that is unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[0]
+
+
 def _owner_token() -> str:
     pid = os.getpid()
     return f"{socket.gethostname()}:{pid}:{_process_started(pid)}:{uuid.uuid4().hex[:12]}"
@@ -67,6 +76,10 @@ def _local_process_alive(owner: str) -> bool | None:
         return False  # the id now names another process: the holder is gone
     if pid == os.getpid():
         return True
+    if _process_state(pid) in ("Z", "X"):
+        # Killed and not yet reaped: a worker killed with its parent is re-parented to the machine's
+        # init, which may reap it late (or, in some containers, never); os.kill still finds it.
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -59,6 +59,22 @@ def test_a_lease_whose_holder_process_is_gone_is_taken_over_at_once():
     assert time.monotonic() - started < 1
 
 
+def test_a_killed_holder_not_yet_reaped_is_gone():
+    """A worker killed with its parent waits as a zombie until init reaps it; it holds nothing."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while leases._process_state(process.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert leases._process_state(process.pid) == "Z"
+        started = leases._process_started(process.pid)
+        held_by(f"{socket.gethostname()}:{process.pid}:{started}:feed", seconds=300)
+        assert not leases.lease_is_held(name="job")
+        assert leases.lease_acquire(name="job", ttl=30) is not None
+    finally:
+        process.wait()
+
+
 def test_a_process_id_reused_by_another_process_does_not_keep_it():
     """A restarted container numbers its processes the same way: the start time tells them apart."""
     import os
