@@ -22,7 +22,8 @@ from simpoc import leases, shutdown
 from simpoc.rules import user_lock_then_check
 from simpoc.services import ServiceError
 from simulation.models import Render, Scene
-from simulation.providers.base import SceneResult, provider_get
+from simulation.providers.base import SceneResult
+from simulation.providers.choice import provider_get
 from simulation.render.frames import FrameUnavailable, frame_png
 from simulation.render.options import (
     CAMERA_MOVES,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.conf import settings
-
 from simpoc.services import ServiceError
 
 LOCAL_PROVIDER_NAME = "local-composer"
@@ -137,14 +135,3 @@ class LocalProvider:
             check=CheckReport(ran=bool(events), attempts=1, events=events),
         )
         return SceneResult(scene=refinement.scene, generator=self.name, notes=notes, plan=summary)
-
-
-def provider_get() -> SceneProvider:
-    """The configured provider: the LLM when SCENE_PROVIDER is "llm" and LLM_BASE_URL is set."""
-    if settings.SCENE_PROVIDER == "llm" and settings.LLM_BASE_URL:
-        from simulation.providers.llm import LlmProvider
-
-        return LlmProvider(
-            base_url=settings.LLM_BASE_URL, api_key=settings.LLM_API_KEY, model=settings.LLM_MODEL
-        )
-    return LocalProvider()

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from simulation.providers.base import provider_get
+from simulation.providers.choice import provider_get
 from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
 
