@@ -110,11 +110,12 @@ class SceneListQuery(PageQuery):
 
 @router.get("/scenes", response={200: SceneListOut, **ERRORS}, summary="Your saved scenes")
 def scene_list(request: HttpRequest, query: Query[SceneListQuery]) -> dict:
-    scenes = selectors.scene_list(user=request.auth, model=query.model)
-    page = scenes[query.offset : query.offset + query.limit]
+    page, total = selectors.scene_page(
+        user=request.auth, model=query.model, offset=query.offset, limit=query.limit
+    )
     return {
         "scenes": [_scene_record(s) for s in page],
-        "total": scenes.count(),
+        "total": total,
         "limit": query.limit,
         "offset": query.offset,
     }
@@ -241,13 +242,14 @@ class RenderListQuery(PageQuery):
 
 @router.get("/genesis/videos", response={200: RenderListOut, **ERRORS}, summary="Your renders")
 def render_list(request: HttpRequest, query: Query[RenderListQuery]) -> dict:
-    renders = selectors.render_list(user=request.auth, quality=query.quality)
-    page = list(renders[query.offset : query.offset + query.limit])
+    page, total = selectors.render_page(
+        user=request.auth, quality=query.quality, offset=query.offset, limit=query.limit
+    )
     derived = selectors.render_derived_videos(render_ids=[r.pk for r in page])
     return {
         "success": True,
         "videos": [_render_record(r, derived) for r in page],
-        "total": renders.count(),
+        "total": total,
         "limit": query.limit,
         "offset": query.offset,
     }

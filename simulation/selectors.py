@@ -19,6 +19,14 @@ def scene_list(*, user: AbstractBaseUser, model: str | None = None) -> QuerySet[
     return scenes.order_by("-created_at", "-id")
 
 
+def scene_page(
+    *, user: AbstractBaseUser, model: str | None = None, offset: int, limit: int
+) -> tuple[list[Scene], int]:
+    """One page of ``scene_list`` and the total it is a page of."""
+    scenes = scene_list(user=user, model=model)
+    return list(scenes[offset : offset + limit]), scenes.count()
+
+
 def scene_get(*, user: AbstractBaseUser, scene_id: int) -> Scene | None:
     return Scene.objects.filter(owner=user, pk=scene_id).first()
 
@@ -43,6 +51,14 @@ def render_list(*, user: AbstractBaseUser, quality: str | None = None) -> QueryS
     if quality:
         renders = renders.filter(quality=quality)
     return renders.order_by("-created_at", "-id")
+
+
+def render_page(
+    *, user: AbstractBaseUser, quality: str | None = None, offset: int, limit: int
+) -> tuple[list[Render], int]:
+    """One page of ``render_list`` and the total it is a page of."""
+    renders = render_list(user=user, quality=quality)
+    return list(renders[offset : offset + limit]), renders.count()
 
 
 def render_archive_list(*, user: AbstractBaseUser) -> QuerySet[Render]:
