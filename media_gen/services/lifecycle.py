@@ -211,6 +211,17 @@ def _lock_owner_in_flight(owner_id: int) -> int:
     return Generation.objects.filter(owner_id=owner_id, status__in=Generation.IN_FLIGHT).count()
 
 
+def _lock_owner_under_cap(owner_id: int) -> None:
+    """``_lock_owner_in_flight``, refusing with 429 when a new start would pass the in-flight cap."""
+    in_flight = _lock_owner_in_flight(owner_id)
+    if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
+        raise ServiceError(
+            f"You have {in_flight} generations in progress (the limit is {settings.GENERATION_MAX_IN_FLIGHT}); "
+            "wait for one to finish.",
+            status_code=429,
+        )
+
+
 def generation_start(
     *,
     user: AbstractBaseUser,
@@ -229,13 +240,7 @@ def generation_start(
     upstream_inputs = _fetchable_inputs(user=user, properties=schema["input_schema"], inputs=cleaned)
     prompt = cleaned.get("prompt")
     with transaction.atomic():
-        in_flight = _lock_owner_in_flight(user.pk)
-        if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
-            raise ServiceError(
-                f"You have {in_flight} generations in progress (the limit is {settings.GENERATION_MAX_IN_FLIGHT}); "
-                "wait for one to finish.",
-                status_code=429,
-            )
+        _lock_owner_under_cap(user.pk)
         generation = Generation.objects.create(
             owner=user,
             kind=kind,

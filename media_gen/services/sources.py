@@ -12,7 +12,6 @@ caller can refuse bad input before it stores anything (the frame) or queues anyt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
@@ -21,7 +20,7 @@ from gallery.models import Asset
 from media_gen import catalogue, uploads
 from media_gen.inputs import inputs_validate
 from media_gen.models import Generation
-from media_gen.services.lifecycle import _fetchable_inputs, _lock_owner_in_flight, _prediction_create
+from media_gen.services.lifecycle import _fetchable_inputs, _lock_owner_under_cap, _prediction_create
 from simpoc.services import ServiceError
 
 # The names real models give their first-frame image and their input video, most usual first.
@@ -167,13 +166,7 @@ def _generation_create(
     upstream_inputs[run.source.name] = uploads.asset_fetchable_url(asset=asset)
     prompt = run.inputs.get("prompt")
     with transaction.atomic():
-        in_flight = _lock_owner_in_flight(user.pk)
-        if in_flight >= settings.GENERATION_MAX_IN_FLIGHT:
-            raise ServiceError(
-                f"You have {in_flight} generations in progress (the limit is {settings.GENERATION_MAX_IN_FLIGHT}); "
-                "wait for one to finish.",
-                status_code=429,
-            )
+        _lock_owner_under_cap(user.pk)
         generation = Generation.objects.create(
             owner=user,
             kind=Generation.Kind.VIDEO,
