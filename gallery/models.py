@@ -23,6 +23,7 @@ class Asset(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         VIDEO = "video", "Video"
+        AUDIO = "audio", "Audio"
         RENDER = "render", "Render"
         UPLOAD = "upload", "Upload"
         THUMBNAIL = "thumbnail", "Thumbnail"
@@ -35,7 +36,7 @@ class Asset(models.Model):
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    duration = models.FloatField(null=True, blank=True, help_text="Seconds, for videos.")
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds, for videos and audio.")
     # Set when the bytes live in object storage; then ``data`` is NULL.
     storage_key = models.CharField(max_length=255, blank=True, default="")
     thumbnail = models.ForeignKey(

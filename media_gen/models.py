@@ -17,6 +17,7 @@ class Generation(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         VIDEO = "video", "Video"
+        AUDIO = "audio", "Audio"
 
     class Status(models.TextChoices):
         # Saved before Replicate is called; the create call has not answered yet.
@@ -47,6 +48,8 @@ class Generation(models.Model):
     upstream_completed_at = models.DateTimeField(null=True, blank=True)
     webhook_requested = models.BooleanField(default=False)
     error = models.TextField(blank=True, default="")
+    # A model whose output is text (a caption): the text itself, kept here; no file is stored.
+    text_output = models.TextField(blank=True, default="")
     # The output survives as a gallery asset; deleting the asset leaves the record (and its error).
     asset = models.ForeignKey(
         "gallery.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
@@ -115,7 +118,9 @@ class Generation(models.Model):
             models.UniqueConstraint(
                 fields=["prediction_id"], condition=~Q(prediction_id=""), name="generation_prediction_unique"
             ),
-            models.CheckConstraint(condition=Q(kind__in=["image", "video"]), name="generation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["image", "video", "audio"]), name="generation_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["pending", "processing", "downloading", "completed", "failed", "canceled"]
@@ -133,6 +138,33 @@ class Generation(models.Model):
         if self.status in self.IN_FLIGHT:
             return "processing"
         return self.status
+
+
+class GenerationOutput(models.Model):
+    """One file of a generation whose model answered with several (every one is kept).
+
+    ``Generation.asset`` stays the first file, so single-output code paths are unchanged; this table
+    lists all of them in the model's order, the first included.
+    """
+
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="outputs")
+    position = models.PositiveSmallIntegerField(help_text="0 for the first output, in the model's order")
+    url = models.TextField(blank=True, default="", help_text="Where the file was fetched from")
+    asset = models.ForeignKey(
+        "gallery.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="generation_outputs"
+    )
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["generation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["generation", "position"], name="generation_output_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Output {self.position} of generation {self.generation_id}"
 
 
 class DownloadAttempt(models.Model):
