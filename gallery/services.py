@@ -30,9 +30,30 @@ logger = logging.getLogger(__name__)
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/webm", "video/quicktime"})
+# MP3, WAV, Ogg (Vorbis or Opus), FLAC, M4A (AAC or ALAC in MP4) and raw AAC.
+AUDIO_TYPES = frozenset({"audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/mp4", "audio/aac"})
+# What a store accepts when its caller names no types (audio only where audio is asked for).
 ACCEPTED_TYPES = IMAGE_TYPES | VIDEO_TYPES
+MEDIA_TYPES = IMAGE_TYPES | VIDEO_TYPES | AUDIO_TYPES
 # libmagic's names for the same formats.
-_TYPE_ALIASES = {"video/x-m4v": "video/mp4", "audio/mp4": "video/mp4", "image/x-webp": "image/webp"}
+_TYPE_ALIASES = {
+    "video/x-m4v": "video/mp4",
+    "audio/mp4": "video/mp4",
+    "image/x-webp": "image/webp",
+    "audio/x-m4a": "audio/mp4",
+    "audio/x-wav": "audio/wav",
+    "audio/vnd.wave": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/x-flac": "audio/flac",
+    "audio/mp3": "audio/mpeg",
+    "audio/x-mpeg": "audio/mpeg",
+    "audio/x-hx-aac-adts": "audio/aac",
+    "audio/x-aac": "audio/aac",
+}
+# libmagic names an MP4 by its brand, which does not say whether it holds sound or pictures (a PSP
+# video is "audio/mp4", an audio-only MP4 "video/mp4"): an audio store takes the family as M4A, and
+# the probe then requires an audio stream. An Ogg with an unusual first stream is "application/ogg".
+_AS_AUDIO = {"video/mp4": "audio/mp4", "application/ogg": "audio/ogg", "video/ogg": "audio/ogg"}
 SNIFF_BYTES = 64 * 1024
 READ_CHUNK_BYTES = 1024 * 1024
 
@@ -42,7 +63,7 @@ class AssetTooLarge(ServiceError):
 
 
 class AssetRejected(ServiceError):
-    """Not an accepted image or video: 415 for another type, 400 for a broken or oversized one."""
+    """Not an accepted image, video or audio file: 415 for another type, 400 for a broken or oversized one."""
 
     status_code = 415
 
@@ -211,10 +232,26 @@ class _Probed:
         return self.thumbnail.size if self.thumbnail else 0
 
 
+def _typed_for_kind(received: _Received, *, kind: str) -> _Received:
+    if kind == Asset.Kind.AUDIO and received.content_type in _AS_AUDIO:
+        return replace(received, content_type=_AS_AUDIO[received.content_type])
+    return received
+
+
+def _default_types(kind: str) -> frozenset[str]:
+    if kind == Asset.Kind.AUDIO:
+        return AUDIO_TYPES
+    if kind == Asset.Kind.UPLOAD:
+        return MEDIA_TYPES
+    return ACCEPTED_TYPES
+
+
 def _accept_type(received: _Received, *, kind: str, expected_types: Iterable[str] | None) -> None:
-    allowed = frozenset(expected_types) if expected_types is not None else ACCEPTED_TYPES
+    allowed = frozenset(expected_types) if expected_types is not None else _default_types(kind)
     if kind == Asset.Kind.THUMBNAIL:
         allowed &= IMAGE_TYPES
+    elif kind == Asset.Kind.AUDIO:
+        allowed &= AUDIO_TYPES
     if received.content_type not in allowed:
         names = ", ".join(sorted(allowed)) or "nothing"
         raise AssetRejected(
@@ -247,6 +284,12 @@ def _probe(received: _Received, *, kind: str) -> _Probed:
             info = thumbnails.image_probe(path=path)
             if kind != Asset.Kind.THUMBNAIL:
                 small = thumbnails.image_thumbnail(source=path)
+        elif received.content_type in AUDIO_TYPES:
+            info = thumbnails.audio_probe(path=path)
+            waveform = thumbnails.audio_waveform(path=path)
+            small = waveform.thumbnail
+            if info.duration is None and waveform.decoded_seconds:
+                info = replace(info, duration=waveform.decoded_seconds)
         else:
             info = thumbnails.video_probe(path=path)
             small = thumbnails.video_thumbnail(path=path, duration=info.duration)
@@ -324,13 +367,15 @@ def asset_store(
 
     The stream is read in chunks into a scratch file (never whole into memory), capped at
     ``max_bytes`` (default MEDIA_MAX_BYTES), typed by its magic bytes, decoded far enough to know
-    its size (images under IMAGE_MAX_PIXELS), thumbnailed, checked against the owner's quota and
+    its size (images under IMAGE_MAX_PIXELS) or duration (video, audio), thumbnailed (a poster
+    frame for a video, a waveform picture for audio), checked against the owner's quota and
     written in one transaction.
     """
     if kind not in Asset.Kind.values:
         raise ValueError(f"Unknown asset kind {kind!r}")
     received = _receive(stream, max_bytes=max_bytes or settings.MEDIA_MAX_BYTES)
     with received.file:
+        received = _typed_for_kind(received, kind=kind)
         _accept_type(received, kind=kind, expected_types=expected_types)
         received = _cut_after_image_end(received)
         probed = _probe(received, kind=kind)

@@ -40,6 +40,12 @@ EXTENSIONS = {
     "video/mp4": ".mp4",
     "video/webm": ".webm",
     "video/quicktime": ".mov",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/ogg": ".ogg",
+    "audio/flac": ".flac",
+    "audio/mp4": ".m4a",
+    "audio/aac": ".aac",
 }
 DATA_CACHE_CONTROL = "private, no-cache"  # revalidate with the ETag: visibility can change
 THUMBNAIL_CACHE_CONTROL = "private, max-age=3600"

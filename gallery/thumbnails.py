@@ -1,16 +1,20 @@
-"""Probing and thumbnails: Pillow for images (with a pixel cap), ffmpeg for a video's poster frame."""
+"""Probing and thumbnails: Pillow for images (with a pixel cap), ffmpeg for a video's poster frame,
+ffmpeg and numpy for an audio file's duration and waveform picture."""
 
 import io
 import logging
 import re
 import subprocess
+import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 from django.conf import settings
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +155,157 @@ def video_thumbnail(*, path: Path, duration: float | None) -> Thumbnail | None:
                 break
     logger.warning("No poster frame for %s: %s", path, result.stderr[-500:].decode(errors="replace"))
     return None
+
+
+# --- Audio: duration from ffmpeg's report, a waveform image from the decoded samples -------------
+
+_AUDIO_STREAM = re.compile(rb"Stream #\S+.*?: Audio: ")
+WAVEFORM_SIZE = (THUMBNAIL_MAX_SIDE, 128)
+WAVEFORM_BACKGROUND = (24, 28, 38)
+WAVEFORM_COLOR = (94, 200, 160)
+# Decoded to mono at this rate for the picture only: plenty for 512 columns, and cheap to read.
+WAVEFORM_SAMPLE_RATE = 8000
+WAVEFORM_READ_BYTES = 64 * 1024
+# Peaks kept while decoding; pairs merge when there are more, so memory never grows with the length.
+WAVEFORM_MAX_BLOCKS = 4096
+WAVEFORM_TIMEOUT_SECONDS = 120
+
+
+def audio_probe(*, path: Path) -> MediaInfo:
+    """The duration from ffmpeg's report (read from the container, not by decoding); refuses files
+    in which ffmpeg finds no audio stream (a page or a document behind an audio header)."""
+    try:
+        report = _ffmpeg(["-i", str(path)]).stderr
+    except subprocess.TimeoutExpired as exc:
+        raise MediaUnreadable("Reading the audio took too long.") from exc
+    if _AUDIO_STREAM.search(report) is None:
+        raise MediaUnreadable("The file has no readable audio stream.")
+    duration = None
+    if match := _DURATION.search(report):
+        hours, minutes, seconds = match.groups()
+        duration = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    return MediaInfo(width=None, height=None, duration=duration)
+
+
+class _Peaks:
+    """The lowest and highest sample of each block of a stream of samples, in bounded memory.
+
+    Blocks start at 64 samples; whenever more than WAVEFORM_MAX_BLOCKS are kept, neighbours merge in
+    pairs and the block doubles, so an hour of audio keeps as few numbers as a second of it.
+    """
+
+    def __init__(self) -> None:
+        self.block = 64
+        self.low = np.empty(0, dtype=np.int16)
+        self.high = np.empty(0, dtype=np.int16)
+        self.carry = np.empty(0, dtype=np.int16)
+        self.samples = 0
+
+    def add(self, samples: np.ndarray) -> None:
+        self.samples += len(samples)
+        samples = np.concatenate([self.carry, samples])
+        whole = len(samples) // self.block * self.block
+        self.carry = samples[whole:]
+        if whole:
+            blocks = samples[:whole].reshape(-1, self.block)
+            self.low = np.concatenate([self.low, blocks.min(axis=1)])
+            self.high = np.concatenate([self.high, blocks.max(axis=1)])
+        while len(self.high) > WAVEFORM_MAX_BLOCKS:
+            even = len(self.high) // 2 * 2
+            self.low = np.concatenate([self.low[:even].reshape(-1, 2).min(axis=1), self.low[even:]])
+            self.high = np.concatenate([self.high[:even].reshape(-1, 2).max(axis=1), self.high[even:]])
+            self.block *= 2
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.carry):
+            self.low = np.append(self.low, self.carry.min())
+            self.high = np.append(self.high, self.carry.max())
+            self.carry = self.carry[:0]
+        return self.low, self.high
+
+
+@dataclass(frozen=True)
+class Waveform:
+    thumbnail: Thumbnail | None
+    # Seconds of audio decoded: the duration when the container does not say it (None: not known).
+    decoded_seconds: float | None
+
+
+def _waveform_picture(low: np.ndarray, high: np.ndarray) -> Thumbnail:
+    width, height = WAVEFORM_SIZE
+    starts = (np.arange(width) * len(high)) // width
+    column_low = np.minimum.reduceat(low.astype(np.int32), starts)
+    column_high = np.maximum.reduceat(high.astype(np.int32), starts)
+    # Scaled to the loudest sample, so a quiet recording still shows its shape.
+    loudest = max(int(np.abs(column_low).max()), int(np.abs(column_high).max()), 1)
+    middle, reach = height / 2, height / 2 - 2
+    image = Image.new("RGB", WAVEFORM_SIZE, WAVEFORM_BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for x, (lowest, highest) in enumerate(zip(column_low.tolist(), column_high.tolist(), strict=True)):
+        top = middle - highest / loudest * reach
+        bottom = middle - lowest / loudest * reach
+        draw.line([(x, round(top)), (x, max(round(bottom), round(top)))], fill=WAVEFORM_COLOR)
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=80, method=4)
+    return Thumbnail(data=out.getvalue(), width=width, height=height)
+
+
+def audio_waveform(*, path: Path) -> Waveform:
+    """A WebP of the waveform, drawn from the samples that ffmpeg decodes (mono, 8 kHz) and pipes
+    here in small reads; no thumbnail when nothing decodes or decoding takes too long."""
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(WAVEFORM_SAMPLE_RATE),
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
+    peaks = _Peaks()
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors) as ffmpeg,  # noqa: S603
+    ):
+        # A watchdog, not a check between reads: a decoder that hangs sends nothing to read.
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            ffmpeg.kill()
+
+        watchdog = threading.Timer(WAVEFORM_TIMEOUT_SECONDS, stop)
+        watchdog.start()
+        try:
+            assert ffmpeg.stdout is not None
+            odd = b""
+            while chunk := ffmpeg.stdout.read(WAVEFORM_READ_BYTES):
+                chunk = odd + chunk
+                usable = len(chunk) // 2 * 2
+                odd = chunk[usable:]
+                peaks.add(np.frombuffer(chunk[:usable], dtype="<i2"))
+            returncode = ffmpeg.wait()
+        finally:
+            watchdog.cancel()
+        errors.seek(0)
+        complaint = errors.read(500).decode(errors="replace")
+    if fired.is_set():
+        logger.warning("ffmpeg took too long drawing the waveform of %s", path)
+        return Waveform(thumbnail=None, decoded_seconds=None)
+    seconds = peaks.samples / WAVEFORM_SAMPLE_RATE
+    if peaks.samples == 0:
+        logger.warning("No waveform for %s (ffmpeg exit %s): %s", path, returncode, complaint)
+        return Waveform(thumbnail=None, decoded_seconds=None)
+    if returncode != 0:
+        # A damaged tail still draws what decoded before it.
+        logger.info("ffmpeg stopped early drawing the waveform of %s: %s", path, complaint)
+    low, high = peaks.finish()
+    return Waveform(thumbnail=_waveform_picture(low, high), decoded_seconds=seconds)
