@@ -20,6 +20,9 @@ from gallery.models import Asset
 from media_gen import services
 from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
 
+# The API's path of each record family: /api/images/1, /api/videos/1, /api/audio/1.
+API_PATHS = {Generation.Kind.IMAGE: "images", Generation.Kind.VIDEO: "videos", Generation.Kind.AUDIO: "audio"}
+
 
 def _pretty_json(value: object) -> str:
     return format_html('<pre class="bo-json">{}</pre>', json.dumps(value, indent=2))
@@ -59,8 +62,8 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
         "collection",
         "webhook_requested",
     )
-    search_fields = ("=id", "prompt", "=prediction_id", "owner__username", "error")
-    search_help_text = "Prompt text, prediction id, generation id, owner or error text."
+    search_fields = ("=id", "prompt", "text_output", "=prediction_id", "owner__username", "error")
+    search_help_text = "Prompt or text output, prediction id, generation id, owner or error text."
     list_select_related = ("owner", "asset")
     date_hierarchy = "created_at"
     inlines = [DownloadAttemptInline]
@@ -87,7 +90,19 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
             None,
             {"fields": ("owner", "kind", "status", "model_id", "version", "collection", "favorite", "error")},
         ),
-        ("Output", {"fields": ("preview_large", "asset_link", "created_at", "updated_at", "completed_at")}),
+        (
+            "Output",
+            {
+                "fields": (
+                    "preview_large",
+                    "asset_link",
+                    "text_output",
+                    "created_at",
+                    "updated_at",
+                    "completed_at",
+                )
+            },
+        ),
         ("Inputs", {"fields": ("prompt", "inputs_pretty")}),
         (
             "Prediction on Replicate",
@@ -135,8 +150,8 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
         if not obj.asset_id:
             return "-"
         return format_html(
-            '<img src="/api/{}s/{}/thumbnail" alt="" loading="lazy" class="bo-thumb">',
-            obj.kind,
+            '<img src="/api/{}/{}/thumbnail" alt="" loading="lazy" class="bo-thumb">',
+            API_PATHS[obj.kind],
             obj.pk,
         )
 
@@ -144,12 +159,17 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
     def preview_large(self, obj: Generation) -> str:
         if not obj.asset_id:
             return "no stored output"
-        return format_html(
-            '<a href="/api/{0}s/{1}/data" target="_blank" rel="noopener">'
-            '<img src="/api/{0}s/{1}/thumbnail" alt="" class="bo-preview"></a>',
-            obj.kind,
+        preview = format_html(
+            '<a href="/api/{0}/{1}/data" target="_blank" rel="noopener">'
+            '<img src="/api/{0}/{1}/thumbnail" alt="" class="bo-preview"></a>',
+            API_PATHS[obj.kind],
             obj.pk,
         )
+        if obj.kind == Generation.Kind.AUDIO:  # the waveform, and a player to listen before moderating
+            preview += format_html(
+                '<br><audio controls preload="none" src="/api/audio/{}/data"></audio>', obj.pk
+            )
+        return preview
 
     @admin.display(description="stored output")
     def asset_link(self, obj: Generation) -> str:
