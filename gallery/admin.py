@@ -118,7 +118,10 @@ class AssetAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin):
         if asset.pk is None:
             return "-"
         url = reverse("admin:gallery_asset_data", args=[asset.pk])
-        return format_html('<a href="{}" target="_blank" rel="noopener">open the stored bytes</a>', url)
+        link = format_html('<a href="{}" target="_blank" rel="noopener">open the stored bytes</a>', url)
+        if asset.kind == Asset.Kind.AUDIO:  # listen before deciding, as one looks at a picture
+            return format_html('<audio controls preload="none" src="{}"></audio><br>{}', url, link)
+        return link
 
     @admin.display(description="flags")
     def flag_history(self, asset: Asset) -> str:
