@@ -1,7 +1,9 @@
 """The emulator's models: input schemas shaped like the ones Replicate publishes.
 
-Each model says how it answers (`output`: "list", "url" or "data_url"), which file it makes
-(`media`: "image" or "video") and in which format. The schemas use the same devices real Cog
+Each model says how it answers (`output`: "list", "url", "data_url", or "text" for a plain string),
+what it makes (`media`: "image", "video", "audio" or "text"), in which format, and what it does with
+its inputs (`task`: "generate" draws from the prompt, else "upscale", "edit", "caption", "music",
+"speech"; see `kinds`). The schemas use the same devices real Cog
 models use: `x-order`, enums behind `allOf: [{$ref}]`, `format: uri` image inputs under
 different names, integers and numbers with bounds, booleans, arrays, defaults and `required`.
 """
@@ -10,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from media_gen.emulator import media
+from media_gen.emulator import audio, media
 
 
 @dataclass(frozen=True)
@@ -18,13 +20,14 @@ class EmulatedModel:
     owner: str
     name: str
     description: str
-    media: str  # "image" or "video"
-    output: str  # "list", "url" or "data_url"
-    file_format: str  # png, jpeg, webp, mp4
+    media: str  # "image", "video", "audio" or "text"
+    output: str  # "list", "url", "data_url" or "text"
+    file_format: str  # png, jpeg, webp, mp4, wav, mp3, txt ("" for text answers)
     properties: dict[str, dict[str, Any]]
     required: tuple[str, ...] = ("prompt",)
     enums: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_count: int = 0
+    task: str = "generate"
 
     @property
     def id(self) -> str:
@@ -42,11 +45,7 @@ class EmulatedModel:
                 "required": list(self.required),
                 "properties": self.properties,
             },
-            "Output": (
-                {"type": "array", "items": {"type": "string", "format": "uri"}, "title": "Output"}
-                if self.output == "list"
-                else {"type": "string", "format": "uri", "title": "Output"}
-            ),
+            "Output": self._output_schema(),
             "Status": {
                 "enum": ["starting", "processing", "succeeded", "canceled", "failed"],
                 "type": "string",
@@ -60,6 +59,13 @@ class EmulatedModel:
             "paths": {},
             "components": {"schemas": schemas},
         }
+
+    def _output_schema(self) -> dict[str, Any]:
+        if self.output == "list":
+            return {"type": "array", "items": {"type": "string", "format": "uri"}, "title": "Output"}
+        if self.output == "text":
+            return {"type": "string", "title": "Output"}
+        return {"type": "string", "format": "uri", "title": "Output"}
 
     def as_json(self, base_url: str) -> dict[str, Any]:
         return {
@@ -100,6 +106,14 @@ def _ref(name: str, order: int, default: Any, description: str) -> dict[str, Any
 
 def _prompt(order: int = 0) -> dict[str, Any]:
     return {"type": "string", "title": "Prompt", "x-order": order, "description": "Text prompt"}
+
+
+def _image_input(title: str, order: int, description: str) -> dict[str, Any]:
+    return {"type": "string", "title": title, "format": "uri", "x-order": order, "description": description}
+
+
+def _video_input(order: int, description: str) -> dict[str, Any]:
+    return {"type": "string", "title": "Video", "format": "uri", "x-order": order, "description": description}
 
 
 def _seed(order: int) -> dict[str, Any]:
@@ -630,6 +644,135 @@ MODELS: tuple[EmulatedModel, ...] = (
         required=("video",),
         enums={"style": _enum("style", ["cinematic", "vintage", "noir", "vivid"])},
     ),
+    # --- one model per newer collection (issue 15): outputs made from, and checkable against, inputs
+    EmulatedModel(
+        owner="emulator",
+        name="upscaler",
+        description="Demo super-resolution: the input image at 2x or 4x its size, the same picture",
+        media="image",
+        output="url",
+        file_format="png",
+        run_count=1_200,
+        task="upscale",
+        properties={
+            "image": _image_input("Image", 0, "Input image"),
+            "scale": _ref("scale", 1, 4, "Factor to scale the image by"),
+        },
+        required=("image",),
+        enums={"scale": _enum("scale", [2, 4], "integer")},
+    ),
+    EmulatedModel(
+        owner="emulator",
+        name="image-editor",
+        description="Demo image editing: changes the input image the way the instruction says (colour, mirror, blur...)",
+        media="image",
+        output="url",
+        file_format="png",
+        run_count=1_200,
+        task="edit",
+        properties={
+            "prompt": {
+                **_prompt(0),
+                "description": "Text instruction on what to change, e.g. 'make it blue and mirror it'",
+            },
+            "input_image": _image_input("Input Image", 1, "Image to edit (jpeg, png, gif or webp)"),
+            "output_format": _ref("output_format", 2, "png", "Output format for the generated image"),
+            "seed": _seed(3),
+        },
+        required=("prompt", "input_image"),
+        enums={"output_format": _enum("output_format", ["png", "jpg", "webp"])},
+    ),
+    EmulatedModel(
+        owner="emulator",
+        name="captioner",
+        description="Demo video captioning: describes the input video's length, size, frame rate and colour in words",
+        media="text",
+        output="text",
+        file_format="",
+        run_count=1_200,
+        task="caption",
+        properties={"video": _video_input(0, "Input video to describe")},
+        required=("video",),
+    ),
+    EmulatedModel(
+        owner="emulator",
+        name="music",
+        description="Demo music generation: a tune with one note per word of the prompt, as long as asked",
+        media="audio",
+        output="url",
+        file_format="wav",
+        run_count=1_200,
+        task="music",
+        properties={
+            "prompt": {**_prompt(0), "description": "A description of the music you want to generate."},
+            "duration": {
+                "type": "integer",
+                "title": "Duration",
+                "default": 8,
+                "minimum": 1,
+                "maximum": 30,
+                "x-order": 1,
+                "description": "Duration of the generated audio in seconds.",
+            },
+            "output_format": _ref("output_format", 2, "wav", "Output format for generated audio."),
+            "seed": _seed(3),
+        },
+        enums={"output_format": _enum("output_format", ["wav", "mp3"])},
+    ),
+    EmulatedModel(
+        owner="emulator",
+        name="speech",
+        description="Demo text to speech: a voice-like WAV with one formant-shaped burst per syllable of the text",
+        media="audio",
+        output="url",
+        file_format="wav",
+        run_count=1_200,
+        task="speech",
+        properties={
+            "text": {
+                "type": "string",
+                "title": "Text",
+                "x-order": 0,
+                "description": "Text input. Long text is cut at two minutes of speech.",
+            },
+            "voice": _ref("voice", 1, "af_bella", "Voice to use for synthesis"),
+            "speed": {
+                "type": "number",
+                "title": "Speed",
+                "default": 1,
+                "minimum": 0.5,
+                "maximum": 2,
+                "x-order": 2,
+                "description": "Speech speed multiplier (0.5-2)",
+            },
+        },
+        required=("text",),
+        enums={"voice": _enum("voice", list(audio.VOICES))},
+    ),
+    # --- test doubles: models whose output cannot be stored as their collection says (issue 15 item 9)
+    EmulatedModel(
+        owner="emulator",
+        name="bad-captioner",
+        description="Test double: a captioning model that answers a file URL (a .txt) where text belongs",
+        media="text",
+        output="url",
+        file_format="txt",
+        task="caption",
+        properties={"video": _video_input(0, "Input video to describe")},
+        required=("video",),
+    ),
+    EmulatedModel(
+        owner="emulator",
+        name="bad-music",
+        description="Test double: a music model whose .mp3 output (served as audio/mpeg) is really an HTML page",
+        media="audio",
+        output="url",
+        file_format="mp3",
+        task="music-html",
+        properties={
+            "prompt": {**_prompt(0), "description": "A description of the music you want to generate."},
+        },
+    ),
 )
 
 COLLECTIONS: dict[str, dict[str, Any]] = {
@@ -662,6 +805,33 @@ COLLECTIONS: dict[str, dict[str, Any]] = {
         "name": "Video to video",
         "description": "Models that restyle or edit an input video",
         "models": ["simpoc-demo/restyle-video"],
+    },
+    # Each newer collection lists its demo model first and, after it, its test double: the app must
+    # refuse what the double answers, and listing it lets a person see that refusal in demo mode.
+    "super-resolution": {
+        "name": "Super resolution",
+        "description": "Upscaling models that create high-quality images from low-quality images",
+        "models": ["emulator/upscaler"],
+    },
+    "image-editing": {
+        "name": "Image editing",
+        "description": "Models that edit an image following a text instruction",
+        "models": ["emulator/image-editor"],
+    },
+    "video-to-text": {
+        "name": "Video to text",
+        "description": "Models that describe a video in words: captions and summaries",
+        "models": ["emulator/captioner", "emulator/bad-captioner"],
+    },
+    "ai-music-generation": {
+        "name": "AI music generation",
+        "description": "Models that generate music from a text description",
+        "models": ["emulator/music", "emulator/bad-music"],
+    },
+    "text-to-speech": {
+        "name": "Text to speech",
+        "description": "Models that turn text into natural-sounding speech",
+        "models": ["emulator/speech"],
     },
 }
 

@@ -1,14 +1,17 @@
-"""Real output files made from the prompt and the seed: Pillow images and H.264 MP4 videos."""
+"""Real output files made from the prompt, the seed and the input media: Pillow images, H.264 MP4
+videos, an upscaled or edited copy of an input image, and the facts a caption reads off a video."""
 
 import base64
 import hashlib
 import io
+import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 
 import imageio_ffmpeg
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
 CONTENT_TYPES = {
@@ -17,7 +20,11 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "webp": "image/webp",
     "mp4": "video/mp4",
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "txt": "text/plain; charset=utf-8",
 }
+MAX_SIDE = 4096  # an upscaled image is refused rather than drawn bigger than this on a side
 
 
 def _palette(prompt: str, seed: int) -> list[tuple[int, int, int]]:
@@ -213,3 +220,174 @@ def cover_bytes(model_id: str) -> bytes:
 def cover_data_url(model_id: str) -> str:
     """The cover as a data: URL, so the web app shows it without a request to the emulator's origin."""
     return "data:image/webp;base64," + base64.b64encode(cover_bytes(model_id)).decode()
+
+
+def load_image_full(data: bytes) -> Image.Image | None:
+    """The input image at its own size (an upscaler must know every pixel), if it decodes."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        return ImageOps.exif_transpose(image).convert("RGB")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+
+
+def _png(image: Image.Image, file_format: str = "png") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=PIL_FORMATS[file_format])
+    return buffer.getvalue()
+
+
+def upscaled(*, image: Image.Image, scale: int) -> bytes:
+    """A PNG exactly ``scale`` times the input on each side: Lanczos, then a light unsharp mask."""
+    width, height = image.size[0] * scale, image.size[1] * scale
+    if max(width, height) > MAX_SIDE:
+        raise RuntimeError(
+            f"the output would be {width}x{height}, more than {MAX_SIDE} pixels on a side; "
+            "send a smaller image or a smaller scale"
+        )
+    bigger = image.resize((width, height), Image.Resampling.LANCZOS)
+    return _png(bigger.filter(ImageFilter.UnsharpMask(radius=1.5, percent=60, threshold=2)))
+
+
+# Words of an instruction the demo editor acts on; any other instruction tints the picture.
+COLOUR_WORDS = {
+    "red": (220, 40, 40),
+    "orange": (240, 140, 30),
+    "yellow": (240, 220, 40),
+    "green": (40, 180, 60),
+    "blue": (40, 90, 220),
+    "purple": (140, 60, 200),
+    "pink": (240, 120, 180),
+    "gold": (212, 175, 55),
+    "sunset": (250, 110, 60),
+    "night": (20, 30, 90),
+    "winter": (180, 210, 240),
+}
+
+
+def _instruction_colour(prompt: str, seed: int) -> tuple[int, int, int]:
+    words = re.findall(r"[a-z]+", prompt.lower())
+    for word in words:
+        if word in COLOUR_WORDS:
+            return COLOUR_WORDS[word]
+    digest = hashlib.sha256(f"{seed}:{prompt}".encode()).digest()
+    return (digest[0], digest[1], digest[2])
+
+
+def edited(*, image: Image.Image, prompt: str, seed: int, file_format: str) -> bytes:
+    """The input, the same size, changed the way the instruction's words say.
+
+    "black and white"/"grayscale", "invert"/"negative", "mirror"/"flip", "blur"/"soft" and
+    "sharpen" are applied; a colour word (or, failing one, a colour from the instruction's hash)
+    tints the picture, so every edit visibly differs from its input while staying the same picture.
+    """
+    words = set(re.findall(r"[a-z]+", prompt.lower()))
+    result = image.convert("RGB")
+    if words & {"grayscale", "greyscale", "monochrome"} or {"black", "white"} <= words:
+        result = ImageOps.grayscale(result).convert("RGB")
+    if words & {"invert", "negative"}:
+        result = ImageOps.invert(result)
+    if words & {"mirror", "flip"}:
+        result = ImageOps.mirror(result)
+    if words & {"blur", "soft", "dreamy"}:
+        result = result.filter(ImageFilter.GaussianBlur(radius=max(1, min(result.size) // 64)))
+    if "sharpen" in words:
+        result = result.filter(ImageFilter.UnsharpMask(radius=2, percent=150))
+    tint = Image.new("RGB", result.size, _instruction_colour(prompt, seed))
+    result = Image.blend(result, tint, 0.35)
+    if result.tobytes() == image.convert("RGB").tobytes():  # a tint the colour of a flat image
+        result = ImageOps.invert(result)
+    return _png(result, file_format)
+
+
+@dataclass(frozen=True)
+class VideoFacts:
+    duration: float
+    width: int
+    height: int
+    fps: float
+    colour: str  # the nearest colour name of the middle frame's average
+
+
+_DURATION = re.compile(rb"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
+_STREAM = re.compile(rb"Stream #\S+.*?: Video: .*?[ ,](\d{1,5})x(\d{1,5})[ ,\n].*?(\d+(?:\.\d+)?) fps")
+COLOUR_NAMES = {
+    "black": (0, 0, 0),
+    "white": (255, 255, 255),
+    "grey": (128, 128, 128),
+    "red": (200, 30, 30),
+    "orange": (240, 140, 30),
+    "yellow": (230, 220, 50),
+    "green": (40, 160, 60),
+    "teal": (30, 140, 140),
+    "blue": (40, 80, 200),
+    "purple": (130, 50, 170),
+    "pink": (240, 130, 180),
+    "brown": (120, 80, 40),
+}
+
+
+def _colour_name(rgb: tuple[int, int, int]) -> str:
+    return min(
+        COLOUR_NAMES, key=lambda name: sum((a - b) ** 2 for a, b in zip(rgb, COLOUR_NAMES[name], strict=True))
+    )
+
+
+def video_facts(data: bytes) -> VideoFacts:
+    """Duration, size, rate (ffmpeg's stream report) and the middle frame's colour of a video."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    with tempfile.NamedTemporaryFile(suffix=".video") as source:
+        source.write(data)
+        source.flush()
+        report = subprocess.run(  # noqa: S603 (fixed argv)
+            [ffmpeg, "-hide_banner", "-nostdin", "-i", source.name],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        ).stderr
+        stream, duration = _STREAM.search(report), _DURATION.search(report)
+        if stream is None or duration is None:
+            raise RuntimeError("the input has no readable video stream")
+        hours, minutes, seconds = duration.groups()
+        length = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+        pixel = subprocess.run(  # noqa: S603 (fixed argv)
+            [
+                ffmpeg,
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-ss",
+                f"{length / 2:.3f}",
+                "-i",
+                source.name,
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale=1:1:flags=area",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "-",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        ).stdout
+    colour = _colour_name((pixel[0], pixel[1], pixel[2])) if len(pixel) >= 3 else "dark"
+    return VideoFacts(
+        duration=length,
+        width=int(stream.group(1)),
+        height=int(stream.group(2)),
+        fps=float(stream.group(3)),
+        colour=colour,
+    )
+
+
+def caption(facts: VideoFacts) -> str:
+    """What the demo captioner says about a video: its length, size, rate and main colour."""
+    return (
+        f"A {facts.duration:.1f}-second video, {facts.width}x{facts.height} pixels at {facts.fps:g} fps, "
+        f"mostly {facts.colour}."
+    )
