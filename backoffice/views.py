@@ -35,7 +35,8 @@ from simulation import selectors as simulation_selectors
 # Paths that name an item, with or without scheme and host: the API's own, the SPA's, the admin's.
 GENERATION_PATHS = (
     re.compile(r"^/?api/(?P<kind>video|image)s/(?P<id>\d+)(?:/(?:data|thumbnail))?/?$"),
-    re.compile(r"^/?(?P<kind>video|image)/(?P<id>\d+)/?$"),
+    re.compile(r"^/?api/(?P<kind>audio)/(?P<id>\d+)(?:/(?:data|thumbnail))?/?$"),
+    re.compile(r"^/?(?P<kind>video|image|audio)/(?P<id>\d+)/?$"),
     re.compile(r"^/?admin/media_gen/generation/(?P<id>\d+)(?:/change)?/?$"),
 )
 RENDER_PATHS = (
@@ -46,6 +47,8 @@ ASSET_PATHS = (
     re.compile(r"^/?api/admin/storage/videos/(?P<id>\d+)/?$"),
     re.compile(r"^/?admin/gallery/asset/(?P<id>\d+)(?:/(?:change|data))?/?$"),
 )
+# The API's path of each generation family (audio has no plural).
+API_PATHS = {"image": "images", "video": "videos", "audio": "audio"}
 PLAIN_ID = re.compile(r"^#?(?P<id>\d+)$")
 
 
@@ -74,7 +77,7 @@ class Found:
 def _generation(pk: int, kind: str | None = None) -> list[Found]:
     found = []
     for generation in media_selectors.generation_find(pk=pk, kind=kind):
-        plural = f"{generation.kind}s"
+        plural = API_PATHS[generation.kind]
         found.append(
             Found(
                 label=f"{generation.get_kind_display()} generation",

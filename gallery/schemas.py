@@ -11,6 +11,7 @@ class CountBytesOut(Schema):
 class StorageByKindOut(Schema):
     images: CountBytesOut
     videos: CountBytesOut
+    audio: CountBytesOut
     renders: CountBytesOut
     uploads: CountBytesOut
     thumbnails: CountBytesOut

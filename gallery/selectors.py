@@ -37,6 +37,7 @@ def asset_get(*, user: AbstractBaseUser, asset_id: int) -> Asset | None:
 KIND_LABELS = {
     Asset.Kind.IMAGE: "images",
     Asset.Kind.VIDEO: "videos",
+    Asset.Kind.AUDIO: "audio",
     Asset.Kind.RENDER: "renders",
     Asset.Kind.UPLOAD: "uploads",
     Asset.Kind.THUMBNAIL: "thumbnails",

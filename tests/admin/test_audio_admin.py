@@ -100,3 +100,41 @@ def test_asset_list_filters_audio_and_its_change_page_plays_it(root_client, mode
     assert Asset.objects.get(pk=song.asset_id).hidden_reason == "noise"
     data = root_client.get(f"/admin/gallery/asset/{song.asset_id}/data/")
     assert data.status_code == 200 and data["Content-Type"] == "audio/mpeg"
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "/api/audio/{g}/data",
+        "https://simpoc.example.com/api/audio/{g}/thumbnail",
+        "/api/audio/{g}",
+        "/audio/{g}",
+    ],
+)
+def test_find_an_audio_generation_by_its_public_url(moderator_client, song, reference):
+    response = moderator_client.get("/admin/gallery/asset/find/", {"q": reference.format(g=song.pk)})
+
+    found = response.context["results"]
+    assert [(f.label, f.obj.pk) for f in found] == [("Audio generation", song.pk)]
+    assert found[0].thumbnail_url == f"/api/audio/{song.pk}/thumbnail"
+
+
+def test_an_image_url_does_not_find_an_audio_generation(moderator_client, song):
+    response = moderator_client.get("/admin/gallery/asset/find/", {"q": f"/api/images/{song.pk}/data"})
+
+    assert response.context["results"] == []
+
+
+def test_storage_statistics_count_audio(root_client, staff_client, user, song):
+    AssetFactory(owner=user)  # an image
+    audio = Asset.objects.get(pk=song.asset_id)
+
+    dashboard = root_client.get("/admin/gallery/asset/storage/")
+    api = staff_client.get("/api/admin/storage/stats").json()
+
+    expected = {"count": 1, "bytes": audio.size_bytes}
+    assert dashboard.context["stats"]["by_kind"]["audio"] == expected
+    assert api["by_kind"]["audio"] == expected
+    assert api["total_assets"] == 4  # the image, the audio and their two thumbnails
+    page = dashboard.content.decode()
+    assert '<th scope="row">Audio</th><td class="bo-number">1</td>' in page
