@@ -1,4 +1,4 @@
-"""Serving a generation's bytes: the one body behind ``/api/{images,videos}/{id}/{data,thumbnail}``.
+"""Serving a generation's bytes: the one body behind ``/api/{images,videos,audio}/{id}/{data,thumbnail}``.
 
 The ninja routes in ``media_gen/api.py`` declare and serve these paths. ``MediaFastPathMiddleware``
 answers the common case of a script, a GET or HEAD with a valid API key and no session cookie, in
@@ -27,7 +27,8 @@ from media_gen.selectors import StoredMedia
 from simpoc.models import ApiKey
 from simpoc.services import LAST_USED_RESOLUTION, api_key_mark_used
 
-MEDIA_PATH = re.compile(r"^/api/(image|video)s/(\d{1,18})/(data|thumbnail)$")
+MEDIA_PATH = re.compile(r"^/api/(images|videos|audio)/(\d{1,18})/(data|thumbnail)$")
+KIND_OF_PATH = {"images": "image", "videos": "video", "audio": "audio"}
 
 
 def stored_media_response(
@@ -72,9 +73,12 @@ class MediaFastPathMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
             match = MEDIA_PATH.match(request.path_info)
-            if match is not None:
+            # ?output=N (a further file of a multi-output generation) is the routes' to serve.
+            if match is not None and "output" not in request.GET:
                 try:
-                    response = self._serve(request, kind=match[1], generation_id=int(match[2]), part=match[3])
+                    response = self._serve(
+                        request, kind=KIND_OF_PATH[match[1]], generation_id=int(match[2]), part=match[3]
+                    )
                 except DatabaseError:
                     response = None  # the route meets the same trouble and answers it as it always does
                 if response is not None:
