@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from media_gen import replicate_client
+from media_gen import collections, replicate_client
 from media_gen.replicate_client import UpstreamError
 from simpoc.cachekeys import cache_key
 from simpoc.services import ServiceError
@@ -22,12 +22,6 @@ CATALOGUE_FRESH_SECONDS = 600
 CATALOGUE_STALE_SECONDS = 30 * 24 * 3600
 CACHE_PREFIX = "media_gen:catalogue:v1"
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-
-COLLECTIONS_BY_KIND = {
-    "image": ("text-to-image",),
-    # video-to-video: models whose input is a video (a render sent whole: "make it real").
-    "video": ("text-to-video", "image-to-video", "video-to-video"),
-}
 
 
 class CatalogueUnavailable(ServiceError):
@@ -102,12 +96,8 @@ def _model_summary(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def catalogue_models(*, kind: str, collection: str | None) -> dict[str, Any]:
-    allowed = COLLECTIONS_BY_KIND[kind]
-    slug = collection or allowed[0]
-    if slug not in allowed:
-        raise ServiceError(
-            f"Unknown {kind} collection {slug!r}; use one of: {', '.join(allowed)}.", status_code=422
-        )
+    """The models of one of ``kind``'s collections (``media_gen.collections``; its first by default)."""
+    slug = collections.collection_for(family=kind, slug=collection).slug
     data, stale = _cached(f"collection:{slug}", lambda: replicate_client.collection_get(slug=slug))
     return {
         "models": [_model_summary(model) for model in data["models"]],

@@ -3,8 +3,8 @@
 - ``lifecycle``: the allowed moves of a generation (``Moves``, ``generation_move``) and the owner's
   actions (start, cancel, retry, re-run, delete, favourite), what Replicate says, expiry;
 - ``delivery``: the signed webhook, the poll round and loop, the download into the gallery;
-- ``uploads``: input images a user uploads;
-- ``sources``: a video generation started from a stored asset (a render's frame or video);
+- ``uploads``: input files (images, videos, audio) a user uploads;
+- ``sources``: a generation started from a stored asset (a render's frame or video, a stored generation);
 - ``jobs``: the persisted schedules.
 
 Callers import from here; tests that replace a module's collaborators patch that module.
@@ -43,8 +43,14 @@ from media_gen.services.lifecycle import (
     generation_set_favorite,
     generation_start,
 )
-from media_gen.services.sources import AssetRun, SourceInput, asset_run_prepare, generation_start_from_asset
-from media_gen.services.uploads import StoredUpload, upload_image_store
+from media_gen.services.sources import (
+    AssetRun,
+    SourceInput,
+    asset_run_prepare,
+    generation_start_from_asset,
+    generation_start_from_source,
+)
+from media_gen.services.uploads import StoredUpload, upload_image_store, upload_media_store
 
 __all__ = [
     "DOWNLOAD_BACKOFF_SECONDS",
@@ -77,9 +83,11 @@ __all__ = [
     "generation_set_favorite",
     "generation_start",
     "generation_start_from_asset",
+    "generation_start_from_source",
     "generation_webhook_process",
     "schedules_ensure",
     "upload_image_store",
+    "upload_media_store",
     "webhook_receipts_purge",
     "webhook_receive",
 ]
