@@ -34,8 +34,10 @@ export function AppRoutes() {
         <Route index element={<GeneratePage kind="video" />} />
         <Route path="videos" element={<GeneratePage kind="video" />} />
         <Route path="images" element={<GeneratePage kind="image" />} />
+        <Route path="audio" element={<GeneratePage kind="audio" />} />
         <Route path="video/:id" element={<MediaDetailPage kind="video" />} />
         <Route path="image/:id" element={<MediaDetailPage kind="image" />} />
+        <Route path="audio/:id" element={<MediaDetailPage kind="audio" />} />
         <Route path="gallery" element={<GalleryPage kind="video" />} />
         <Route path="image-gallery" element={<GalleryPage kind="image" />} />
         <Route path="physics" element={<Lazy><PhysicsPage /></Lazy>} />

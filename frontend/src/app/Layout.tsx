@@ -4,8 +4,9 @@ import { useApiRoot, useMe } from "./session";
 const LINKS: { to: string; label: string }[] = [
   { to: "/videos", label: "Videos" },
   { to: "/images", label: "Images" },
+  { to: "/audio", label: "Audio" },
+  // One gallery for every kind (its kind filter); /image-gallery is its image view.
   { to: "/gallery", label: "Gallery" },
-  { to: "/image-gallery", label: "Image gallery" },
   { to: "/physics", label: "Physics" },
   { to: "/scenes", label: "Scenes" },
   { to: "/simulations", label: "Simulations" },
@@ -30,8 +31,8 @@ export function Layout() {
           <ul>
             {LINKS.map((link) => (
               <li key={link.to}>
-                {/* "/" is the video page too, so Videos is where you are there. */}
-                {link.to === "/videos" && pathname === "/" ? (
+                {/* "/" is the video page too, so Videos is where you are there; /image-gallery is the Gallery. */}
+                {(link.to === "/videos" && pathname === "/") || (link.to === "/gallery" && pathname === "/image-gallery") ? (
                   <NavLink to={link.to} className="active" aria-current="page">
                     {link.label}
                   </NavLink>

@@ -1,5 +1,4 @@
 import type { GenerationStatus } from "../../api/types";
-import type { MediaKind } from "../../media/api";
 import { withFilter, type Filters, type Msg } from "./gallery";
 
 const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
@@ -11,13 +10,13 @@ const STATUS_OPTIONS: { value: GenerationStatus; label: string }[] = [
 
 /** Search box and filters; every change goes to the URL through the page's update. */
 export function FilterBar({
-  kind,
+  noun,
   filters,
   draft,
   modelOptions,
   dispatch,
 }: {
-  kind: MediaKind;
+  noun: string;
   filters: Filters;
   draft: string;
   modelOptions: string[];
@@ -28,7 +27,7 @@ export function FilterBar({
     <form
       className="filters card"
       role="search"
-      aria-label={`Filter ${kind}s`}
+      aria-label={`Filter ${noun}s`}
       onSubmit={(event) => {
         event.preventDefault();
         dispatch({ type: "SearchSubmitted" });

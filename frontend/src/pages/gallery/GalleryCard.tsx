@@ -1,66 +1,89 @@
 import { useEffect, useId, useRef } from "react";
 import { Link } from "react-router";
 import { formatDate } from "../../app/format";
-import { MediaView } from "../../components/MediaView";
 import { StatusBadge } from "../../components/StatusBadge";
-import type { MediaItem } from "../../media/api";
-import type { Msg } from "./gallery";
+import type { Card, Msg } from "./gallery";
+
+/** What the card offers for "Combine videos": null where the card cannot be combined. */
+export type CombineControl = { number: number | null; toggle: () => void } | null;
 
 export function GalleryCard({
-  item,
+  card,
   favorite,
   selected,
+  combine,
   dispatch,
 }: {
-  item: MediaItem;
+  card: Card;
   /** The favourite as the person last set it (the list may not have caught up yet). */
-  favorite: boolean;
+  favorite: boolean | null;
   selected: boolean;
+  combine: CombineControl;
   dispatch: (msg: Msg) => void;
 }) {
-  const label = item.prompt?.trim() || `${item.kind} #${item.id}`;
+  const name = `${card.kind} #${card.id}`;
   const checkboxId = useId();
+  const completed = card.status === "completed";
   return (
-    <li className={`tile${selected ? " selected" : ""}`} data-status={item.status}>
-      <Link to={`/${item.kind}/${item.id}`} className="thumb" aria-label={`Open ${item.kind} #${item.id}: ${label}`}>
-        {item.thumbnail_url && item.status === "completed" ? (
-          <img src={item.thumbnail_url} alt="" loading="lazy" />
+    <li className={`tile${selected ? " selected" : ""}`} data-status={card.status} data-kind={card.kind}>
+      <Link to={card.href} className="thumb" aria-label={`Open ${name}: ${card.label}`}>
+        {card.thumbnailUrl && completed ? (
+          <img src={card.thumbnailUrl} alt="" loading="lazy" />
+        ) : completed && card.text ? (
+          <span className="thumb-text" data-testid="text-output">
+            {card.text}
+          </span>
         ) : (
           <span className="thumb-placeholder" aria-hidden="true">
-            {item.status === "processing" ? <span className="spinner" /> : item.status === "completed" ? "no preview" : item.status}
+            {card.status === "processing" ? <span className="spinner" /> : completed ? "no preview" : card.status}
           </span>
         )}
+        {card.fileCount > 1 ? (
+          <span className="count-badge" aria-label={`A set of ${card.fileCount} files`}>
+            {card.fileCount} files
+          </span>
+        ) : null}
       </Link>
       <div className="tile-body">
         <div className="tile-row">
-          <input type="checkbox" id={checkboxId} checked={selected} onChange={() => dispatch({ type: "SelectionToggled", id: item.id })} aria-label={`Select ${item.kind} #${item.id}`} />
-          <StatusBadge status={item.status} />
-          <button
-            type="button"
-            className="icon"
-            aria-pressed={favorite}
-            aria-label={`Favourite ${item.kind} #${item.id}`}
-            onClick={() => dispatch({ type: "FavouriteToggled", id: item.id, value: !favorite })}
-          >
-            {favorite ? "★" : "☆"}
-          </button>
+          <input type="checkbox" id={checkboxId} checked={selected} onChange={() => dispatch({ type: "SelectionToggled", id: card.id })} aria-label={`Select ${name}`} />
+          <StatusBadge status={card.status} />
+          {favorite !== null ? (
+            <button
+              type="button"
+              className="icon"
+              aria-pressed={favorite}
+              aria-label={`Favourite ${name}`}
+              onClick={() => dispatch({ type: "FavouriteToggled", id: card.id, value: !favorite })}
+            >
+              {favorite ? "★" : "☆"}
+            </button>
+          ) : null}
         </div>
-        <p className="tile-prompt" title={label}>
-          {label}
+        <p className="tile-prompt" title={card.label}>
+          {card.label}
         </p>
-        <p className="hint tile-meta" title={item.model_id}>
-          {item.model_id}
+        {card.kind === "audio" && completed && card.mediaUrl ? (
+          <audio className="tile-audio" controls preload="none" src={card.mediaUrl} aria-label={`Play audio #${card.id}`} />
+        ) : null}
+        <p className="hint tile-meta" title={card.modelId}>
+          {card.modelId}
         </p>
         <p className="hint tile-meta">
-          <time dateTime={item.created_at}>{formatDate(item.created_at)}</time>
+          <time dateTime={card.createdAt}>{formatDate(card.createdAt)}</time>
         </p>
-        <div className="tile-row">
-          {item.kind === "video" && item.status === "completed" && item.media_url ? (
-            <button type="button" onClick={() => dispatch({ type: "PlayClicked", id: item.id })} aria-label={`Play video #${item.id}`}>
+        <div className="tile-row wrap">
+          {(card.kind === "video" || card.kind === "render") && completed && card.mediaUrl ? (
+            <button type="button" onClick={() => dispatch({ type: "PlayClicked", id: card.id })} aria-label={`Play ${name}`}>
               Play
             </button>
           ) : null}
-          <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteAsked", ids: [item.id] })} aria-label={`Delete ${item.kind} #${item.id}`}>
+          {combine ? (
+            <button type="button" aria-pressed={combine.number !== null} onClick={combine.toggle} aria-label={`Combine ${name}`}>
+              {combine.number !== null ? `Combine #${combine.number}` : "Combine"}
+            </button>
+          ) : null}
+          <button type="button" className="danger" onClick={() => dispatch({ type: "DeleteAsked", ids: [card.id] })} aria-label={`Delete ${name}`}>
             Delete
           </button>
         </div>
@@ -68,21 +91,25 @@ export function GalleryCard({
     </li>
   );
 }
-export function PlayerDialog({ item, onClose }: { item: MediaItem; onClose: () => void }) {
+
+export function PlayerDialog({ card, onClose }: { card: Card; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
+  const title = `${card.kind === "render" ? "Render" : "Video"} #${card.id}`;
   return (
     <dialog ref={ref} className="dialog wide" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Video #{item.id}</h2>
-      <MediaView item={item} />
-      <p className="hint">{item.prompt}</p>
+      <h2 id={titleId}>{title}</h2>
+      {card.mediaUrl ? (
+        <video className="media" controls preload="metadata" src={card.mediaUrl} poster={card.thumbnailUrl ?? undefined} aria-label={`Video: ${card.label}`} />
+      ) : null}
+      <p className="hint">{card.label}</p>
       <div className="dialog-actions">
-        <Link className="button" to={`/video/${item.id}`}>
-          Open the video page
+        <Link className="button" to={card.href}>
+          {card.kind === "render" ? "Open the simulations page" : "Open the video page"}
         </Link>
         <button type="button" onClick={() => ref.current?.close()}>
           Close

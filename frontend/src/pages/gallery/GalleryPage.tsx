@@ -1,12 +1,13 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { attempt, delay, useProgram, type Perform } from "../../app/effects";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, ErrorBox, Loading } from "../../components/Feedback";
 import { usePageTitle } from "../../components/usePageTitle";
 import {
   ageMs,
+  combineVideos,
   COLLECTIONS,
   deleteItem,
   isHidden,
@@ -15,35 +16,111 @@ import {
   mediaKeys,
   pollInterval,
   setFavorite,
-  type MediaKind,
 } from "../../media/api";
+import { renderKey } from "../../scene/renderPolling";
+import { deleteRender, listRenders } from "../../scene/sceneApi";
+import * as combine from "./combine";
+import { CombineTray } from "./CombineTray";
 import { FilterBar } from "./FilterBar";
 import { GalleryCard, PlayerDialog } from "./GalleryCard";
 import {
   archiveUrl,
+  cardOfItem,
+  cardOfRender,
   exportUrl,
   favouriteShown,
   filtersToParams,
+  GALLERY_KINDS,
   init,
   isFiltered,
+  kindInfo,
+  kindPath,
   listQuery,
   noFilters,
   pageCount,
   parseFilters,
+  parseKind,
   SEARCH_DELAY_MS,
   update,
+  type Card,
   type Cmd,
   type Filters,
+  type GalleryKind,
   type Msg,
 } from "./gallery";
 
-export function GalleryPage({ kind }: { kind: MediaKind }) {
-  // Keyed: the video and the image gallery are two pages, each with its own model.
-  return <Gallery key={kind} kind={kind} />;
+/** The simulation pages' key for renders: their lists and this one refresh together. */
+const RENDERS_KEY = ["simulation-renders"] as const;
+
+/** Where each generation family is generated. */
+const GENERATE: Partial<Record<GalleryKind, { path: string; label: string }>> = {
+  video: { path: "/videos", label: "Generate a video" },
+  image: { path: "/images", label: "Generate an image" },
+  audio: { path: "/audio", label: "Generate audio" },
+  render: { path: "/physics", label: "Make a simulation" },
+};
+
+/** One Gallery; `kind` is the path's kind (`/image-gallery`), `?kind=` picks another. */
+export function GalleryPage({ kind: pathKind }: { kind: GalleryKind }) {
+  const [params] = useSearchParams();
+  const kind = parseKind(params, pathKind);
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  // The combine picks outlive a change of kind (videos and renders are picked on two lists).
+  const performCombine: Perform<combine.Cmd, combine.Msg> = (cmd) => {
+    switch (cmd.type) {
+      case "Combine":
+        return attempt(
+          () => combineVideos(cmd.request),
+          (id): combine.Msg => ({ type: "Started", id }),
+          (message): combine.Msg => ({ type: "Failed", message }),
+        );
+      case "OpenVideo":
+        void queryClient.invalidateQueries({ queryKey: mediaKeys.all("video") });
+        navigate(`/video/${cmd.id}`);
+        return;
+    }
+  };
+  const [picks, dispatchCombine] = useProgram(() => combine.init, combine.update, performCombine);
+  return (
+    <div className="page gallery">
+      <nav className="segmented kind-filter" aria-label="Kind">
+        {GALLERY_KINDS.map((k) => (
+          <Link key={k.kind} className="button" to={kindPath(k.kind)} aria-current={k.kind === kind ? "page" : undefined}>
+            {k.label}
+          </Link>
+        ))}
+      </nav>
+      <CombineTray model={picks} dispatch={dispatchCombine} />
+      {/* Keyed: each kind is its own list, with its own model. */}
+      <Gallery key={kind} kind={kind} pathKind={pathKind} picks={picks} dispatchCombine={dispatchCombine} />
+    </div>
+  );
 }
 
-function Gallery({ kind }: { kind: MediaKind }) {
-  const title = kind === "video" ? "Video gallery" : "Image gallery";
+async function listCards(kind: GalleryKind, filters: Filters): Promise<{ cards: Card[]; total: number }> {
+  const query = listQuery(filters);
+  if (kind === "render") {
+    const page = await listRenders(query.limit ?? 24, query.offset ?? 0);
+    return { cards: page.renders.map(cardOfRender), total: page.total };
+  }
+  const page = await listItems(kind, query);
+  return { cards: page.items.map(cardOfItem), total: page.total };
+}
+
+function Gallery({
+  kind,
+  pathKind,
+  picks,
+  dispatchCombine,
+}: {
+  kind: GalleryKind;
+  pathKind: GalleryKind;
+  picks: combine.Model;
+  dispatchCombine: (msg: combine.Msg) => void;
+}) {
+  const info = kindInfo(kind);
+  const title = info.title;
   usePageTitle(title);
   const [params, setParams] = useSearchParams();
   const search = params.toString();
@@ -53,53 +130,59 @@ function Gallery({ kind }: { kind: MediaKind }) {
 
   const perform: Perform<Cmd, Msg> = (cmd) => {
     switch (cmd.type) {
-      case "ShowFilters":
-        setParams(filtersToParams(cmd.filters));
+      case "ShowFilters": {
+        const next = filtersToParams(cmd.filters);
+        if (kind !== pathKind) next.set("kind", kind);
+        setParams(next);
         return;
+      }
       case "SearchLater":
         return delay(SEARCH_DELAY_MS).then((): Msg => ({ type: "SearchSettled", seq: cmd.seq }));
       case "DeleteOne":
         return attempt(
-          () => deleteItem(cmd.kind, cmd.id),
+          () => (cmd.kind === "render" ? deleteRender(cmd.id) : deleteItem(cmd.kind, cmd.id)),
           (): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: null }),
           (message): Msg => ({ type: "DeleteProgressed", id: cmd.id, error: message }),
         );
       case "Forget":
-        queryClient.removeQueries({ queryKey: mediaKeys.item(cmd.kind, cmd.id) });
+        queryClient.removeQueries({ queryKey: cmd.kind === "render" ? renderKey(cmd.id) : mediaKeys.item(cmd.kind, cmd.id) });
         return;
-      case "SetFavourite":
+      case "SetFavourite": {
+        const target = cmd.kind;
+        if (target === "render") return;
         return attempt(
-          () => setFavorite(cmd.kind, cmd.id, cmd.value),
+          () => setFavorite(target, cmd.id, cmd.value),
           (): Msg => ({ type: "FavouriteSaved", id: cmd.id }),
           (message): Msg => ({ type: "FavouriteFailed", id: cmd.id, message }),
         );
+      }
       case "RefreshList":
-        void queryClient.invalidateQueries({ queryKey: mediaKeys.all(cmd.kind) });
+        void queryClient.invalidateQueries({ queryKey: cmd.kind === "render" ? RENDERS_KEY : mediaKeys.all(cmd.kind) });
         return;
     }
   };
   const [model, dispatch] = useProgram(() => init(kind, filters), update, perform);
 
   const list = useQuery({
-    queryKey: mediaKeys.list(kind, query),
-    queryFn: () => listItems(kind, query),
+    queryKey: kind === "render" ? [...RENDERS_KEY, "gallery", query.offset] : mediaKeys.list(kind, query),
+    queryFn: () => listCards(kind, filters),
     // Keep showing the current grid while the next page or filter loads: no flash of emptiness.
     placeholderData: keepPreviousData,
     refetchInterval: (q) => {
-      const running = q.state.data?.items.filter((i) => i.status === "processing") ?? [];
+      const running = q.state.data?.cards.filter((c) => c.status === "processing") ?? [];
       if (running.length === 0) return false;
-      const youngest = Math.min(...running.map((i) => ageMs(i.created_at)));
+      const youngest = Math.min(...running.map((c) => ageMs(c.createdAt)));
       return pollInterval("processing", youngest, isHidden());
     },
     refetchIntervalInBackground: true,
   });
-  const items = useMemo(() => list.data?.items ?? [], [list.data]);
+  const items = useMemo(() => list.data?.cards ?? [], [list.data]);
   const total = list.data?.total ?? 0;
   const pages = pageCount(total);
 
   const models = useQuery({
     queryKey: ["models", kind, "all"],
-    queryFn: async () => (await Promise.all(COLLECTIONS[kind].map((c) => listModels(c.slug)))).flat(),
+    queryFn: async () => (kind === "render" ? [] : (await Promise.all(COLLECTIONS[kind].map((c) => listModels(c.slug).catch(() => [])))).flat()),
     staleTime: 5 * 60_000,
   });
   const modelOptions = useMemo(() => {
@@ -119,17 +202,36 @@ function Gallery({ kind }: { kind: MediaKind }) {
   const playing = items.find((i) => i.id === model.playing) ?? null;
   const allSelected = items.length > 0 && items.every((i) => model.selected.includes(i.id));
   const confirmCount = model.confirm?.ids.length ?? 0;
+  const noun = info.noun;
+  const plural = `${noun}s`;
+  const generate = GENERATE[kind];
+  const archive = model.selected.length > 0 ? archiveUrl(kind, model.selected) : null;
+  const combineControl = (card: Card) =>
+    (card.kind === "video" || card.kind === "render") && card.status === "completed" && card.mediaUrl && !card.text
+      ? {
+          number: combine.pickNumber(picks, { kind: card.kind, id: card.id }),
+          toggle: () =>
+            dispatchCombine({
+              type: "PickToggled",
+              pick: { kind: card.kind === "render" ? "render" : "video", id: card.id, label: card.label, thumbnailUrl: card.thumbnailUrl },
+            }),
+        }
+      : null;
 
   return (
-    <div className="page gallery">
+    <>
       <div className="gallery-head">
         <h1>{title}</h1>
-        <Link className="button primary" to={kind === "video" ? "/videos" : "/images"}>
-          {kind === "video" ? "Generate a video" : "Generate an image"}
-        </Link>
+        {generate ? (
+          <Link className="button primary" to={generate.path}>
+            {generate.label}
+          </Link>
+        ) : null}
       </div>
 
-      <FilterBar kind={kind} filters={filters} draft={model.search.draft} modelOptions={modelOptions} dispatch={dispatch} />
+      {kind !== "render" ? (
+        <FilterBar noun={noun} filters={filters} draft={model.search.draft} modelOptions={modelOptions} dispatch={dispatch} />
+      ) : null}
 
       <div className="bulk-bar" role="toolbar" aria-label="Selection">
         <label className="switch">
@@ -149,20 +251,20 @@ function Gallery({ kind }: { kind: MediaKind }) {
         >
           Delete selected ({model.selected.length})
         </button>
-        {model.selected.length > 0 ? (
-          <a className="button" href={archiveUrl(kind, model.selected)} download>
+        {archive ? (
+          <a className="button" href={archive} download>
             Download selected ({model.selected.length})
           </a>
         ) : (
-          <button type="button" disabled title="Select items to download them as one ZIP">
-            Download selected (0)
+          <button type="button" disabled title={model.selected.length > 0 ? `Download each ${noun} from its page` : "Select items to download them as one ZIP"}>
+            Download selected ({model.selected.length})
           </button>
         )}
-        <a className="button" href={exportUrl()} download title="Every image, video and render of yours, with their prompts and settings, as one ZIP">
+        <a className="button" href={exportUrl()} download title="Everything of yours, with prompts and settings, as one ZIP">
           Export everything
         </a>
         <span className="hint" role="status" aria-live="polite">
-          {list.data ? `${total} ${kind === "video" ? "video" : "image"}${total === 1 ? "" : "s"}` : ""}
+          {list.data ? `${total} ${total === 1 ? noun : plural}` : ""}
           {list.isFetching && list.data ? " · refreshing…" : ""}
         </span>
       </div>
@@ -172,7 +274,7 @@ function Gallery({ kind }: { kind: MediaKind }) {
           Could not change the favourite: {model.favouriteError}
         </p>
       ) : null}
-      {list.isPending ? <Loading label={`Loading your ${kind}s…`} /> : null}
+      {list.isPending ? <Loading label={`Loading your ${plural}…`} /> : null}
       {list.isError && !list.data ? (
         <ErrorBox
           error={list.error}
@@ -191,21 +293,23 @@ function Gallery({ kind }: { kind: MediaKind }) {
             </button>
           </EmptyState>
         ) : (
-          <EmptyState title={`No ${kind}s yet`}>
+          <EmptyState title={`No ${plural} yet`}>
             <p>
-              Your generated {kind}s appear here. <Link to={kind === "video" ? "/videos" : "/images"}>Generate one</Link>.
+              Your {plural} appear here.{" "}
+              {generate ? <Link to={generate.path}>{kind === "render" ? "Make one in the editor" : "Generate one"}</Link> : null}.
             </p>
           </EmptyState>
         )
       ) : null}
 
-      <ul className="grid" aria-label={`${kind === "video" ? "Videos" : "Images"}`} aria-busy={list.isFetching}>
-        {items.map((item) => (
+      <ul className="grid" aria-label={info.label} aria-busy={list.isFetching}>
+        {items.map((card) => (
           <GalleryCard
-            key={item.id}
-            item={item}
-            favorite={favouriteShown(model, { id: item.id, favorite: item.favorite === true })}
-            selected={model.selected.includes(item.id)}
+            key={card.id}
+            card={card}
+            favorite={card.favorite === null ? null : favouriteShown(model, { id: card.id, favorite: card.favorite })}
+            selected={model.selected.includes(card.id)}
+            combine={combineControl(card)}
             dispatch={dispatch}
           />
         ))}
@@ -227,7 +331,7 @@ function Gallery({ kind }: { kind: MediaKind }) {
 
       <ConfirmDialog
         open={model.confirm !== null}
-        title={confirmCount === 1 ? `Delete this ${kind}?` : `Delete ${confirmCount} ${kind}s?`}
+        title={confirmCount === 1 ? `Delete this ${noun}?` : `Delete ${confirmCount} ${plural}?`}
         confirmLabel="Delete"
         busy={model.deleting !== null}
         busyLabel={model.deleting ? `Deleting ${model.deleting.done + 1} of ${model.deleting.total}…` : "Deleting…"}
@@ -241,7 +345,7 @@ function Gallery({ kind }: { kind: MediaKind }) {
       >
         <p>{confirmCount === 1 ? "It is" : "They are"} removed with their files for good.</p>
       </ConfirmDialog>
-      {playing ? <PlayerDialog item={playing} onClose={() => dispatch({ type: "PlayerClosed" })} /> : null}
-    </div>
+      {playing ? <PlayerDialog card={playing} onClose={() => dispatch({ type: "PlayerClosed" })} /> : null}
+    </>
   );
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../app/effects";
+import type { MediaItem } from "../../media/api";
+import type { Render } from "../../scene/sceneApi";
 import {
   archiveUrl,
+  cardOfItem,
+  cardOfRender,
+  kindPath,
+  parseKind,
   exportUrl,
   favouriteShown,
   filtersToParams,
@@ -206,9 +212,48 @@ describe("ZIP downloads", () => {
   it("asks for the chosen items of this gallery's kind", () => {
     expect(archiveUrl("image", [3, 1, 2])).toBe("/api/archive?images=3%2C1%2C2");
     expect(archiveUrl("video", [7])).toBe("/api/archive?videos=7");
+    expect(archiveUrl("render", [2])).toBe("/api/archive?renders=2");
+    expect(archiveUrl("audio", [2])).toBeNull();
   });
 
   it("exports everything of mine from one path", () => {
     expect(exportUrl()).toBe("/api/archive/mine");
+  });
+});
+
+describe("the gallery's kind filter", () => {
+  it("reads ?kind= and falls back to the path's kind", () => {
+    expect(parseKind(new URLSearchParams("kind=audio"), "video")).toBe("audio");
+    expect(parseKind(new URLSearchParams("kind=render&page=2"), "video")).toBe("render");
+    expect(parseKind(new URLSearchParams("kind=nonsense"), "image")).toBe("image");
+    expect(parseKind(new URLSearchParams(""), "image")).toBe("image");
+  });
+  it("keeps the old deep links for videos and images", () => {
+    expect(kindPath("video")).toBe("/gallery");
+    expect(kindPath("image")).toBe("/image-gallery");
+    expect(kindPath("audio")).toBe("/gallery?kind=audio");
+  });
+});
+
+describe("gallery cards", () => {
+  const item: MediaItem = {
+    id: 5, kind: "image", media_url: "/api/images/5/data", model_id: "a/b", status: "completed", created_at: "", prompt: " cats ",
+    parameters: {}, collection: "text-to-image", metadata: {}, thumbnail_url: "/t", error: null, content_type: null,
+    size_bytes: null, width: null, height: null, duration: null, updated_at: "", favorite: true,
+    source: null, text_output: null, outputs: [], captions: [],
+  };
+  it("shows a set's file count and a text result", () => {
+    const output = { index: 0, url: "/u", thumbnail_url: null, content_type: null, size_bytes: null, width: null, height: null, duration: null };
+    expect(cardOfItem(item)).toMatchObject({ label: "cats", fileCount: 1, favorite: true, href: "/image/5", text: null });
+    expect(cardOfItem({ ...item, outputs: [output, { ...output, index: 1 }, { ...output, index: 2 }] }).fileCount).toBe(3);
+    expect(cardOfItem({ ...item, kind: "video", prompt: "", text_output: "A 4 s clip" })).toMatchObject({ label: "video #5", text: "A 4 s clip", href: "/video/5" });
+  });
+  it("shows a render as a video without favourites", () => {
+    const render: Render = {
+      id: 3, status: "rendering", progress: 0.5, error: null, videoUrl: null, thumbnailUrl: null, duration: 4, fps: 30,
+      resolution: "640x360", quality: "draft", cameraMove: null, groundStyle: null, createdAt: "", objectCount: 1,
+      framesTotal: 120, derivedVideos: [], videoPrompt: "",
+    };
+    expect(cardOfRender(render)).toMatchObject({ kind: "render", status: "processing", favorite: null, label: "Render #3: 1 object, 4 s at 640x360" });
   });
 });

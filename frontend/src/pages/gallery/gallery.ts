@@ -1,5 +1,6 @@
 /**
- * The gallery pages (`/gallery`, `/image-gallery`): Model, Msg, Cmd and a pure update. The filters
+ * The gallery (`/gallery?kind=video|image|audio|render`, and the older `/image-gallery`): one page
+ * with a kind filter. Model, Msg, Cmd and a pure update. The filters
  * live in the URL (the model mirrors them to build the next ones); the list is server data in the
  * query cache. The model holds selection, the bulk delete (one item at a time, with progress),
  * favourites waiting for the server, the search box and the player. GalleryPage.tsx performs the
@@ -8,7 +9,97 @@
 import type { ApiPaths } from "../../api/client";
 import type { GenerationStatus, ListQuery } from "../../api/types";
 import { only, type Step } from "../../app/effects";
-import type { MediaKind } from "../../media/api";
+import type { MediaItem, MediaKind } from "../../media/api";
+import type { Render } from "../../scene/sceneApi";
+
+/** What the gallery lists: the three generation families and the simulation renders. */
+export type GalleryKind = MediaKind | "render";
+
+export const GALLERY_KINDS: readonly { kind: GalleryKind; label: string; title: string; noun: string }[] = [
+  { kind: "video", label: "Videos", title: "Video gallery", noun: "video" },
+  { kind: "image", label: "Images", title: "Image gallery", noun: "image" },
+  { kind: "audio", label: "Audio", title: "Audio gallery", noun: "audio clip" },
+  { kind: "render", label: "Renders", title: "Simulation renders", noun: "render" },
+];
+
+export function kindInfo(kind: GalleryKind): (typeof GALLERY_KINDS)[number] {
+  return GALLERY_KINDS.find((k) => k.kind === kind) ?? GALLERY_KINDS[0]!;
+}
+
+/** `?kind=` of the URL; the path's own kind (`/image-gallery`) when it has none. */
+export function parseKind(params: URLSearchParams, fallback: GalleryKind): GalleryKind {
+  const value = params.get("kind");
+  return GALLERY_KINDS.find((k) => k.kind === value)?.kind ?? fallback;
+}
+
+/** The link of a kind's gallery: videos stay at `/gallery`, images at their old path. */
+export function kindPath(kind: GalleryKind): string {
+  if (kind === "video") return "/gallery";
+  if (kind === "image") return "/image-gallery";
+  return `/gallery?kind=${kind}`;
+}
+
+/** One tile of the grid, whatever it lists. */
+export type Card = {
+  kind: GalleryKind;
+  id: number;
+  label: string;
+  status: GenerationStatus;
+  thumbnailUrl: string | null;
+  mediaUrl: string | null;
+  modelId: string;
+  createdAt: string;
+  /** null where the kind has no favourites (renders). */
+  favorite: boolean | null;
+  /** Files of a multi-file generation (1 for a single file). */
+  fileCount: number;
+  /** A text result (a caption) shown in place of a picture. */
+  text: string | null;
+  /** Where the card links. */
+  href: string;
+};
+
+export function cardOfItem(item: MediaItem): Card {
+  return {
+    kind: item.kind,
+    id: item.id,
+    label: item.prompt?.trim() || `${item.kind} #${item.id}`,
+    status: item.status,
+    thumbnailUrl: item.thumbnail_url,
+    mediaUrl: item.media_url,
+    modelId: item.model_id,
+    createdAt: item.created_at,
+    favorite: item.favorite === true,
+    fileCount: Math.max(1, item.outputs.length),
+    text: item.text_output,
+    href: `/${item.kind}/${item.id}`,
+  };
+}
+
+const RENDER_STATUS: Record<Render["status"], GenerationStatus> = {
+  queued: "processing",
+  rendering: "processing",
+  completed: "completed",
+  failed: "failed",
+  canceled: "canceled",
+};
+
+export function cardOfRender(render: Render): Card {
+  return {
+    kind: "render",
+    id: render.id,
+    label: `Render #${render.id}: ${render.objectCount} object${render.objectCount === 1 ? "" : "s"}, ${render.duration} s at ${render.resolution}`,
+    status: RENDER_STATUS[render.status],
+    thumbnailUrl: render.thumbnailUrl,
+    mediaUrl: render.videoUrl,
+    modelId: `simulation, ${render.quality}`,
+    createdAt: render.createdAt,
+    favorite: null,
+    fileCount: 1,
+    text: null,
+    href: "/simulations",
+  };
+}
 
 export const PAGE_SIZE = 24;
 const STATUSES: readonly GenerationStatus[] = ["processing", "completed", "failed", "canceled"];
@@ -75,7 +166,7 @@ export const SEARCH_DELAY_MS = 400;
 export type PendingFavourite = { value: boolean; saves: number };
 
 export type Model = {
-  kind: MediaKind;
+  kind: GalleryKind;
   /** The URL's filters, as last shown. */
   filters: Filters;
   /** What is typed in the search box; `seq` tells the latest keystroke's timer from older ones. */
@@ -119,14 +210,14 @@ export type Cmd =
   | { type: "ShowFilters"; filters: Filters }
   /** Answer `SearchSettled` after SEARCH_DELAY_MS. */
   | { type: "SearchLater"; seq: number }
-  | { type: "DeleteOne"; kind: MediaKind; id: number }
+  | { type: "DeleteOne"; kind: GalleryKind; id: number }
   /** Drop a deleted item's record from the cache so nothing polls it. */
-  | { type: "Forget"; kind: MediaKind; id: number }
-  | { type: "SetFavourite"; kind: MediaKind; id: number; value: boolean }
+  | { type: "Forget"; kind: GalleryKind; id: number }
+  | { type: "SetFavourite"; kind: GalleryKind; id: number; value: boolean }
   /** Ask the server for this kind's lists again. */
-  | { type: "RefreshList"; kind: MediaKind };
+  | { type: "RefreshList"; kind: GalleryKind };
 
-export function init(kind: MediaKind, filters: Filters = noFilters): Model {
+export function init(kind: GalleryKind, filters: Filters = noFilters): Model {
   return {
     kind,
     filters,
@@ -262,10 +353,12 @@ const ARCHIVE_PATH = "/api/archive" satisfies keyof ApiPaths;
 const EXPORT_PATH = "/api/archive/mine" satisfies keyof ApiPaths;
 type ArchiveQuery = NonNullable<ApiPaths["/api/archive"]["get"]["parameters"]["query"]>;
 
-/** A ZIP of the chosen items of this gallery, with their metadata.json. */
-export function archiveUrl(kind: MediaKind, ids: readonly number[]): string {
-  const key: keyof ArchiveQuery = kind === "video" ? "videos" : "images";
-  return `${ARCHIVE_PATH}?${new URLSearchParams([[key, ids.join(",")]]).toString()}`;
+const ARCHIVE_KEYS: Partial<Record<GalleryKind, keyof ArchiveQuery>> = { video: "videos", image: "images", render: "renders" };
+
+/** A ZIP of the chosen items of this gallery, with their metadata.json; null where the archive takes none of this kind. */
+export function archiveUrl(kind: GalleryKind, ids: readonly number[]): string | null {
+  const key = ARCHIVE_KEYS[kind];
+  return key ? `${ARCHIVE_PATH}?${new URLSearchParams([[key, ids.join(",")]]).toString()}` : null;
 }
 
 /** Everything the signed-in person owns (images, videos, renders) as one ZIP. */

@@ -1,0 +1,116 @@
+/**
+ * "Combine videos" on the gallery: the person picks videos and renders in order (the picks outlive
+ * a change of kind filter), chooses a transition and an output size, and sends them to
+ * POST /api/videos/combine; the new video's page then shows its progress. Model, Msg, Cmd and a
+ * pure update; GalleryPage.tsx performs the commands.
+ */
+import type { CombineItem, CombineRequest } from "../../api/types";
+import { only, type Step } from "../../app/effects";
+
+/** A picked item with what the tray shows of it. */
+export type Pick = CombineItem & { label: string; thumbnailUrl: string | null };
+
+export type Transition = CombineRequest["transition"];
+
+export const SIZES: readonly { key: string; label: string; width?: number; height?: number }[] = [
+  { key: "first", label: "Same as the first video" },
+  { key: "1920x1080", label: "1920 × 1080 (landscape HD)", width: 1920, height: 1080 },
+  { key: "1280x720", label: "1280 × 720 (landscape)", width: 1280, height: 720 },
+  { key: "854x480", label: "854 × 480 (small)", width: 854, height: 480 },
+  { key: "720x1280", label: "720 × 1280 (portrait)", width: 720, height: 1280 },
+  { key: "720x720", label: "720 × 720 (square)", width: 720, height: 720 },
+];
+
+export const MIN_ITEMS = 2;
+
+export type Model = {
+  picks: readonly Pick[];
+  open: boolean;
+  transition: Transition;
+  size: string;
+  submit: { kind: "idle" } | { kind: "submitting" } | { kind: "failed"; message: string };
+};
+
+export type Msg =
+  | { type: "PickToggled"; pick: Pick }
+  | { type: "PickMoved"; index: number; by: -1 | 1 }
+  | { type: "PickRemoved"; index: number }
+  | { type: "PicksCleared" }
+  | { type: "DialogOpened" }
+  | { type: "DialogClosed" }
+  | { type: "TransitionChosen"; value: Transition }
+  | { type: "SizeChosen"; key: string }
+  | { type: "Submitted" }
+  | { type: "Started"; id: number }
+  | { type: "Failed"; message: string };
+
+export type Cmd =
+  | { type: "Combine"; request: CombineRequest }
+  /** The new video exists: lists must show it, and its page shows the progress. */
+  | { type: "OpenVideo"; id: number };
+
+export const init: Model = { picks: [], open: false, transition: "cut", size: "first", submit: { kind: "idle" } };
+
+export function isPicked(model: Model, item: CombineItem): boolean {
+  return model.picks.some((p) => p.kind === item.kind && p.id === item.id);
+}
+
+/** The position (1-based) of an item in the combine, or null. */
+export function pickNumber(model: Model, item: CombineItem): number | null {
+  const index = model.picks.findIndex((p) => p.kind === item.kind && p.id === item.id);
+  return index < 0 ? null : index + 1;
+}
+
+export function request(model: Model): CombineRequest {
+  const size = SIZES.find((s) => s.key === model.size);
+  const body: CombineRequest = { items: model.picks.map(({ kind, id }) => ({ kind, id })), transition: model.transition };
+  if (size?.width && size.height) {
+    body.width = size.width;
+    body.height = size.height;
+  }
+  return body;
+}
+
+function moved<T>(list: readonly T[], index: number, by: -1 | 1): readonly T[] {
+  const to = index + by;
+  if (index < 0 || index >= list.length || to < 0 || to >= list.length) return list;
+  const next = [...list];
+  [next[index], next[to]] = [next[to]!, next[index]!];
+  return next;
+}
+
+export function update(model: Model, msg: Msg): Step<Model, Cmd> {
+  const busy = model.submit.kind === "submitting";
+  switch (msg.type) {
+    case "PickToggled":
+      if (busy) return only(model);
+      return only({
+        ...model,
+        picks: isPicked(model, msg.pick)
+          ? model.picks.filter((p) => p.kind !== msg.pick.kind || p.id !== msg.pick.id)
+          : [...model.picks, msg.pick],
+      });
+    case "PickMoved":
+      return only(busy ? model : { ...model, picks: moved(model.picks, msg.index, msg.by) });
+    case "PickRemoved":
+      return only(busy ? model : { ...model, picks: model.picks.filter((_, i) => i !== msg.index) });
+    case "PicksCleared":
+      return only(busy ? model : { ...model, picks: [], open: false });
+    case "DialogOpened":
+      return only(model.picks.length < MIN_ITEMS ? model : { ...model, open: true, submit: { kind: "idle" } });
+    case "DialogClosed":
+      return only(busy ? model : { ...model, open: false });
+    case "TransitionChosen":
+      return only({ ...model, transition: msg.value });
+    case "SizeChosen":
+      return only(SIZES.some((s) => s.key === msg.key) ? { ...model, size: msg.key } : model);
+    case "Submitted":
+      if (busy) return only(model);
+      if (model.picks.length < MIN_ITEMS) return only({ ...model, submit: { kind: "failed", message: `Pick at least ${MIN_ITEMS} videos to combine.` } });
+      return [{ ...model, submit: { kind: "submitting" } }, [{ type: "Combine", request: request(model) }]];
+    case "Started":
+      return [{ ...init, transition: model.transition, size: model.size }, [{ type: "OpenVideo", id: msg.id }]];
+    case "Failed":
+      return only({ ...model, submit: { kind: "failed", message: msg.message } });
+  }
+}
