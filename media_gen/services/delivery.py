@@ -21,13 +21,16 @@ from redis.exceptions import RedisError
 from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen import downloads, replicate_client
-from media_gen.models import DownloadAttempt, DownloadPhase, Generation, WebhookReceipt
+from media_gen.models import DownloadAttempt, DownloadPhase, Generation, GenerationOutput, WebhookReceipt
 from media_gen.replicate_client import UpstreamError
 from media_gen.services.lifecycle import (
     DOWNLOAD_WINDOW,
     Moves,
     generation_apply_prediction,
     generation_move,
+    output_kind,
+    output_urls,
+    outputs_discard,
     prediction_vanished,
 )
 from media_gen.webhooks import WebhookInvalid, webhook_verify
@@ -47,10 +50,6 @@ POLL_LOOP_SECONDS = 55
 POLL_LOOP_LEASE = "media_gen:poll-loop"
 DOWNLOAD_LEASE_PREFIX = "media_gen:download:"
 WEBHOOK_RECEIPTS_KEPT = timedelta(days=2)
-EXPECTED_TYPES = {
-    Generation.Kind.IMAGE: gallery_services.IMAGE_TYPES,
-    Generation.Kind.VIDEO: gallery_services.VIDEO_TYPES,
-}
 
 
 # --- Webhooks -------------------------------------------------------------------------------------
@@ -201,42 +200,74 @@ def _poll_round(lease: leases.HeldLease) -> bool:
 # --- Downloading ----------------------------------------------------------------------------------
 
 
-def _download_failed(*, generation: Generation, message: str, permanent: bool, now: datetime) -> None:
+def _retry_at(*, generation: Generation, now: datetime) -> datetime | None:
+    """When to try a failed download again: after the back-off, unless that is past the download window."""
     window_end = (generation.upstream_completed_at or now) + DOWNLOAD_WINDOW
     backoff = DOWNLOAD_BACKOFF_SECONDS[min(generation.download_tries, len(DOWNLOAD_BACKOFF_SECONDS)) - 1]
     next_at = now + timedelta(seconds=backoff)
-    if permanent or next_at > window_end:
-        reason = message if permanent else f"{message} (gave up after {generation.download_tries} tries)"
-        generation_move(Moves.DOWNLOAD_GAVE_UP, pk=generation.pk, now=now, error=reason)
-    else:
-        generation_move(Moves.DOWNLOAD_BACKOFF, pk=generation.pk, now=now, download_next_at=next_at)
+    return None if next_at > window_end else next_at
 
 
 class _WorkerStopping(Exception):
     """The worker is stopping (SIGTERM) mid-download: the try is given back, not counted."""
 
 
+class _Progress:
+    """Bytes over all the files of one try, written to the row at most every DOWNLOAD_PROGRESS_SECONDS.
+
+    ``download_bytes_received`` counts every file stored so far plus the one coming in.
+    ``download_bytes_total`` is the files stored so far, the current file's Content-Length, and for
+    the files still to come the average size of the ones known (they are the same model's outputs):
+    an estimate that is exact once the last file's length is known, and never below what was received.
+    None while the current file's length is unknown.
+    """
+
+    def __init__(self, *, generation_id: int, stored_sizes: list[int], pending: int):
+        self.generation_id = generation_id
+        self.sizes = list(stored_sizes)
+        self.done = sum(stored_sizes)
+        self.pending = pending  # files still to fetch, the current one included
+        self.last = 0.0
+
+    def estimate(self, current_total: int | None) -> int | None:
+        if current_total is None:
+            return None
+        known = [*self.sizes, current_total]
+        later = max(0, self.pending - 1)
+        return self.done + current_total + later * (sum(known) // len(known))
+
+    def file_done(self, size: int | None) -> None:
+        """One file finished (``size`` when it was stored, None when it failed for good)."""
+        self.pending -= 1
+        self.last = 0.0
+        if size is not None:
+            self.done += size
+            self.sizes.append(size)
+
+    def recorder(self) -> downloads.ProgressCallback:
+        downloading = Q(download_phase=DownloadPhase.DOWNLOADING)
+
+        def record(received: int, total: int | None) -> None:
+            if shutdown.requested():
+                raise _WorkerStopping()
+            now = time.monotonic()
+            if self.last and now - self.last < DOWNLOAD_PROGRESS_SECONDS:
+                return
+            self.last = now
+            generation_move(
+                Moves.DOWNLOAD_PROGRESS,
+                pk=self.generation_id,
+                where=downloading,
+                download_bytes_received=self.done + received,
+                download_bytes_total=self.estimate(total),
+            )
+
+        return record
+
+
 def _progress_recorder(generation_id: int) -> downloads.ProgressCallback:
-    """Writes bytes received to the row, at most every DOWNLOAD_PROGRESS_SECONDS (the first call always)."""
-    last = [0.0]
-    downloading = Q(download_phase=DownloadPhase.DOWNLOADING)
-
-    def record(received: int, total: int | None) -> None:
-        if shutdown.requested():
-            raise _WorkerStopping()
-        now = time.monotonic()
-        if last[0] and now - last[0] < DOWNLOAD_PROGRESS_SECONDS:
-            return
-        last[0] = now
-        generation_move(
-            Moves.DOWNLOAD_PROGRESS,
-            pk=generation_id,
-            where=downloading,
-            download_bytes_received=received,
-            download_bytes_total=total,
-        )
-
-    return record
+    """The progress of a try that fetches one file (what a single-output download reports)."""
+    return _Progress(generation_id=generation_id, stored_sizes=[], pending=1).recorder()
 
 
 def _download_claim(generation_id: int, now: datetime) -> bool:
@@ -257,29 +288,51 @@ def _download_claim(generation_id: int, now: datetime) -> bool:
     )
 
 
-def _fetch_and_store(generation: Generation) -> tuple[Asset, downloads.Fetched]:
-    """Download the output into a scratch file, then store it as the owner's asset."""
+def _expected_types(kind: str) -> frozenset[str]:
+    """The sniffed types an output stored as ``kind`` may have; anything else is refused."""
+    if kind == Asset.Kind.IMAGE:
+        return gallery_services.IMAGE_TYPES
+    if kind == Asset.Kind.VIDEO:
+        return gallery_services.VIDEO_TYPES
+    return gallery_services.AUDIO_TYPES
+
+
+def _fetch_and_store(
+    *, generation: Generation, output: GenerationOutput, kind: str, progress: _Progress
+) -> tuple[Asset, downloads.Fetched]:
+    """Download one output file into a scratch file, then store it as the owner's asset of ``kind``."""
     fetched = downloads.download_fetch(
-        url=generation.output_url,
-        max_bytes=settings.MEDIA_MAX_BYTES,
-        on_progress=_progress_recorder(generation.pk),
+        url=output.url, max_bytes=settings.MEDIA_MAX_BYTES, on_progress=progress.recorder()
     )
     generation_move(
         Moves.DOWNLOAD_STORING,
         pk=generation.pk,
-        download_bytes_received=fetched.size,
-        download_bytes_total=Coalesce(F("download_bytes_total"), Value(fetched.size)),
+        download_bytes_received=progress.done + fetched.size,
+        download_bytes_total=Coalesce(F("download_bytes_total"), Value(progress.estimate(fetched.size))),
     )
     with fetched.file:
         asset = gallery_services.asset_store(
             owner=generation.owner,
             stream=fetched.file,
-            kind=generation.kind,
+            kind=kind,
             max_bytes=settings.MEDIA_MAX_BYTES,
-            filename=f"{generation.kind}-{generation.pk}",
-            expected_types=EXPECTED_TYPES[generation.kind],
+            filename=f"{generation.kind}-{generation.pk}"
+            + (f"-{output.position + 1}" if output.position else ""),
+            expected_types=_expected_types(kind),
         )
     return asset, fetched
+
+
+def _outputs_ensure(generation: Generation) -> list[GenerationOutput]:
+    """The generation's output rows in order, one per file of Replicate's output (made by the first try)."""
+    urls = output_urls(generation.output) or [generation.output_url]
+    GenerationOutput.objects.bulk_create(
+        [GenerationOutput(generation=generation, position=i, url=url) for i, url in enumerate(urls)],
+        ignore_conflicts=True,
+    )
+    return list(
+        GenerationOutput.objects.filter(generation=generation).select_related("asset").order_by("position")
+    )
 
 
 def generation_download(*, generation_id: int, now: datetime | None = None) -> None:
@@ -292,14 +345,52 @@ def generation_download(*, generation_id: int, now: datetime | None = None) -> N
             _download_try(generation_id, now)
 
 
+class _Next:
+    """What a try does after one file: go on to the next file, or stop (backed off, refused, stopping)."""
+
+    GO_ON = True
+    STOP = False
+
+
 def _download_try(generation_id: int, now: datetime) -> None:
+    """Fetch every output file not stored yet, in order; then complete (or fail) the generation.
+
+    A file that fails for a while (5xx, a timeout) ends the try and the generation backs off: the
+    next try fetches only the files still missing. A file that fails for good (deleted upstream,
+    too large, or still failing when the download window closes) is recorded on its row and the
+    others are still fetched: the generation completes with the files that came and its ``error``
+    names the missing ones; it fails only when none came. A file of the wrong type (HTML from a
+    music model, an image from a video model) means the model does not produce what its collection
+    says: the generation fails and every file already stored for it is deleted.
+    """
     generation = Generation.objects.select_related("owner").get(pk=generation_id)
+    kind = output_kind(generation)
+    outputs = _outputs_ensure(generation)
+    pending = [output for output in outputs if output.asset_id is None and not output.error]
+    progress = _Progress(
+        generation_id=generation_id,
+        stored_sizes=[output.asset.size_bytes for output in outputs if output.asset is not None],
+        pending=len(pending),
+    )
+    for output in pending:
+        if (
+            _output_download(generation=generation, output=output, kind=kind, progress=progress, now=now)
+            is _Next.STOP
+        ):
+            return
+    _download_finish(generation_id=generation_id, now=now)
+
+
+def _output_download(
+    *, generation: Generation, output: GenerationOutput, kind: str, progress: _Progress, now: datetime
+) -> bool:
     attempt = DownloadAttempt.objects.create(
-        generation=generation, url=downloads.describe_url(generation.output_url), started_at=now
+        generation=generation, url=downloads.describe_url(output.url), started_at=now
     )
     attempts = DownloadAttempt.objects.filter(pk=attempt.pk)
+    row = GenerationOutput.objects.filter(pk=output.pk)
     try:
-        asset, fetched = _fetch_and_store(generation)
+        asset, fetched = _fetch_and_store(generation=generation, output=output, kind=kind, progress=progress)
     except downloads.DownloadError as exc:
         attempts.update(
             finished_at=timezone.now(),
@@ -307,32 +398,73 @@ def _download_try(generation_id: int, now: datetime) -> None:
             http_status=exc.http_status,
             bytes_received=exc.received,
         )
-        _download_failed(generation=generation, message=exc.message, permanent=exc.permanent, now=now)
-        return
+        next_at = None if exc.permanent else _retry_at(generation=generation, now=now)
+        if next_at is not None:
+            generation_move(Moves.DOWNLOAD_BACKOFF, pk=generation.pk, now=now, download_next_at=next_at)
+            return _Next.STOP
+        reason = (
+            exc.message
+            if exc.permanent
+            else f"{exc.message} (gave up after {generation.download_tries} tries)"
+        )
+        row.update(error=reason)
+        progress.file_done(None)
+        return _Next.GO_ON
     except _WorkerStopping:
         attempts.update(
             finished_at=timezone.now(), error="The worker stopped; the next one downloads it again."
         )
         generation_move(
             Moves.DOWNLOAD_BACKOFF,
-            pk=generation_id,
+            pk=generation.pk,
             download_next_at=timezone.now(),
             download_tries=F("download_tries") - 1,
         )
-        return
+        return _Next.STOP
     except ServiceError as exc:  # the gallery refused the bytes: wrong type, too large, over quota
         attempts.update(finished_at=timezone.now(), error=exc.message, http_status=200)
-        message = f"The output was refused: {exc.message}"
-        _download_failed(generation=generation, message=message, permanent=True, now=now)
-        return
+        reason = f"The output was refused: {exc.message}"
+        if isinstance(exc, gallery_services.AssetRejected) and exc.status_code == 415:
+            outputs_discard(generation_id=generation.pk)
+            generation_move(Moves.DOWNLOAD_GAVE_UP, pk=generation.pk, now=now, error=reason)
+            return _Next.STOP
+        row.update(error=reason)
+        progress.file_done(None)
+        return _Next.GO_ON
     attempts.update(
         finished_at=timezone.now(),
         succeeded=True,
         http_status=fetched.http_status,
         bytes_received=fetched.size,
     )
+    if not row.filter(asset__isnull=True).update(asset=asset, error=""):
+        gallery_services.asset_delete(asset=asset)  # the generation was deleted meanwhile
+    progress.file_done(asset.size_bytes)
+    return _Next.GO_ON
+
+
+def _download_finish(*, generation_id: int, now: datetime) -> None:
+    """Every file was tried: attach the first stored one and complete, or fail when none was stored."""
+    outputs = list(GenerationOutput.objects.filter(generation_id=generation_id).order_by("position"))
+    stored = [output for output in outputs if output.asset_id is not None]
+    missing = [output for output in outputs if output.asset_id is None]
+    if len(outputs) == 1:
+        reasons = [output.error for output in missing]
+    else:
+        reasons = [
+            f"Output {output.position + 1} of {len(outputs)} was not stored: {output.error}"
+            for output in missing
+        ]
+    if not stored:
+        generation_move(Moves.DOWNLOAD_GAVE_UP, pk=generation_id, now=now, error="; ".join(reasons))
+        return
     attached = generation_move(
-        Moves.DOWNLOAD_ATTACHED, pk=generation_id, where=Q(asset__isnull=True), asset=asset
+        Moves.DOWNLOAD_ATTACHED,
+        pk=generation_id,
+        where=Q(asset__isnull=True),
+        now=now,
+        asset_id=stored[0].asset_id,
+        error="; ".join(reasons),
     )
-    if not attached:  # canceled or finished by another worker meanwhile
-        gallery_services.asset_delete(asset=asset)
+    if not attached and Generation.objects.filter(pk=generation_id, asset__isnull=True).exists():
+        outputs_discard(generation_id=generation_id)  # canceled meanwhile: nothing stays stored

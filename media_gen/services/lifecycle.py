@@ -24,9 +24,9 @@ from redis.exceptions import RedisError
 from gallery import selectors as gallery_selectors
 from gallery import services as gallery_services
 from gallery.models import Asset
-from media_gen import catalogue, replicate_client, uploads
+from media_gen import catalogue, collections, replicate_client, uploads
 from media_gen.inputs import inputs_validate
-from media_gen.models import DownloadPhase, Generation
+from media_gen.models import DownloadPhase, Generation, GenerationOutput
 from media_gen.replicate_client import UpstreamError
 from simpoc.rules import user_row_lock
 from simpoc.services import ServiceError
@@ -82,6 +82,10 @@ class Moves:
     RUNNING = Move((Status.PENDING, Status.PROCESSING), Status.PROCESSING)
     SUCCEEDED = Move((Status.PENDING, Status.PROCESSING), Status.DOWNLOADING, sets=PROGRESS_QUEUED)
     UPSTREAM_FAILED = Move((Status.PENDING, Status.PROCESSING), Status.FAILED, finishes=True)
+    # A text model's answer is the result itself: kept in the record, nothing to download.
+    TEXT_RECEIVED = Move(
+        (Status.PENDING, Status.PROCESSING), Status.COMPLETED, sets={"error": ""}, finishes=True
+    )
     UPSTREAM_CANCELED = Move((Status.PENDING, Status.PROCESSING), Status.CANCELED, finishes=True)
     # The copy into storage (media_gen.services.delivery).
     DOWNLOAD_CLAIMED = Move(
@@ -126,6 +130,7 @@ class Moves:
             "upstream_status": "",
             "output": None,
             "output_url": "",
+            "text_output": "",
             "upstream_completed_at": None,
             "download_next_at": None,
             "download_phase": "",
@@ -306,18 +311,75 @@ def _prediction_create(
 # --- Following Replicate --------------------------------------------------------------------------
 
 
-def _first_output_url(output: Any) -> str | None:
-    if isinstance(output, str) and output:
-        return output
+# Keys under which a model answering with an object puts its file (or its text).
+_FILE_KEYS = ("url", "video", "image", "audio", "output")
+_TEXT_KEYS = ("text", "caption", "output")
+
+
+def output_kind(generation: Generation) -> str:
+    """What ``generation``'s output is stored as: "image", "video", "audio" or "text" (its collection
+    says; media_gen.collections)."""
+    return collections.output_kind(family=generation.kind, slug=generation.collection)
+
+
+def _is_file_url(value: Any) -> bool:
+    """A string that is one URL (what a model sends for a file), not prose that mentions one."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text.startswith(("https://", "http://", "data:")) and not any(c.isspace() for c in text)
+
+
+def output_urls(output: Any) -> list[str]:
+    """Every file URL of Replicate's output value, in the model's order (one per GenerationOutput)."""
+    if isinstance(output, str):
+        return [output] if _is_file_url(output) else []
     if isinstance(output, list):
+        urls: list[str] = []
         for item in output:
-            if isinstance(item, str) and item:
-                return item
+            urls.extend(output_urls(item) if isinstance(item, dict) else [item] if _is_file_url(item) else [])
+        return urls
     if isinstance(output, dict):
-        for key in ("url", "video", "image", "output"):
+        for key in _FILE_KEYS:
+            if _is_file_url(output.get(key)):
+                return [output[key]]
+    return []
+
+
+def _text_of(output: Any) -> str:
+    """The text of a text model's output: a string, or the chunks it streamed (joined as sent)."""
+    if isinstance(output, str):
+        return output
+    if isinstance(output, list) and all(isinstance(item, str) for item in output):
+        return "".join(output)
+    if isinstance(output, dict):
+        for key in _TEXT_KEYS:
             if isinstance(output.get(key), str):
                 return output[key]
+    return ""
+
+
+def _text_refused(output: Any, *, collection: str) -> str | None:
+    """Why a text model's output cannot be kept as text, or None when it can."""
+    sent = [output] if not isinstance(output, list) else output
+    files = [item for item in sent if _is_file_url(item) or (isinstance(item, dict) and output_urls(item))]
+    if files:
+        return (
+            f"The model returned a file, but {collection or 'this collection'} produces text; "
+            "nothing was stored."
+        )
+    if not _text_of(output).strip():
+        return "Replicate reported success but sent no text."
     return None
+
+
+def _files_refused(output: Any, *, kind: str) -> str | None:
+    """Why a file model's output has nothing to download, or None when it names files."""
+    if output_urls(output):
+        return None
+    if _text_of(output).strip():
+        return f"The model answered with text, but its collection produces {kind} files; nothing was stored."
+    return "Replicate reported success but sent no output file."
 
 
 def _upstream_error(upstream: str, error: Any) -> str:
@@ -338,30 +400,50 @@ def generation_apply_prediction(*, generation: Generation, prediction: dict[str,
     if upstream in {"starting", "processing"}:
         generation_move(Moves.RUNNING, pk=pk, now=now, upstream_status=upstream)
     elif upstream == "succeeded":
-        output = prediction.get("output")
-        url = _first_output_url(output)
-        if url is None:
-            error = "Replicate reported success but sent no output file."
-            generation_move(
-                Moves.UPSTREAM_FAILED, pk=pk, now=now, upstream_status=upstream, output=output, error=error
-            )
-            return
-        started = generation_move(
-            Moves.SUCCEEDED,
-            pk=pk,
-            now=now,
-            upstream_status=upstream,
-            output=output,
-            output_url=url,
-            upstream_completed_at=parse_datetime(str(prediction.get("completed_at") or "")) or now,
-            download_next_at=now,
-        )
-        if started:
-            async_task("media_gen.tasks.generation_download", pk, task_name=f"download {pk}")
+        _apply_success(generation=generation, prediction=prediction, now=now)
     elif upstream in {"failed", "canceled", "aborted"}:
         move = Moves.UPSTREAM_CANCELED if upstream == "canceled" else Moves.UPSTREAM_FAILED
         error = _upstream_error(upstream, prediction.get("error"))
         generation_move(move, pk=pk, now=now, upstream_status=upstream, error=error)
+
+
+def _apply_success(*, generation: Generation, prediction: dict[str, Any], now: datetime) -> None:
+    """Keep a text output in the record (done), or start downloading every file of the output."""
+    pk = generation.pk
+    output = prediction.get("output")
+    kind = output_kind(generation)
+    refused = (
+        _text_refused(output, collection=generation.collection)
+        if kind == collections.TEXT
+        else _files_refused(output, kind=kind)
+    )
+    if refused is not None:
+        generation_move(
+            Moves.UPSTREAM_FAILED, pk=pk, now=now, upstream_status="succeeded", output=output, error=refused
+        )
+        return
+    if kind == collections.TEXT:
+        generation_move(
+            Moves.TEXT_RECEIVED,
+            pk=pk,
+            now=now,
+            upstream_status="succeeded",
+            output=output,
+            text_output=_text_of(output),
+        )
+        return
+    started = generation_move(
+        Moves.SUCCEEDED,
+        pk=pk,
+        now=now,
+        upstream_status="succeeded",
+        output=output,
+        output_url=output_urls(output)[0],
+        upstream_completed_at=parse_datetime(str(prediction.get("completed_at") or "")) or now,
+        download_next_at=now,
+    )
+    if started:
+        async_task("media_gen.tasks.generation_download", pk, task_name=f"download {pk}")
 
 
 def prediction_vanished(generation: Generation) -> dict[str, Any]:
@@ -419,7 +501,8 @@ def generation_cancel(*, generation: Generation, user: AbstractBaseUser) -> Gene
         except UpstreamError as exc:
             if exc.status not in (404, 409, 422):
                 raise UpstreamRefused(f"Could not cancel on Replicate: {exc}", status_code=502) from exc
-    generation_move(Moves.CANCELED, pk=generation.pk)
+    if generation_move(Moves.CANCELED, pk=generation.pk):
+        outputs_discard(generation_id=generation.pk)  # files a download had stored so far
     generation.refresh_from_db()
     return generation
 
@@ -468,6 +551,8 @@ def generation_download_retry(*, generation: Generation, user: AbstractBaseUser)
             status_code=409,
         )
     if generation_move(move, pk=generation.pk, where=Q(asset__isnull=True), now=now, download_next_at=now):
+        # Files that failed for good are tried again; the ones already stored are kept (not fetched twice).
+        GenerationOutput.objects.filter(generation_id=generation.pk, asset__isnull=True).update(error="")
         async_task(
             "media_gen.tasks.generation_download", generation.pk, task_name=f"download {generation.pk}"
         )
@@ -507,6 +592,7 @@ def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Gener
         reset = generation_move(Moves.RERUN, pk=generation.pk, where=Q(status=generation.status))
     if not reset:
         raise ServiceError("This generation changed meanwhile; reload it.", status_code=409)
+    outputs_discard(generation_id=generation.pk)  # the new prediction's files replace the old ones
     owner, _, name = generation.model_id.partition("/")
     schema = catalogue.catalogue_schema(owner=owner, name=name)
     upstream_inputs = _fetchable_inputs(
@@ -529,13 +615,30 @@ def generation_delete(*, generation: Generation, user: AbstractBaseUser) -> None
         except UpstreamError as exc:
             logger.info("cancel before delete of %s failed: %s", generation.pk, exc)
     with transaction.atomic():
-        asset = Asset.objects.filter(pk=generation.asset_id).first() if generation.asset_id else None
+        assets = list(Asset.objects.filter(pk__in=_output_asset_ids([generation.pk], generation.asset_id)))
         frame = _frame_made_for(generation)
         generation.delete()
-        if asset is not None:
+        for asset in assets:
             gallery_services.asset_delete(asset=asset)
         if frame is not None and not Generation.objects.filter(source_asset=frame).exists():
             gallery_services.asset_delete(asset=frame)
+
+
+def _output_asset_ids(generation_ids: list[int], *also: int | None) -> set[int]:
+    """The stored files of these generations' outputs (every position), plus ``also``."""
+    stored = GenerationOutput.objects.filter(generation_id__in=generation_ids, asset__isnull=False)
+    return {*stored.values_list("asset_id", flat=True), *(pk for pk in also if pk is not None)}
+
+
+def outputs_discard(*, generation_id: int) -> None:
+    """Delete the files stored for a generation's outputs and forget its output rows: a re-run, a
+    cancel, or an output refused as a whole (a wrong type) leaves nothing stored."""
+    with transaction.atomic():
+        assets = list(Asset.objects.filter(pk__in=_output_asset_ids([generation_id])))
+        GenerationOutput.objects.filter(generation_id=generation_id).delete()
+        Generation.objects.filter(pk=generation_id, asset__in=assets).update(asset=None)
+        for asset in assets:
+            gallery_services.asset_delete(asset=asset)
 
 
 def _frame_made_for(generation: Generation) -> Asset | None:
@@ -561,5 +664,12 @@ def generation_prune_before(*, cutoff: datetime) -> int:
     stale = Generation.objects.filter(
         created_at__lt=cutoff, asset__isnull=True, favorite=False, status__in=Generation.FINAL
     )
-    _, per_model = stale.delete()
+    with transaction.atomic():
+        # A row's output files go with it (a failed multi-file run may have kept none, but never leaves one behind).
+        orphans = list(
+            Asset.objects.filter(pk__in=_output_asset_ids(list(stale.values_list("pk", flat=True))))
+        )
+        _, per_model = stale.delete()
+        for asset in orphans:
+            gallery_services.asset_delete(asset=asset)
     return per_model.get(Generation._meta.label, 0)
