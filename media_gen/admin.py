@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 from gallery.admin_views import BackOfficeChangeForm, ModerationActions, run_per_item
 from gallery.models import Asset
 from media_gen import services
-from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
+from media_gen.models import DownloadAttempt, Generation, GenerationOutput, WebhookReceipt
 
 # The API's path of each record family: /api/images/1, /api/videos/1, /api/audio/1.
 API_PATHS = {Generation.Kind.IMAGE: "images", Generation.Kind.VIDEO: "videos", Generation.Kind.AUDIO: "audio"}
@@ -37,6 +37,30 @@ class DownloadAttemptInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class GenerationOutputInline(admin.TabularInline):
+    """Every file of the output, in the model's order: which were stored, and why one was not."""
+
+    model = GenerationOutput
+    extra = 0
+    can_delete = False
+    fields = ("position", "stored_asset", "error", "url_short")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Asset")
+    def stored_asset(self, output: GenerationOutput) -> str:
+        if output.asset_id is None:
+            return "—"
+        url = reverse("admin:gallery_asset_change", args=[output.asset_id])
+        return format_html('<a href="{}">#{}</a>', url, output.asset_id)
+
+    @admin.display(description="URL")
+    def url_short(self, output: GenerationOutput) -> str:
+        return output.url if not output.url.startswith("data:") else f"{output.url[:40]}…"
 
 
 @admin.register(Generation)
@@ -66,7 +90,7 @@ class GenerationAdmin(BackOfficeChangeForm, ModerationActions, admin.ModelAdmin)
     search_help_text = "Prompt or text output, prediction id, generation id, owner or error text."
     list_select_related = ("owner", "asset")
     date_hierarchy = "created_at"
-    inlines = [DownloadAttemptInline]
+    inlines = [GenerationOutputInline, DownloadAttemptInline]
     actions = (
         "retry_download",
         "rerun",
