@@ -33,6 +33,11 @@ BENCHMARKS = [
     ("serving", "bench.bench_serving", "streaming vs nginx, memory, image x8, video list"),
     ("render", "bench.render_suite", "3 s 720p render end to end"),
     ("browser", "bench.bench_browser", "browser physics step, 500 bodies"),
+    (
+        "gallery-browser",
+        "bench.bench_gallery_browser",
+        "Chromium: 50 thumbnails cold/warm, video start and seek",
+    ),
     ("load", "bench.bench_load", "50 clients, mixed requests, 60 s, zero errors (full runs only)"),
 ]
 # Left out of --quick runs unless named with --only (their quick mode alone would pass 2 minutes).
