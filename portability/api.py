@@ -38,7 +38,7 @@ def _zip_response(
 @router.get(
     "/archive",
     response={200: None, 401: DetailOut, 404: DetailOut, 422: DetailOut},
-    summary="Download chosen images, videos and renders as one ZIP with their metadata",
+    summary="Download chosen images, videos, audio and renders as one ZIP with their metadata",
     description=(
         "A plain GET, so a link or `window.location` downloads it with the session cookie. Every id must "
         "be visible to you (owners their own, staff everything); otherwise 404 names the ones that are not, "
@@ -50,6 +50,7 @@ def archive_selected(request: HttpRequest, query: Query[ArchiveQuery]) -> Stream
     selection = {
         "image": archive.parse_ids(query.images, name="images"),
         "video": archive.parse_ids(query.videos, name="videos"),
+        "audio": archive.parse_ids(query.audio, name="audio"),
         "render": archive.parse_ids(query.renders, name="renders"),
     }
     wanted = archive.archive_selection(user=request.auth, selection=selection)
@@ -59,7 +60,7 @@ def archive_selected(request: HttpRequest, query: Query[ArchiveQuery]) -> Stream
 @router.get(
     "/archive/mine",
     response={200: None, 401: DetailOut},
-    summary="Export everything of mine (images, videos, renders) as one ZIP with their metadata",
+    summary="Export everything of mine (images, videos, audio, renders) as one ZIP with their metadata",
     openapi_extra=ZIP_RESPONSE,
 )
 def archive_mine(request: HttpRequest) -> StreamingHttpResponse:

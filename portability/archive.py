@@ -5,9 +5,13 @@ An archive (``FORMAT``, version ``VERSION``) holds:
 - ``metadata.json`` first: ``{"format", "version", "created_at", "items": [...]}``, one entry per item
   (``ArchivedItem``): its id, kind, prompt, model, inputs, status, dates, and for an item with a
   stored output the file's name in the archive, its sha256, size and type (``file`` is null for an
-  item without one, e.g. a failed generation).
-- ``images/``, ``videos/``, ``renders/``: the media, stored (not deflated: media is compressed
-  already), under ``<id>-<prompt slug>.<ext>``.
+  item without one, e.g. a failed generation, or a caption whose output is its ``text_output``).
+  A generation also lists every output file in order (``outputs``) and what it was made from
+  (``source``: the kind and id of the source record, the input it was sent as, a combine's items,
+  and the bytes sent when they are not the source record's own output in this archive).
+- ``images/``, ``videos/``, ``audio/``, ``renders/``: the media, stored (not deflated: media is
+  compressed already), under ``<id>-<prompt slug>.<ext>`` (further outputs ``…-<position>.<ext>``);
+  ``sources/``: inputs taken from a stored item, under ``<id>-source.<ext>``.
 
 The ZIP is written to a non-seekable sink (zipfile then uses data descriptors), and each chunk read
 from storage is handed on at once, so memory stays flat whatever the archive's size and nothing is
@@ -43,8 +47,12 @@ from simulation.selectors import render_archive_list
 FORMAT = "simpoc-archive"
 VERSION = 1
 METADATA_NAME = "metadata.json"
-KINDS = ("image", "video", "render")
-FOLDERS = {"image": "images", "video": "videos", "render": "renders"}
+KINDS = ("image", "video", "audio", "render")
+FOLDERS = {"image": "images", "video": "videos", "audio": "audio", "render": "renders"}
+SOURCES_FOLDER = "sources"
+# A source made of several items (a combine) and a generation's output files stay this many.
+SOURCE_ITEMS_MAX = 100
+OUTPUTS_MAX = 100
 # A selection is one request's worth of ids; "everything of mine" has no cap.
 SELECTION_MAX_ITEMS = 1000
 BATCH = 100
@@ -60,11 +68,37 @@ class ArchivedFile(BaseModel):
     duration: float | None = None
 
 
+class ArchivedOutput(BaseModel):
+    """One output file of a generation, in the model's order; position 0 is the item's own ``file``."""
+
+    position: int = Field(ge=0, lt=OUTPUTS_MAX)
+    url: str = Field(default="", max_length=2000)
+    error: str = Field(default="", max_length=10_000)
+    file: ArchivedFile | None = None
+
+
+class ArchivedSourceItem(BaseModel):
+    kind: str = Field(pattern=r"^(video|render)$")
+    id: int | None = None
+
+
+class ArchivedSource(BaseModel):
+    """What a generation was made from: a stored record of its owner (``id`` is that record's id in
+    the exporting deployment), or a combine of several (``items``)."""
+
+    kind: str = Field(pattern=r"^(render|image|video|audio|combine)$")
+    id: int | None = None
+    input: str = Field(default="", max_length=100)
+    items: list[ArchivedSourceItem] | None = Field(default=None, max_length=SOURCE_ITEMS_MAX)
+    # The bytes sent as the input, when the source record's own output in this archive is not them.
+    file: ArchivedFile | None = None
+
+
 class ArchivedItem(BaseModel):
     """One entry of metadata.json; the importer validates every entry against it."""
 
     id: int
-    kind: str = Field(pattern=r"^(image|video|render)$")
+    kind: str = Field(pattern=r"^(image|video|audio|render)$")
     prompt: str = ""
     model: str = Field(default="", max_length=200, description="Replicate model id, or the renderer")
     version: str = Field(default="", max_length=100)
@@ -76,17 +110,22 @@ class ArchivedItem(BaseModel):
     created_at: datetime
     completed_at: datetime | None = None
     error: str = ""
+    text_output: str = ""
     render: dict[str, Any] | None = Field(
         default=None, description="scene_data, quality, duration, fps, resolution, camera_config …"
     )
     file: ArchivedFile | None = None
+    outputs: list[ArchivedOutput] = Field(default_factory=list, max_length=OUTPUTS_MAX)
+    source: ArchivedSource | None = None
 
 
 @dataclass(frozen=True)
 class ArchiveItem:
-    kind: str  # image, video or render
-    record: Any  # a media_gen Generation (image, video) or a simulation Render (render)
+    kind: str  # image, video, audio or render
+    record: Any  # a media_gen Generation (image, video, audio) or a simulation Render (render)
     asset: Any  # its gallery Asset, without the BLOB; None when nothing was stored
+    # The asset sent as the generation's input, when the archive carries its bytes under sources/.
+    source_asset: Any = None
 
 
 # --- Choosing the items ---------------------------------------------------------------------------
@@ -112,6 +151,11 @@ def _queryset(*, user: AbstractBaseUser, kind: str) -> QuerySet:
     )
 
 
+def _with_files(rows: QuerySet, *, kind: str) -> QuerySet:
+    """A generation's output files and its source asset, two queries a batch (assets never load the BLOB)."""
+    return rows if kind == "render" else rows.prefetch_related("outputs__asset", "source_asset")
+
+
 def archive_selection(*, user: AbstractBaseUser, selection: dict[str, list[int]]) -> list[tuple[str, int]]:
     """The ``(kind, id)`` pairs to archive, every one visible to ``user``; 404 naming any that is not."""
     wanted = [(kind, pk) for kind in KINDS for pk in selection.get(kind, [])]
@@ -135,7 +179,7 @@ def archive_selection(*, user: AbstractBaseUser, selection: dict[str, list[int]]
 
 
 def archive_everything_of(*, user: AbstractBaseUser) -> list[tuple[str, int]]:
-    """Every image, video and render ``user`` owns and may see, oldest first per kind."""
+    """Every image, video, audio and render ``user`` owns and may see, oldest first per kind."""
     wanted: list[tuple[str, int]] = []
     for kind in KINDS:
         ids = _queryset(user=user, kind=kind).filter(owner=user).order_by("created_at", "id")
@@ -143,35 +187,119 @@ def archive_everything_of(*, user: AbstractBaseUser) -> list[tuple[str, int]]:
     return wanted
 
 
+def _source_bytes_elsewhere(
+    *, user: AbstractBaseUser, rows: list[Any], archived: set[tuple[str, int]]
+) -> set[int]:
+    """Ids of the ``rows`` whose source asset is the main output of a record in this archive (the
+    importer links to that record's copy; the bytes need not be written twice)."""
+    wanted: dict[str, dict[int, list[Any]]] = {}
+    for row in rows:
+        if row.source_asset_id and (row.source_kind, row.source_id) in archived:
+            wanted.setdefault(row.source_kind, {}).setdefault(row.source_id, []).append(row)
+    elsewhere: set[int] = set()
+    for kind, by_id in wanted.items():
+        pairs = _queryset(user=user, kind=kind).filter(pk__in=list(by_id)).values_list("pk", "asset_id")
+        for pk, asset_id in pairs:
+            elsewhere.update(row.pk for row in by_id[pk] if row.source_asset_id == asset_id)
+    return elsewhere
+
+
 def _items(*, user: AbstractBaseUser, wanted: list[tuple[str, int]]) -> Iterator[ArchiveItem]:
     """The rows in ``wanted`` order, loaded a batch at a time (an export can be long); vanished ones skipped."""
+    archived = set(wanted)
     for start in range(0, len(wanted), BATCH):
         batch = wanted[start : start + BATCH]
         rows: dict[tuple[str, int], Any] = {}
         for kind in KINDS:
             ids = [pk for k, pk in batch if k == kind]
             if ids:
-                for row in _queryset(user=user, kind=kind).filter(pk__in=ids):
+                for row in _with_files(_queryset(user=user, kind=kind).filter(pk__in=ids), kind=kind):
                     rows[(kind, row.pk)] = row
+        generations = [row for (kind, _), row in rows.items() if kind != "render"]
+        elsewhere = _source_bytes_elsewhere(user=user, rows=generations, archived=archived)
         for key in batch:
             row = rows.get(key)
-            if row is not None:
-                yield ArchiveItem(kind=key[0], record=row, asset=row.asset)
+            if row is None:
+                continue
+            source_asset = None
+            if key[0] != "render" and row.source_asset_id and row.pk not in elsewhere:
+                source_asset = row.source_asset
+            yield ArchiveItem(kind=key[0], record=row, asset=row.asset, source_asset=source_asset)
 
 
 # --- Describing them ------------------------------------------------------------------------------
 
 
-def member_name(item: ArchiveItem) -> str:
-    asset = item.asset
+def member_name(item: ArchiveItem, *, asset: Any = None, position: int = 0) -> str:
+    """Where ``asset`` (the item's own output by default; output ``position``) lies in the archive."""
+    asset = asset or item.asset
     assert asset is not None
     text = item.record.scene_context if item.kind == "render" else item.record.prompt
     stem = f"{item.record.pk}-{slugify(text)[:50]}".rstrip("-")
+    if position:
+        stem += f"-{position}"
     return f"{FOLDERS[item.kind]}/{stem}{EXTENSIONS.get(asset.content_type, '.bin')}"
+
+
+def source_member_name(item: ArchiveItem) -> str:
+    asset = item.source_asset
+    return f"{SOURCES_FOLDER}/{item.record.pk}-source{EXTENSIONS.get(asset.content_type, '.bin')}"
+
+
+def _outputs(item: ArchiveItem) -> list[Any]:
+    return [] if item.kind == "render" else list(item.record.outputs.all())
+
+
+def item_files(item: ArchiveItem) -> list[tuple[str, Any]]:
+    """Every ``(member name, asset)`` the item puts in the archive, each stored asset once."""
+    files: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    if item.asset is not None:
+        files.append((member_name(item), item.asset))
+        seen.add(item.asset.pk)
+    for output in _outputs(item):
+        if output.asset is not None and output.asset.pk not in seen:
+            files.append((member_name(item, asset=output.asset, position=output.position), output.asset))
+            seen.add(output.asset.pk)
+    if item.source_asset is not None and item.source_asset.pk not in seen:
+        files.append((source_member_name(item), item.source_asset))
+    return files
+
+
+def _file_entry(name: str, asset: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "sha256": asset.sha256,
+        "size_bytes": asset.size_bytes,
+        "content_type": asset.content_type,
+        "width": asset.width,
+        "height": asset.height,
+        "duration": asset.duration,
+    }
+
+
+def _source_entry(item: ArchiveItem, names: dict[int, str]) -> dict[str, Any] | None:
+    record = item.record
+    if not record.source_kind:
+        return None
+    items = (record.inputs or {}).get("items") if record.source_kind == "combine" else None
+    source = item.source_asset
+    return {
+        "kind": record.source_kind,
+        "id": record.source_id,
+        "input": record.source_input,
+        "items": [
+            {"kind": part.get("kind"), "id": part.get("id")} for part in items if isinstance(part, dict)
+        ]
+        if isinstance(items, list)
+        else None,
+        "file": _file_entry(names[source.pk], source) if source is not None else None,
+    }
 
 
 def _generation_entry(item: ArchiveItem) -> dict[str, Any]:
     record = item.record
+    names = {asset.pk: name for name, asset in item_files(item)}
     return {
         "id": record.pk,
         "kind": item.kind,
@@ -186,7 +314,20 @@ def _generation_entry(item: ArchiveItem) -> dict[str, Any]:
         "created_at": record.created_at.isoformat(),
         "completed_at": record.completed_at.isoformat() if record.completed_at else None,
         "error": record.error,
+        "text_output": record.text_output,
         "render": None,
+        "outputs": [
+            {
+                "position": output.position,
+                "url": output.url,
+                "error": output.error,
+                "file": _file_entry(names[output.asset.pk], output.asset)
+                if output.asset is not None
+                else None,
+            }
+            for output in _outputs(item)
+        ],
+        "source": _source_entry(item, names),
     }
 
 
@@ -223,20 +364,7 @@ def _render_entry(item: ArchiveItem) -> dict[str, Any]:
 def describe(item: ArchiveItem) -> dict[str, Any]:
     """The item's entry of metadata.json (``ArchivedItem``'s fields)."""
     described = _render_entry(item) if item.kind == "render" else _generation_entry(item)
-    asset = item.asset
-    described["file"] = (
-        {
-            "name": member_name(item),
-            "sha256": asset.sha256,
-            "size_bytes": asset.size_bytes,
-            "content_type": asset.content_type,
-            "width": asset.width,
-            "height": asset.height,
-            "duration": asset.duration,
-        }
-        if asset is not None
-        else None
-    )
+    described["file"] = _file_entry(member_name(item), item.asset) if item.asset is not None else None
     return described
 
 
@@ -294,27 +422,27 @@ def zip_stream(
             entry.write(b"\n]}\n")
         yield sink.take()
         for item in _items(user=user, wanted=wanted):
-            asset = item.asset
-            if asset is None:
-                continue
-            chunks = storage_backends.asset_chunks(asset=asset)
-            try:
-                head = next(chunks, b"")
-            except storage_backends.BlobMissing:
-                continue  # deleted since the metadata was written; the importer reports it missing
-            with archive.open(
-                _member(member_name(item), asset.created_at, asset.size_bytes), mode="w"
-            ) as entry:
-                entry.write(head)
-                yield sink.take()
-                try:
-                    for chunk in chunks:
-                        entry.write(chunk)
-                        yield sink.take()
-                except storage_backends.BlobMissing:
-                    pass  # deleted mid-file: the entry is short and its sha256 will not match on import
+            for name, asset in item_files(item):
+                yield from _file_member(archive, sink, name=name, asset=asset)
         yield sink.take()
     yield sink.take()  # the central directory
+
+
+def _file_member(archive: zipfile.ZipFile, sink: _Sink, *, name: str, asset: Any) -> Iterator[bytes]:
+    chunks = storage_backends.asset_chunks(asset=asset)
+    try:
+        head = next(chunks, b"")
+    except storage_backends.BlobMissing:
+        return  # deleted since the metadata was written; the importer reports it missing
+    with archive.open(_member(name, asset.created_at, asset.size_bytes), mode="w") as entry:
+        entry.write(head)
+        yield sink.take()
+        try:
+            for chunk in chunks:
+                entry.write(chunk)
+                yield sink.take()
+        except storage_backends.BlobMissing:
+            pass  # deleted mid-file: the entry is short and its sha256 will not match on import
 
 
 def archive_filename(*, prefix: str = "simpoc", now: datetime | None = None) -> str:

@@ -9,7 +9,7 @@ from portability import archive
 
 class Command(BaseCommand):
     help = (
-        "Export everything a user owns (images, videos, renders and their metadata.json) as one ZIP, "
+        "Export everything a user owns (images, videos, audio, renders and their metadata.json) as one ZIP, "
         "the same archive as GET /api/archive/mine; import it elsewhere with import_media."
     )
 
