@@ -17,17 +17,18 @@ import {
   retryItem,
   setFavorite,
   uploadImage,
+  type MediaItem,
   type MediaKind,
 } from "../../media/api";
 import { useMediaItem } from "../../media/hooks";
-import { galleryPath, init, update, type Action, type Cmd, type Msg, type SourceImage } from "./detail";
+import { galleryPath, init, KIND_TITLE, runFromLinks, sourceLinks, update, type Action, type Cmd, type Msg, type SourceImage } from "./detail";
 import { MakeVideoDialog } from "./MakeVideoDialog";
 import { DownloadProgressBar, Facts, Inputs } from "./RecordFacts";
 
 export function MediaDetailPage({ kind }: { kind: MediaKind }) {
   const params = useParams();
   const id = Number(params.id);
-  usePageTitle(`${kind === "video" ? "Video" : "Image"} #${params.id ?? ""}`);
+  usePageTitle(`${KIND_TITLE[kind]} #${params.id ?? ""}`);
   if (!Number.isInteger(id) || id <= 0) {
     return (
       <div className="page">
@@ -107,7 +108,7 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
     return (
       <div className="page">
         <h1>
-          {kind === "video" ? "Video" : "Image"} #{id}
+          {KIND_TITLE[kind]} #{id}
         </h1>
         <ErrorBox
           error={item.error}
@@ -125,7 +126,7 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
   }
   const record = item.data;
   const failure = errorText(record);
-  const generatePath = kind === "video" ? "/videos" : "/images";
+  const generatePath = { video: "/videos", image: "/images", audio: "/audio" }[kind];
   const collection = record.collection ?? "";
   const againSearch = new URLSearchParams({ model: record.model_id });
   if (isCollection(kind, collection)) againSearch.set("collection", collection);
@@ -134,7 +135,7 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
     <div className="page detail">
       <div className="detail-head">
         <h1>
-          {kind === "video" ? "Video" : "Image"} #{record.id}
+          {KIND_TITLE[kind]} #{record.id}
         </h1>
         <StatusBadge status={record.status} />
       </div>
@@ -151,7 +152,14 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
             </div>
           ) : null}
           {record.status === "completed" && record.media_url ? <MediaView item={record} /> : null}
-          {record.status === "completed" && !record.media_url ? (
+          {record.status === "completed" && record.text_output ? (
+            <div className="text-result" data-testid="text-output">
+              <h2>Result</h2>
+              <p className="text-output">{record.text_output}</p>
+            </div>
+          ) : null}
+          {record.outputs.length > 1 ? <OutputSet record={record} /> : null}
+          {record.status === "completed" && !record.media_url && !record.text_output ? (
             <p className="error" role="alert">The generation finished but its file is missing. Retry to fetch it again.</p>
           ) : null}
           {record.status === "failed" ? (
@@ -194,6 +202,12 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
             <Link className="button" to={{ pathname: generatePath, search: againSearch.toString() }} state={{ input: record.parameters ?? {} }}>
               Use these settings again
             </Link>
+            {/* A video's "Caption this video" sits with its captions, below. */}
+            {(kind === "image" ? runFromLinks(record) : []).map((link) => (
+              <Link key={link.label} className="button" to={link.to} state={link.state}>
+                {link.label}
+              </Link>
+            ))}
             {kind === "image" && record.status === "completed" && record.media_url ? (
               <button type="button" onClick={() => dispatch({ type: "MakeVideoOpened" })}>
                 Make a video from this image
@@ -208,15 +222,12 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
               {model.actionError}
             </p>
           ) : null}
-          {record.source?.kind === "render" ? (
-            <p className="meta" data-testid="generation-source">
-              Made real from <Link to="/simulations">simulation render {record.source.id}</Link>
-              {record.source.asset_id === null ? " (the image it was sent has been deleted)" : ""}.
-            </p>
-          ) : null}
+          <MadeFrom record={record} />
           <Facts record={record} />
         </section>
       </div>
+
+      {kind === "video" && !record.text_output ? <Captions record={record} /> : null}
 
       <section className="card" aria-labelledby="inputs-title">
         <h2 id="inputs-title">Inputs used</h2>
@@ -225,7 +236,7 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
 
       <ConfirmDialog
         open={model.remove !== null}
-        title={`Delete this ${kind}?`}
+        title={`Delete this ${KIND_TITLE[kind].toLowerCase()}?`}
         confirmLabel="Delete"
         busy={model.remove?.busy ?? false}
         busyLabel="Deleting…"
@@ -233,9 +244,84 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
         onCancel={() => dispatch({ type: "DeleteCancelled" })}
         onConfirm={() => dispatch({ type: "DeleteConfirmed" })}
       >
-        <p>The {kind} and its file are removed for good.</p>
+        <p>The {KIND_TITLE[kind].toLowerCase()} and its files are removed for good.</p>
       </ConfirmDialog>
       {model.makeVideo && record.media_url ? <MakeVideoDialog image={record} state={model.makeVideo} dispatch={dispatch} /> : null}
     </div>
+  );
+}
+
+/** What the record was made from: a render ("made real"), a stored image, video or audio, or a combine's items. */
+function MadeFrom({ record }: { record: MediaItem }) {
+  const links = sourceLinks(record.source);
+  if (!record.source || links.length === 0) return null;
+  const verb = record.source.kind === "render" ? "Made real from" : record.source.kind === "combine" ? "Combined from" : "Made from";
+  return (
+    <p className="meta" data-testid="generation-source">
+      {verb}{" "}
+      {links.map((link, index) => (
+        <span key={`${link.to}-${index}`}>
+          {index > 0 ? ", " : null}
+          <Link to={link.to}>{link.label}</Link>
+        </span>
+      ))}
+      {record.source.kind !== "combine" && record.source.asset_id === null ? " (the file it was sent has been deleted)" : ""}.
+    </p>
+  );
+}
+
+/** Every file of a multi-file generation, in order. */
+function OutputSet({ record }: { record: MediaItem }) {
+  return (
+    <section aria-label={`All ${record.outputs.length} files`}>
+      <h2>All {record.outputs.length} files</h2>
+      <ul className="output-set">
+        {record.outputs.map((output) => (
+          <li key={output.index}>
+            <a href={output.url} target="_blank" rel="noreferrer" aria-label={`Open file ${output.index + 1} of ${record.outputs.length}`}>
+              {record.kind === "image" ? (
+                <img src={output.thumbnail_url ?? output.url} alt={`File ${output.index + 1}`} loading="lazy" />
+              ) : output.thumbnail_url ? (
+                <img src={output.thumbnail_url} alt={`File ${output.index + 1}`} loading="lazy" />
+              ) : (
+                <span>File {output.index + 1}</span>
+              )}
+            </a>
+            <a className="hint" href={downloadUrl(output.url)} download>
+              Download {output.index + 1}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The captions made of this video (video-to-text runs whose source it is), newest first. */
+function Captions({ record }: { record: MediaItem }) {
+  const caption = runFromLinks(record).find((l) => l.to.search.includes("video-to-text"));
+  return (
+    <section className="card" aria-labelledby="captions-title">
+      <h2 id="captions-title">Captions</h2>
+      {record.captions.length === 0 ? (
+        <p className="hint">No captions yet.{caption ? " “Caption this video” runs a video-to-text model on it." : ""}</p>
+      ) : (
+        <ul className="caption-list">
+          {record.captions.map((c) => (
+            <li key={c.id}>
+              <p>{c.text}</p>
+              <span className="hint">
+                <Link to={`/video/${c.id}`}>{c.model_id}</Link> · {formatDate(c.created_at)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {caption ? (
+        <Link className="button" to={caption.to} state={caption.state}>
+          {caption.label}
+        </Link>
+      ) : null}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../app/effects";
-import { galleryPath, init, update, type Model, type Msg } from "./detail";
+import { galleryPath, init, runFromLinks, sourceLinks, update, type Model, type Msg } from "./detail";
 
 const run = (model: Model, ...msgs: Msg[]) => replay(update, model, ...msgs);
 const video = init("video", 7);
@@ -57,6 +57,7 @@ describe("delete", () => {
   it("knows each kind's gallery", () => {
     expect(galleryPath("video")).toBe("/gallery");
     expect(galleryPath("image")).toBe("/image-gallery");
+    expect(galleryPath("audio")).toBe("/gallery?kind=audio");
   });
 });
 
@@ -95,5 +96,37 @@ describe("make a video from this image", () => {
     const [open] = run(picture, { type: "MakeVideoOpened" });
     expect(update(open, { type: "MakeVideoConfirmed", modelId: "", image })[1]).toEqual([]);
     expect(update(picture, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([]);
+  });
+});
+
+describe("sending a record on (issue 15)", () => {
+  const done = { id: 4, status: "completed" as const, media_url: "/api/images/4/data", thumbnail_url: "/t/4", text_output: null };
+  it("offers upscaling and editing for a finished image, with it as the source", () => {
+    const links = runFromLinks({ ...done, kind: "image" });
+    expect(links.map((l) => l.label)).toEqual(["Upscale", "Edit with a prompt"]);
+    expect(links[0]).toEqual({
+      label: "Upscale",
+      to: { pathname: "/images", search: "collection=super-resolution" },
+      state: { source: { kind: "image", id: 4 }, sourcePreview: "/api/images/4/data", sourceLabel: "Image #4" },
+    });
+  });
+  it("offers captions for a finished video, nothing for unfinished ones or text results", () => {
+    const links = runFromLinks({ ...done, kind: "video", media_url: "/api/videos/4/data" });
+    expect(links.map((l) => [l.label, l.to.search])).toEqual([["Caption this video", "collection=video-to-text"]]);
+    expect(links[0]?.state.sourcePreview).toBe("/t/4");
+    expect(runFromLinks({ ...done, kind: "image", status: "processing" })).toEqual([]);
+    expect(runFromLinks({ ...done, kind: "video", text_output: "A clip" })).toEqual([]);
+    expect(runFromLinks({ ...done, kind: "audio" })).toEqual([]);
+  });
+  it("links what a record was made from", () => {
+    expect(sourceLinks(null)).toEqual([]);
+    expect(sourceLinks({ kind: "image", id: 3, asset_id: 9, items: null })).toEqual([{ label: "image #3", to: "/image/3" }]);
+    expect(sourceLinks({ kind: "render", id: 2, asset_id: null, items: null })).toEqual([{ label: "simulation render 2", to: "/simulations" }]);
+    expect(
+      sourceLinks({ kind: "combine", id: null, asset_id: null, items: [{ kind: "video", id: 1 }, { kind: "render", id: 5 }] }),
+    ).toEqual([
+      { label: "video #1", to: "/video/1" },
+      { label: "simulation render 5", to: "/simulations" },
+    ]);
   });
 });

@@ -4,8 +4,9 @@
  * with it (actions in flight, the delete dialog, "make a video from this image").
  * MediaDetailPage.tsx performs the commands.
  */
+import type { SourceRef } from "../../api/types";
 import { only, type Step } from "../../app/effects";
-import type { MediaKind } from "../../media/api";
+import type { Collection, MediaItem, MediaKind } from "../../media/api";
 
 export type Action = "cancel" | "retry" | "favourite";
 
@@ -66,7 +67,49 @@ export function init(kind: MediaKind, id: number): Model {
 }
 
 export function galleryPath(kind: MediaKind): string {
-  return kind === "video" ? "/gallery" : "/image-gallery";
+  if (kind === "video") return "/gallery";
+  return kind === "image" ? "/image-gallery" : `/gallery?kind=${kind}`;
+}
+
+export const KIND_TITLE: Record<MediaKind, string> = { video: "Video", image: "Image", audio: "Audio" };
+
+/** Where a collection's form is, per family. */
+const GENERATE_PATH: Record<MediaKind, string> = { video: "/videos", image: "/images", audio: "/audio" };
+
+/** A link that opens a collection's form with this record as the model's media input (RunIn.source). */
+export type RunFromLink = {
+  label: string;
+  to: { pathname: string; search: string };
+  state: { source: { kind: MediaKind; id: number }; sourcePreview: string | null; sourceLabel: string };
+};
+
+/** What a finished record can be sent on to: an image to upscaling and editing, a video to captioning. */
+export function runFromLinks(record: Pick<MediaItem, "kind" | "id" | "status" | "media_url" | "thumbnail_url" | "text_output">): RunFromLink[] {
+  if (record.status !== "completed" || !record.media_url || record.text_output) return [];
+  const targets: { collection: Collection; family: MediaKind; label: string }[] =
+    record.kind === "image"
+      ? [
+          { collection: "super-resolution", family: "image", label: "Upscale" },
+          { collection: "image-editing", family: "image", label: "Edit with a prompt" },
+        ]
+      : record.kind === "video"
+        ? [{ collection: "video-to-text", family: "video", label: "Caption this video" }]
+        : [];
+  const preview = record.kind === "image" ? record.media_url : record.thumbnail_url;
+  return targets.map((t) => ({
+    label: t.label,
+    to: { pathname: GENERATE_PATH[t.family], search: new URLSearchParams({ collection: t.collection }).toString() },
+    state: { source: { kind: record.kind, id: record.id }, sourcePreview: preview, sourceLabel: `${KIND_TITLE[record.kind]} #${record.id}` },
+  }));
+}
+
+/** The "made from" links of a record's source: one item, or a combine's items in order. */
+export function sourceLinks(source: SourceRef | null): { label: string; to: string }[] {
+  if (!source) return [];
+  const one = (kind: string, id: number): { label: string; to: string } =>
+    kind === "render" ? { label: `simulation render ${id}`, to: "/simulations" } : { label: `${kind} #${id}`, to: `/${kind}/${id}` };
+  if (source.kind === "combine") return (source.items ?? []).map((i) => one(i.kind, i.id));
+  return source.id === null ? [] : [one(source.kind, source.id)];
 }
 
 function item(model: Model): Item {
