@@ -8,6 +8,7 @@ asset (and a small asset's bytes) are one indexed read (``selectors.stored_media
 model is instantiated. Anything else (a session, a missing or wrong key, an item that is not the
 key's user's, no stored output) is left to the routes, which answer it exactly as before; the
 middleware only ever serves what the route would serve 200/206/304/416 for, with the same headers.
+It answers the gallery's first page the same way (``media_gen.fastpage``).
 """
 
 import re
@@ -27,6 +28,8 @@ from media_gen.selectors import StoredMedia
 from simpoc.models import ApiKey
 from simpoc.services import LAST_USED_RESOLUTION, api_key_mark_used
 
+# The gallery's list pages, served ahead of the stack by ``media_gen.fastpage`` when it can.
+PAGE_PATH_PREFIXES = ("/api/images", "/api/videos", "/api/audio")
 MEDIA_PATH = re.compile(r"^/api/(images|videos|audio)/(\d{1,18})/(data|thumbnail)$")
 KIND_OF_PATH = {"images": "image", "videos": "video", "audio": "audio"}
 
@@ -43,7 +46,7 @@ def stored_media_response(
     return media_response(request, media, filename=filename, thumbnail=thumbnail, data=media.data)
 
 
-def _raw_key(request: HttpRequest) -> str | None:
+def raw_api_key(request: HttpRequest) -> str | None:
     """The key the routes' auth would try first, in their order (X-API-Key, then Bearer)."""
     key = request.META.get("HTTP_X_API_KEY")
     if key:
@@ -66,6 +69,21 @@ def _content_security_policy(request: HttpRequest) -> dict[str, str]:
     return _csp_headers
 
 
+def add_routed_headers(
+    request: HttpRequest, response: HttpResponse, *, vary_cookie: bool = True
+) -> HttpResponse:
+    """What the middleware behind the fast paths (CSP, clickjacking, sessions, CommonMiddleware's
+    length) adds to the routes' answers."""
+    if not response.streaming and not response.has_header("Content-Length"):
+        response.headers["Content-Length"] = str(len(response.content))
+    for name, value in _content_security_policy(request).items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    if vary_cookie:  # SessionMiddleware's, when the request's session was read
+        response.headers.setdefault("Vary", "Cookie")
+    return response
+
+
 class MediaFastPathMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -83,6 +101,15 @@ class MediaFastPathMiddleware:
                     response = None  # the route meets the same trouble and answers it as it always does
                 if response is not None:
                     return response
+        if request.method == "GET" and request.path_info.startswith(PAGE_PATH_PREFIXES):
+            from media_gen.fastpage import page_response  # it builds on this module
+
+            try:
+                response = page_response(request)
+            except DatabaseError:
+                response = None
+            if response is not None:
+                return response
         return self.get_response(request)
 
     def _serve(
@@ -90,7 +117,7 @@ class MediaFastPathMiddleware:
     ) -> HttpResponse | None:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None  # the routes try the session first; so must we, and that is their job
-        raw_key = _raw_key(request)
+        raw_key = raw_api_key(request)
         if not raw_key:
             return None
         thumbnail = part == "thumbnail"
@@ -102,9 +129,4 @@ class MediaFastPathMiddleware:
         if found.last_used is None or timezone.now() - found.last_used >= LAST_USED_RESOLUTION:
             api_key_mark_used(api_key=ApiKey(pk=found.api_key_id, last_used=found.last_used))
         response = stored_media_response(request, found.media, kind=kind, thumbnail=thumbnail)
-        # What the middleware behind this one adds to the routes' answer.
-        for name, value in _content_security_policy(request).items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
-        response.headers.setdefault("Vary", "Cookie")
-        return response
+        return add_routed_headers(request, response)
