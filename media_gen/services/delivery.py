@@ -227,6 +227,7 @@ class _Progress:
         self.sizes = list(stored_sizes)
         self.done = sum(stored_sizes)
         self.pending = pending  # files still to fetch, the current one included
+        self.finished = 0  # files this try is done with (stored or failed for good)
         self.last = 0.0
 
     def estimate(self, current_total: int | None) -> int | None:
@@ -239,6 +240,7 @@ class _Progress:
     def file_done(self, size: int | None) -> None:
         """One file finished (``size`` when it was stored, None when it failed for good)."""
         self.pending -= 1
+        self.finished += 1
         self.last = 0.0
         if size is not None:
             self.done += size
@@ -301,6 +303,8 @@ def _fetch_and_store(
     *, generation: Generation, output: GenerationOutput, kind: str, progress: _Progress
 ) -> tuple[Asset, downloads.Fetched]:
     """Download one output file into a scratch file, then store it as the owner's asset of ``kind``."""
+    if progress.finished:  # a file before this one was tried in this try: the phase may be "storing"
+        generation_move(Moves.DOWNLOAD_NEXT_FILE, pk=generation.pk)
     fetched = downloads.download_fetch(
         url=output.url, max_bytes=settings.MEDIA_MAX_BYTES, on_progress=progress.recorder()
     )

@@ -97,6 +97,10 @@ class Moves:
         },
     )
     DOWNLOAD_PROGRESS = Move((Status.DOWNLOADING,), touches=False)
+    # The next file of a multi-file output starts coming in (the previous one was being stored).
+    DOWNLOAD_NEXT_FILE = Move(
+        (Status.DOWNLOADING,), sets={"download_phase": DownloadPhase.DOWNLOADING}, touches=False
+    )
     DOWNLOAD_STORING = Move(
         (Status.DOWNLOADING,), sets={"download_phase": DownloadPhase.STORING}, touches=False
     )

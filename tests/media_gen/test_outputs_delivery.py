@@ -377,3 +377,28 @@ def test_a_caption_model_returning_a_file_fails_and_stores_nothing(user, emulato
     assert generation.text_output == ""
     assert not DownloadAttempt.objects.exists()
     assert not Asset.objects.exists()
+
+
+def test_progress_moves_on_to_the_next_file(user, monkeypatch):
+    urls = three_images()
+    sizes = [len(base64.b64decode(url.partition(",")[2])) for url in urls]
+    real_fetch = downloads.download_fetch
+    seen = []
+
+    def fetch(*, url, **kwargs):
+        fetched = real_fetch(url=url, **kwargs)  # reports (size, size) once, for a data: URL
+        row = Generation.objects.get(prediction_id=generation.prediction_id)
+        seen.append((row.download_phase, row.download_bytes_received))
+        return fetched
+
+    monkeypatch.setattr(downloads, "download_fetch", fetch)
+    generation = running(user)
+    succeed(generation, urls)
+    assert seen == [
+        ("downloading", sizes[0]),
+        ("downloading", sizes[0] + sizes[1]),
+        ("downloading", sum(sizes)),
+    ]
+    generation.refresh_from_db()
+    assert generation.download_phase == "done"
+    assert generation.download_bytes_received == generation.download_bytes_total == sum(sizes)
