@@ -14,12 +14,14 @@ from pydantic import Field
 
 from gallery.models import Asset
 from gallery.selectors import asset_is_visible_to
-from gallery.streaming import asset_response, versioned_url
-from media_gen import catalogue, search, selectors, services, uploads
+from gallery.streaming import asset_response, media_version
+from media_gen import catalogue, collections, search, selectors, services, uploads
 from media_gen.fastpath import stored_media_response
 from media_gen.inputs import InputsInvalid
 from media_gen.models import Generation
 from media_gen.schemas import (
+    AudioListOut,
+    AudioRecord,
     CatalogueModelsOut,
     DeletedOut,
     FavoriteIn,
@@ -28,6 +30,7 @@ from media_gen.schemas import (
     InvalidInputOut,
     ModelSchemaOut,
     ReplicateModelsOut,
+    RunAudioOut,
     RunImageOut,
     RunIn,
     RunVideoOut,
@@ -57,14 +60,48 @@ ERRORS = {
 # --- Catalogue (public) ---------------------------------------------------------------------------
 
 
-@router.get("/video-models", auth=None, response={200: CatalogueModelsOut, **ERRORS}, summary="Video models")
+COLLECTIONS_HELP = (
+    "The models of one of the {family} collections: {allowed} (the first by default); another -> 422."
+)
+
+
+@router.get(
+    "/video-models",
+    auth=None,
+    response={200: CatalogueModelsOut, **ERRORS},
+    summary="Video models",
+    description=COLLECTIONS_HELP.format(
+        family="video", allowed=", ".join(collections.collections_of("video"))
+    ),
+)
 def video_models(request: HttpRequest, collection: str | None = None) -> dict:
     return catalogue.catalogue_models(kind="video", collection=collection)
 
 
-@router.get("/image-models", auth=None, response={200: CatalogueModelsOut, **ERRORS}, summary="Image models")
+@router.get(
+    "/image-models",
+    auth=None,
+    response={200: CatalogueModelsOut, **ERRORS},
+    summary="Image models",
+    description=COLLECTIONS_HELP.format(
+        family="image", allowed=", ".join(collections.collections_of("image"))
+    ),
+)
 def image_models(request: HttpRequest, collection: str | None = None) -> dict:
     return catalogue.catalogue_models(kind="image", collection=collection)
+
+
+@router.get(
+    "/audio-models",
+    auth=None,
+    response={200: CatalogueModelsOut, **ERRORS},
+    summary="Audio models",
+    description=COLLECTIONS_HELP.format(
+        family="audio", allowed=", ".join(collections.collections_of("audio"))
+    ),
+)
+def audio_models(request: HttpRequest, collection: str | None = None) -> dict:
+    return catalogue.catalogue_models(kind="audio", collection=collection)
 
 
 @router.get(
@@ -88,6 +125,16 @@ def image_model_schema(request: HttpRequest, owner: str, name: str) -> dict:
 
 
 @router.get(
+    "/audio-models/{owner}/{name}/schema",
+    auth=None,
+    response={200: ModelSchemaOut, **ERRORS},
+    summary="An audio model's input schema",
+)
+def audio_model_schema(request: HttpRequest, owner: str, name: str) -> dict:
+    return catalogue.catalogue_schema(owner=owner, name=name)
+
+
+@router.get(
     "/replicate-models",
     auth=None,
     response={200: ReplicateModelsOut, **ERRORS},
@@ -100,13 +147,45 @@ def replicate_models(request: HttpRequest, query: str = "", cursor: str | None =
 # --- Records ----------------------------------------------------------------------------------------
 
 
-def _record(row: dict[str, Any]) -> dict[str, Any]:
-    """The API record (VideoRecord / ImageRecord, in their field order) of a ``RECORD_FIELDS`` row.
+_NO_EXTRAS = selectors.RecordExtras(outputs={}, captions={})
+
+
+def _media_url(path: str, index: int, sha256: str) -> str:
+    """``path`` for output ``index`` (0: the record's own file, no parameter) at its content version."""
+    params = [f"output={index}"] if index else []
+    if sha256:
+        params.append(f"v={media_version(sha256)}")
+    return f"{path}?{'&'.join(params)}" if params else path
+
+
+def _output(pk: int, plural: str, index: int, row: dict[str, Any]) -> dict[str, Any]:
+    """One entry of ``outputs`` from the ``asset__`` columns of ``row`` (a record's or an output's)."""
+    return {
+        "index": index,
+        "url": _media_url(f"/api/{plural}/{pk}/data", index, row["asset__sha256"]),
+        "thumbnail_url": (
+            _media_url(f"/api/{plural}/{pk}/thumbnail", index, row["asset__thumbnail__sha256"])
+            if row["asset__thumbnail_id"] is not None
+            else None
+        ),
+        "content_type": row["asset__content_type"],
+        "size_bytes": row["asset__size_bytes"],
+        "width": row["asset__width"],
+        "height": row["asset__height"],
+        "duration": row["asset__duration"],
+    }
+
+
+def _record(row: dict[str, Any], extras: selectors.RecordExtras | None = None) -> dict[str, Any]:
+    """The API record (VideoRecord / ImageRecord / AudioRecord, in their field order) of a
+    ``RECORD_FIELDS`` row; ``extras`` (``selectors.record_extras`` of its page) holds its further
+    output files and, for a video, its captions (none when not given).
 
     Every media URL carries its content version (``?v=``), so a browser keeps it for good.
     """
+    extras = extras or _NO_EXTRAS
     kind, pk, stored = row["kind"], row["id"], row["asset_id"] is not None
-    plural = f"{kind}s"
+    plural = collections.PLURALS[kind]
     status = row["status"]
     metadata: dict[str, Any] = {
         "prediction_id": row["prediction_id"] or None,
@@ -120,7 +199,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
     if row["error"]:
         metadata["error"] = row["error"]
     thumbnail = stored and row["asset__thumbnail_id"] is not None
-    media_url = versioned_url(f"/api/{plural}/{pk}/data", row["asset__sha256"]) if stored else ""
+    media_url = _media_url(f"/api/{plural}/{pk}/data", 0, row["asset__sha256"]) if stored else ""
+    source_kind = row["source_kind"]
     record: dict[str, Any] = {
         "id": pk,
         "prompt": row["prompt"],
@@ -131,7 +211,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "collection": row["collection"],
         "metadata": metadata,
         "thumbnail_url": (
-            versioned_url(f"/api/{plural}/{pk}/thumbnail", row["asset__thumbnail__sha256"])
+            _media_url(f"/api/{plural}/{pk}/thumbnail", 0, row["asset__thumbnail__sha256"])
             if thumbnail
             else None
         ),
@@ -154,16 +234,46 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         ),
         # Never null ("" until stored): the original client decodes it as a required string.
         f"{kind}_url": media_url,
-        # Made from a stored item (a render): which one, and the asset that was sent.
+        # Made from a stored item (a render, a generation) or joined from several (a combine).
         "source": (
-            {"kind": row["source_kind"], "id": row["source_id"], "asset_id": row["source_asset_id"]}
-            if row["source_kind"]
+            {
+                "kind": source_kind,
+                "id": row["source_id"],
+                "asset_id": row["source_asset_id"],
+                "items": (row["inputs"] or {}).get("items") if source_kind == collections.COMBINE else None,
+            }
+            if source_kind
             else None
         ),
+        "text_output": row["text_output"] or None,
+        "outputs": (
+            [
+                _output(pk, plural, 0, row),
+                *(_output(pk, plural, output["position"], output) for output in extras.outputs.get(pk, ())),
+            ]
+            if stored
+            else []
+        ),
     }
-    if kind == "image":  # the original image gallery decodes the image's URL under this name
+    if kind == "video":
+        record["captions"] = [
+            {
+                "id": run["id"],
+                "text": run["text_output"],
+                "model_id": run["model_id"],
+                "created_at": run["created_at"],
+            }
+            for run in extras.captions.get(pk, ())
+        ]
+    else:  # image and audio records carry their URL as video_url too (the original galleries' name)
         record["video_url"] = media_url
     return record
+
+
+def _records(request: HttpRequest, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of ``rows``, their extras read for all of them at once (at most a query each)."""
+    extras = selectors.record_extras(user=request.auth, kind=kind, rows=rows)
+    return [_record(row, extras) for row in rows]
 
 
 def _json_ready(record: dict[str, Any]) -> dict[str, Any]:
@@ -171,6 +281,8 @@ def _json_ready(record: dict[str, Any]) -> dict[str, Any]:
     encoder = _ENCODER
     for name in ("created_at", "updated_at"):
         record[name] = encoder.default(record[name])
+    for caption in record.get("captions", ()):
+        caption["created_at"] = encoder.default(caption["created_at"])
     return record
 
 
@@ -207,7 +319,7 @@ def _record_of(request: HttpRequest, kind: str, generation_id: int) -> dict[str,
     row = selectors.generation_record(user=request.auth, kind=kind, generation_id=generation_id)
     if row is None:
         raise ServiceError(f"{kind.capitalize()} not found.", status_code=404)
-    return _record(row)
+    return _records(request, kind, [row])[0]
 
 
 def _page(request: HttpRequest, kind: str, query: ListQuery) -> HttpResponse:
@@ -229,14 +341,18 @@ def _page(request: HttpRequest, kind: str, query: ListQuery) -> HttpResponse:
         offset=query.offset,
     )
     body = {
-        f"{kind}s": [_json_ready(_record(row)) for row in result.items],
+        collections.PLURALS[kind]: [_json_ready(record) for record in _records(request, kind, result.items)],
         "total": result.total,
         "next": result.next,
     }
     return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
 
 
-def _media(request: HttpRequest, kind: str, generation_id: int, *, thumbnail: bool) -> HttpResponse:
+def _media(
+    request: HttpRequest, kind: str, generation_id: int, *, thumbnail: bool, output: int = 0
+) -> HttpResponse:
+    if output:
+        return _output_media(request, kind, generation_id, thumbnail=thumbnail, output=output)
     media = selectors.stored_media(
         user=request.auth, kind=kind, generation_id=generation_id, thumbnail=thumbnail
     )
@@ -245,6 +361,20 @@ def _media(request: HttpRequest, kind: str, generation_id: int, *, thumbnail: bo
         stem = f"{kind}-{generation.pk}" if thumbnail else slugify(generation.prompt)[:60]
         return asset_response(request, asset, thumbnail=thumbnail, filename_stem=stem)
     return stored_media_response(request, media, kind=kind, thumbnail=thumbnail)
+
+
+def _output_media(
+    request: HttpRequest, kind: str, generation_id: int, *, thumbnail: bool, output: int
+) -> HttpResponse:
+    """A further file of a multi-output generation (``?output=N``, N as in the record's ``outputs``)."""
+    generation = _get(request, kind, generation_id)
+    asset = selectors.generation_output_asset(
+        user=request.auth, kind=kind, generation_id=generation_id, position=output
+    )
+    if asset is None or not asset_is_visible_to(asset=asset, user=request.auth):
+        raise ServiceError(f"This {kind} has no stored output {output}.", status_code=404)
+    stem = f"{kind}-{generation.pk}-{output}" if thumbnail else f"{slugify(generation.prompt)[:60]}-{output}"
+    return asset_response(request, asset, thumbnail=thumbnail, filename_stem=stem)
 
 
 def _update(request: HttpRequest, kind: str, generation_id: int, payload: FavoriteIn) -> dict:
@@ -294,10 +424,10 @@ def video_get(request: HttpRequest, generation_id: int) -> dict:
     "/videos/{generation_id}/data",
     response={200: None, **ERRORS},
     operation_id="video_data",
-    summary="The video's bytes (ranges; ?download=1 for an attachment)",
+    summary="The video's bytes (ranges; ?download=1 for an attachment; ?output=N: output N of several)",
 )
-def video_data(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _media(request, "video", generation_id, thumbnail=False)
+def video_data(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "video", generation_id, thumbnail=False, output=output)
 
 
 @router.get(
@@ -306,8 +436,8 @@ def video_data(request: HttpRequest, generation_id: int) -> HttpResponse:
     operation_id="video_thumbnail",
     summary="A small image of the video",
 )
-def video_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _media(request, "video", generation_id, thumbnail=True)
+def video_thumbnail(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "video", generation_id, thumbnail=True, output=output)
 
 
 @router.patch(
@@ -372,10 +502,10 @@ def image_get(request: HttpRequest, generation_id: int) -> dict:
     "/images/{generation_id}/data",
     response={200: None, **ERRORS},
     operation_id="image_data",
-    summary="The image's bytes (ranges; ?download=1 for an attachment)",
+    summary="The image's bytes (ranges; ?download=1 for an attachment; ?output=N: output N of several)",
 )
-def image_data(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _media(request, "image", generation_id, thumbnail=False)
+def image_data(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "image", generation_id, thumbnail=False, output=output)
 
 
 @router.get(
@@ -384,8 +514,8 @@ def image_data(request: HttpRequest, generation_id: int) -> HttpResponse:
     operation_id="image_thumbnail",
     summary="A small image of the image",
 )
-def image_thumbnail(request: HttpRequest, generation_id: int) -> HttpResponse:
-    return _media(request, "image", generation_id, thumbnail=True)
+def image_thumbnail(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "image", generation_id, thumbnail=True, output=output)
 
 
 @router.patch(
@@ -428,19 +558,119 @@ def image_retry(request: HttpRequest, generation_id: int) -> dict:
     return _retry(request, "image", generation_id)
 
 
+# --- /api/audio ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/audio",
+    response={200: AudioListOut, **ERRORS},
+    operation_id="audio_list",
+    summary="Audio (music and speech)",
+)
+def audio_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
+    return _page(request, "audio", query)
+
+
+@router.get(
+    "/audio/{generation_id}",
+    response={200: AudioRecord, **ERRORS},
+    operation_id="audio_get",
+    summary="One audio record",
+)
+def audio_get(request: HttpRequest, generation_id: int) -> dict:
+    return _record_of(request, "audio", generation_id)
+
+
+@router.get(
+    "/audio/{generation_id}/data",
+    response={200: None, **ERRORS},
+    operation_id="audio_data",
+    summary="The audio's bytes (ranges, as video; ?download=1 for an attachment; ?output=N: output N of several)",
+)
+def audio_data(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "audio", generation_id, thumbnail=False, output=output)
+
+
+@router.get(
+    "/audio/{generation_id}/thumbnail",
+    response={200: None, **ERRORS},
+    operation_id="audio_thumbnail",
+    summary="The waveform: a small image drawn from the samples",
+)
+def audio_thumbnail(request: HttpRequest, generation_id: int, output: int = 0) -> HttpResponse:
+    return _media(request, "audio", generation_id, thumbnail=True, output=output)
+
+
+@router.patch(
+    "/audio/{generation_id}",
+    response={200: AudioRecord, **ERRORS},
+    operation_id="audio_update",
+    summary="Mark the audio as a favourite (owner)",
+)
+def audio_update(request: HttpRequest, generation_id: int, payload: FavoriteIn) -> dict:
+    return _update(request, "audio", generation_id, payload)
+
+
+@router.delete(
+    "/audio/{generation_id}",
+    response={200: DeletedOut, **ERRORS},
+    operation_id="audio_delete",
+    summary="Delete the audio and its stored file (owner or staff)",
+)
+def audio_delete(request: HttpRequest, generation_id: int) -> dict:
+    return _delete(request, "audio", generation_id)
+
+
+@router.post(
+    "/audio/{generation_id}/cancel",
+    response={200: AudioRecord, **ERRORS},
+    operation_id="audio_cancel",
+    summary="Cancel the audio (upstream too)",
+)
+def audio_cancel(request: HttpRequest, generation_id: int) -> dict:
+    return _cancel(request, "audio", generation_id)
+
+
+@router.post(
+    "/audio/{generation_id}/retry",
+    response={200: AudioRecord, **ERRORS},
+    operation_id="audio_retry",
+    summary=RETRY_SUMMARY,
+)
+def audio_retry(request: HttpRequest, generation_id: int) -> dict:
+    return _retry(request, "audio", generation_id)
+
+
 # --- Runs ---------------------------------------------------------------------------------------------
 
 
 def _run(request: HttpRequest, kind: str, payload: RunIn) -> Status:
+    # A collection, when named, must be one of the family's (it decides what the output is stored as).
+    collection = (
+        collections.collection_for(family=kind, slug=payload.collection).slug if payload.collection else ""
+    )
     try:
-        generation = services.generation_start(
-            user=request.auth,
-            kind=kind,
-            model_id=payload.model_id,
-            inputs=payload.input,
-            collection=payload.collection or "",
-            version=payload.version,
-        )
+        if payload.source is not None:
+            generation = services.generation_start_from_source(
+                user=request.auth,
+                family=kind,
+                model_id=payload.model_id,
+                inputs=payload.input,
+                collection=collection,
+                version=payload.version,
+                source_kind=payload.source.kind,
+                source_id=payload.source.id,
+                input_name=payload.source.input,
+            )
+        else:
+            generation = services.generation_start(
+                user=request.auth,
+                kind=kind,
+                model_id=payload.model_id,
+                inputs=payload.input,
+                collection=collection,
+                version=payload.version,
+            )
     except InputsInvalid as exc:
         return Status(422, {"detail": exc.message, "errors": exc.errors})
     return Status(
@@ -453,14 +683,42 @@ def _run(request: HttpRequest, kind: str, payload: RunIn) -> Status:
     )
 
 
-@router.post("/run-video-model", response={200: RunVideoOut, **ERRORS}, summary="Start a video generation")
+RUN_DESCRIPTION = (
+    "Validates `input` against the model's schema and starts a prediction. `collection` (optional) must "
+    "be one of this family's collections. `source` runs the model on a stored item of yours: its file "
+    "is sent as the model input `source.input` (default: the schema's first input of that media type); "
+    "404 when the item is not yours, 422 when it has no stored file or the model no such input."
+)
+
+
+@router.post(
+    "/run-video-model",
+    response={200: RunVideoOut, **ERRORS},
+    summary="Start a video generation",
+    description=RUN_DESCRIPTION,
+)
 def run_video_model(request: HttpRequest, payload: RunIn) -> Status:
     return _run(request, "video", payload)
 
 
-@router.post("/run-image-model", response={200: RunImageOut, **ERRORS}, summary="Start an image generation")
+@router.post(
+    "/run-image-model",
+    response={200: RunImageOut, **ERRORS},
+    summary="Start an image generation",
+    description=RUN_DESCRIPTION,
+)
 def run_image_model(request: HttpRequest, payload: RunIn) -> Status:
     return _run(request, "image", payload)
+
+
+@router.post(
+    "/run-audio-model",
+    response={200: RunAudioOut, **ERRORS},
+    summary="Start an audio generation (music or speech)",
+    description=RUN_DESCRIPTION,
+)
+def run_audio_model(request: HttpRequest, payload: RunIn) -> Status:
+    return _run(request, "audio", payload)
 
 
 # --- Uploads ------------------------------------------------------------------------------------------
@@ -473,6 +731,22 @@ def run_image_model(request: HttpRequest, payload: RunIn) -> Status:
 )
 def upload_image(request: HttpRequest, file: File[UploadedFile]) -> dict:
     stored = services.upload_image_store(
+        user=request.auth, stream=file, filename=file.name or "", size=file.size
+    )
+    return {"success": True, "url": stored.url, "filename": stored.filename, "id": stored.asset.pk}
+
+
+@router.post(
+    "/upload-media",
+    response={200: UploadOut, **ERRORS, 413: DetailOut, 415: DetailOut},
+    summary="Upload an input file: an image, a video or audio (typed by its bytes, at most UPLOAD_MAX_BYTES)",
+    description=(
+        "For a model input of any media type. The answer is upload-image's: `url` is what to send as "
+        "the input. Anything else (HTML, text, an archive) is refused with 400, nothing stored."
+    ),
+)
+def upload_media(request: HttpRequest, file: File[UploadedFile]) -> dict:
+    stored = services.upload_media_store(
         user=request.auth, stream=file, filename=file.name or "", size=file.size
     )
     return {"success": True, "url": stored.url, "filename": stored.filename, "id": stored.asset.pk}

@@ -1,7 +1,7 @@
 """Ninja schemas of media generation; field names follow API.md (only additions, never renames)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -51,11 +51,26 @@ class ReplicateModelsOut(Schema):
     stale: bool
 
 
+class RunSourceIn(Schema):
+    kind: Literal["image", "video", "audio"] = Field(description="the family of the stored generation")
+    id: int = Field(description="its id (GET /api/images|videos|audio/{id}); yours, with its file stored")
+    input: str | None = Field(
+        default=None,
+        max_length=100,
+        description="the model input it fills; default: the schema's first input of that media type",
+    )
+
+
 class RunIn(Schema):
     model_id: str = Field(max_length=201, description="owner/name")
     input: dict[str, Any] = Field(default_factory=dict)
-    collection: str | None = Field(default=None, max_length=64)
+    collection: str | None = Field(
+        default=None, max_length=64, description="one of the family's collections (422 names them)"
+    )
     version: str | None = Field(default=None, max_length=100)
+    source: RunSourceIn | None = Field(
+        default=None, description="run on a stored item of yours: its file is sent as the model's input"
+    )
 
 
 class RunVideoOut(Schema):
@@ -70,16 +85,53 @@ class RunImageOut(Schema):
     demo_mode: bool
 
 
+class RunAudioOut(Schema):
+    audio_id: int
+    status: str
+    demo_mode: bool
+
+
 class DownloadProgressOut(Schema):
     phase: str = Field(description="queued, downloading, storing or done")
     bytes_received: int
     bytes_total: int | None = Field(description="The output's size when the server announced it")
 
 
+class SourceItemOut(Schema):
+    kind: str = Field(description='"video" or "render"')
+    id: int
+
+
 class SourceOut(Schema):
-    kind: str = Field(description='what it was made from: "render"')
-    id: int = Field(description="that item's id (a render: GET /api/genesis/videos/{id})")
-    asset_id: int | None = Field(description="the stored image or video sent to the model; null once deleted")
+    kind: str = Field(description='what it was made from: "render", "image", "video", "audio" or "combine"')
+    id: int | None = Field(
+        description="that item's id (a render: GET /api/genesis/videos/{id}, a video: GET /api/videos/{id}); "
+        "null for a combine"
+    )
+    asset_id: int | None = Field(
+        description="the stored file sent to the model; null once deleted or for a combine"
+    )
+    items: list[SourceItemOut] | None = Field(
+        default=None, description="a combine's videos and renders, in order; null otherwise"
+    )
+
+
+class OutputOut(Schema):
+    index: int = Field(description="the output's position; 0 is the record's own file")
+    url: str = Field(description="/api/{family}/{id}/data?output={index}")
+    thumbnail_url: str | None
+    content_type: str
+    size_bytes: int
+    width: int | None
+    height: int | None
+    duration: float | None
+
+
+class CaptionOut(Schema):
+    id: int = Field(description="the caption run (a video record: GET /api/videos/{id})")
+    text: str
+    model_id: str
+    created_at: datetime
 
 
 class _RecordBase(Schema):
@@ -106,17 +158,32 @@ class _RecordBase(Schema):
     source: SourceOut | None = Field(
         default=None, description="the stored item it was made from (make it real); null for typed inputs"
     )
+    text_output: str | None = Field(
+        default=None, description="the text a model answered (a caption); null when the output is a file"
+    )
+    outputs: list[OutputOut] = Field(
+        default_factory=list, description="every stored file of the generation, in order; [] until stored"
+    )
 
 
 # The original Elm client decodes these URLs as required strings, so they are never null: "" until
 # the output is stored (as the original sent), and an image also carries its URL as `video_url`.
 class VideoRecord(_RecordBase):
     video_url: str = Field(description='Our permanent /api/videos/{id}/data path; "" until stored')
+    captions: list[CaptionOut] = Field(
+        default_factory=list,
+        description="completed video-to-text runs on this video, newest first",
+    )
 
 
 class ImageRecord(_RecordBase):
     image_url: str = Field(description='Our permanent /api/images/{id}/data path; "" until stored')
     video_url: str = Field(description="The same as image_url (the name the original image gallery decodes)")
+
+
+class AudioRecord(_RecordBase):
+    audio_url: str = Field(description='Our permanent /api/audio/{id}/data path; "" until stored')
+    video_url: str = Field(description="The same as audio_url (as image records carry it)")
 
 
 class VideoListOut(Schema):
@@ -127,6 +194,12 @@ class VideoListOut(Schema):
 
 class ImageListOut(Schema):
     images: list[ImageRecord]
+    total: int
+    next: str | None = Field(description="The 'before' cursor of the next page")
+
+
+class AudioListOut(Schema):
+    audio: list[AudioRecord]
     total: int
     next: str | None = Field(description="The 'before' cursor of the next page")
 

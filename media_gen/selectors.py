@@ -10,14 +10,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import Asset
 from gallery.pagination import InvalidCursor, cursor_encode, keyset_filter
 from gallery.streaming import SMALL_MEDIA_BYTES
-from media_gen.models import Generation
+from media_gen.models import Generation, GenerationOutput
 from media_gen.search import Search, search_ids, search_parse
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.models import ApiKey
@@ -194,7 +194,7 @@ def generation_page(
         return _search_page(user=user, kind=kind, filters=filters, before=before, limit=limit, offset=offset)
     generations = generation_list(user=user, kind=kind, filters=filters, before=before)
     total = generation_total(user=user, kind=kind, filters=filters)
-    rows = list(generations.values(*RECORD_FIELDS)[offset : offset + limit + 1])
+    rows = list(_record_values(generations, kind=kind)[offset : offset + limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if has_more and rows else None
@@ -233,7 +233,7 @@ def _search_page(
     )
     ordered = [pk for pk in ranked if pk in allowed]
     page_ids = ordered[offset : offset + limit]
-    rows = {row["id"]: row for row in Generation.objects.filter(id__in=page_ids).values(*RECORD_FIELDS)}
+    rows = {row["id"]: row for row in _record_values(Generation.objects.filter(id__in=page_ids), kind=kind)}
     end = offset + len(page_ids)
     cursor = base64.urlsafe_b64encode(f"{SEARCH_CURSOR}{end}".encode()).decode().rstrip("=")
     return GenerationPage(
@@ -245,7 +245,91 @@ def _search_page(
 
 def generation_record(*, user: AbstractBaseUser, kind: str, generation_id: int) -> dict[str, Any] | None:
     """One generation as ``RECORD_FIELDS`` (what an API record shows), if ``user`` may see it."""
-    return _visible(user=user).filter(kind=kind, pk=generation_id).values(*RECORD_FIELDS).first()
+    return _record_values(_visible(user=user).filter(kind=kind, pk=generation_id), kind=kind).first()
+
+
+def _caption_runs() -> QuerySet[Generation]:
+    """Completed runs on a stored video (``source_kind`` "video") that answered text: its captions."""
+    return Generation.objects.filter(
+        kind=Generation.Kind.VIDEO, source_kind="video", status=Generation.Status.COMPLETED
+    ).exclude(text_output="")
+
+
+def _record_values(generations: QuerySet[Generation], *, kind: str) -> QuerySet:
+    """``RECORD_FIELDS`` plus a flag per extra a record may need (``record_extras``): an index probe
+    per row in the same query, so a page of plain records costs no second query."""
+    flags: dict[str, Exists] = {
+        "has_outputs": Exists(
+            GenerationOutput.objects.filter(generation=OuterRef("pk"), position__gt=0, asset__isnull=False)
+        )
+    }
+    if kind == Generation.Kind.VIDEO:
+        flags["has_captions"] = Exists(_caption_runs().filter(source_id=OuterRef("pk")))
+    return generations.annotate(**flags).values(*RECORD_FIELDS, *flags)
+
+
+# The columns of a further output's stored file (``GenerationOutput`` beyond the first).
+OUTPUT_FIELDS = (
+    "generation_id",
+    "position",
+    "asset__content_type",
+    "asset__size_bytes",
+    "asset__width",
+    "asset__height",
+    "asset__duration",
+    "asset__sha256",
+    "asset__thumbnail_id",
+    "asset__thumbnail__sha256",
+)
+
+
+@dataclass(frozen=True)
+class RecordExtras:
+    """What records need beyond their own row: further output files and caption runs, by generation id."""
+
+    outputs: dict[int, list[dict[str, Any]]]
+    captions: dict[int, list[dict[str, Any]]]
+
+
+def record_extras(*, user: AbstractBaseUser, kind: str, rows: list[dict[str, Any]]) -> RecordExtras:
+    """The extras of ``rows`` (``RECORD_FIELDS`` rows): one query per extra that some row has (a row
+    without the ``_record_values`` flags is assumed to have them)."""
+    outputs: dict[int, list[dict[str, Any]]] = {}
+    captions: dict[int, list[dict[str, Any]]] = {}
+    with_outputs = [row["id"] for row in rows if row.get("has_outputs", True)]
+    if with_outputs:
+        files = GenerationOutput.objects.filter(
+            generation_id__in=with_outputs, position__gt=0, asset__isnull=False
+        )
+        if not user.is_staff:
+            files = files.filter(asset__hidden_at__isnull=True)
+        for output in files.order_by("generation_id", "position").values(*OUTPUT_FIELDS):
+            outputs.setdefault(output["generation_id"], []).append(output)
+    if kind == Generation.Kind.VIDEO:
+        with_captions = [row["id"] for row in rows if row.get("has_captions", True)]
+        if with_captions:
+            runs = _caption_runs().filter(source_id__in=with_captions)
+            if not user.is_staff:
+                runs = runs.filter(owner=user)
+            runs = runs.order_by("-created_at", "-id")
+            for run in runs.values("id", "source_id", "text_output", "model_id", "created_at"):
+                captions.setdefault(run["source_id"], []).append(run)
+    return RecordExtras(outputs=outputs, captions=captions)
+
+
+def generation_output_asset(
+    *, user: AbstractBaseUser, kind: str, generation_id: int, position: int
+) -> Asset | None:
+    """The stored file of output ``position`` of a generation ``user`` may see (no BLOB), if any."""
+    generation = generation_get(user=user, kind=kind, generation_id=generation_id)
+    if generation is None:
+        return None
+    output = (
+        GenerationOutput.objects.filter(generation=generation, position=position, asset__isnull=False)
+        .values_list("asset_id", flat=True)
+        .first()
+    )
+    return Asset.objects.defer("data").filter(pk=output).first() if output is not None else None
 
 
 def generation_ids_by_source(*, source_kind: str, source_ids: list[int]) -> dict[int, list[int]]:

@@ -199,7 +199,7 @@ def test_a_frame_becomes_an_animated_video(user_client, user, emulator, render_m
     assert record["status"] == "completed", record
     generation = Generation.objects.get(pk=video_id)
     frame_asset = generation.source_asset
-    assert record["source"] == {"kind": "render", "id": render.pk, "asset_id": frame_asset.pk}
+    assert record["source"] == {"kind": "render", "id": render.pk, "asset_id": frame_asset.pk, "items": None}
     assert frame_asset.kind == Asset.Kind.UPLOAD and frame_asset.content_type == "image/png"
     assert (frame_asset.width, frame_asset.height) == SIZE
     assert record["prompt"] == ""  # Stable Video Diffusion takes no prompt
@@ -253,7 +253,7 @@ def test_the_whole_render_becomes_a_restyled_video(user_client, user, emulator, 
     video_id = response.json()["video_id"]
     record = user_client.get(f"/api/videos/{video_id}").json()
     assert record["status"] == "completed", record
-    assert record["source"] == {"kind": "render", "id": render.pk, "asset_id": render.asset_id}
+    assert record["source"] == {"kind": "render", "id": render.pk, "asset_id": render.asset_id, "items": None}
     assert record["prompt"] == "film look"
     assert record["parameters"] == {"prompt": "film look", "style": "vivid"}
 

@@ -1,6 +1,7 @@
 """The original Elm client's contract (issue 15 item 7): its decoders read `video_url` (videos and
 images) and `image_url` (images) as required strings, so one unfinished or failed record must not
-carry `null` there, or the whole gallery fails to decode. "" until the file is stored."""
+carry `null` there, or the whole gallery fails to decode. "" until the file is stored. Audio records
+follow the same rule (`audio_url`, and `video_url` equal to it)."""
 
 import json
 from pathlib import Path
@@ -9,14 +10,27 @@ import pytest
 from django.test import Client
 
 from gallery.models import Asset
+from media_gen.collections import PLURALS, collections_of
 from media_gen.models import Generation
 from tests.gallery.factories import AssetFactory
+from tests.gallery.media import audio_bytes
 from tests.media_gen.factories import GenerationFactory
 
 OPENAPI = Path(__file__).resolve().parents[2] / "frontend" / "openapi.json"
 
 # The fields each kind's record must carry as strings, and which of them equal which.
-URL_FIELDS = {"video": ("video_url",), "image": ("image_url", "video_url")}
+URL_FIELDS = {
+    "video": ("video_url",),
+    "image": ("image_url", "video_url"),
+    "audio": ("audio_url", "video_url"),
+}
+KINDS = ["video", "image", "audio"]
+
+
+def _stored_asset(owner, kind: str) -> Asset:
+    if kind == "audio":
+        return AssetFactory(owner=owner, kind=Asset.Kind.AUDIO, content=audio_bytes("wav"), filename="a.wav")
+    return AssetFactory(owner=owner, kind=Asset.Kind.IMAGE if kind == "image" else Asset.Kind.VIDEO)
 
 
 def _one_per_status(owner, kind: str) -> dict[str, Generation]:
@@ -27,13 +41,11 @@ def _one_per_status(owner, kind: str) -> dict[str, Generation]:
         made[status] = GenerationFactory(
             owner=owner,
             kind=kind,
-            collection=f"text-to-{kind}",
+            collection=collections_of(kind)[0],
             status=status,
             error="HTTP 500 from replicate.delivery" if status == Generation.Status.FAILED else "",
             upstream_status="" if status in Generation.IN_FLIGHT else "succeeded",
-            asset=AssetFactory(owner=owner, kind=Asset.Kind.IMAGE if kind == "image" else Asset.Kind.VIDEO)
-            if stored
-            else None,
+            asset=_stored_asset(owner, kind) if stored else None,
         )
     return made
 
@@ -47,31 +59,31 @@ def _assert_url_fields(record: dict, kind: str, generation: Generation) -> None:
     if generation.asset_id is None:
         assert main == "", f"{kind} {generation.status}: nothing stored yet, so the URL is empty"
     else:
-        assert main.startswith(f"/api/{kind}s/{generation.pk}/data"), main
-    if kind == "image":
-        assert record["video_url"] == record["image_url"], "the original image gallery decodes video_url"
+        assert main.startswith(f"/api/{PLURALS[kind]}/{generation.pk}/data"), main
+    if kind != "video":
+        assert record["video_url"] == main, "the original image gallery decodes video_url"
 
 
-@pytest.mark.parametrize("kind", ["video", "image"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_list_records_in_every_status_carry_string_urls(user_client, user, kind):
     made = _one_per_status(user, kind)
-    body = user_client.get(f"/api/{kind}s").json()
-    records = {record["id"]: record for record in body[f"{kind}s"]}
+    body = user_client.get(f"/api/{PLURALS[kind]}").json()
+    records = {record["id"]: record for record in body[PLURALS[kind]]}
     assert set(records) == {g.pk for g in made.values()}
     for generation in made.values():
         _assert_url_fields(records[generation.pk], kind, generation)
     # and filtered to one status (the original gallery asks for the latest, any status)
     for status in ("processing", "failed", "canceled", "completed"):
-        page = user_client.get(f"/api/{kind}s", {"status": status}).json()[f"{kind}s"]
+        page = user_client.get(f"/api/{PLURALS[kind]}", {"status": status}).json()[PLURALS[kind]]
         assert page, status
         for record in page:
             _assert_url_fields(record, kind, Generation.objects.get(pk=record["id"]))
 
 
-@pytest.mark.parametrize("kind", ["video", "image"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_detail_and_its_actions_carry_string_urls_in_every_status(user_client, user, kind):
     for generation in _one_per_status(user, kind).values():
-        path = f"/api/{kind}s/{generation.pk}"
+        path = f"/api/{PLURALS[kind]}/{generation.pk}"
         detail = user_client.get(path)
         assert detail.status_code == 200
         _assert_url_fields(detail.json(), kind, generation)
@@ -80,12 +92,12 @@ def test_detail_and_its_actions_carry_string_urls_in_every_status(user_client, u
         _assert_url_fields(patched.json(), kind, generation)
 
 
-@pytest.mark.parametrize("kind", ["video", "image"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_canceled_run_answers_string_urls(user_client, user, kind):
     generation = GenerationFactory(
         owner=user, kind=kind, status=Generation.Status.PENDING, prediction_id="", upstream_status=""
     )
-    response = user_client.post(f"/api/{kind}s/{generation.pk}/cancel")
+    response = user_client.post(f"/api/{PLURALS[kind]}/{generation.pk}/cancel")
     assert response.status_code == 200
     record = response.json()
     assert record["status"] == "canceled"
@@ -96,7 +108,11 @@ def test_a_canceled_run_answers_string_urls(user_client, user, kind):
 def test_the_openapi_document_says_string_not_nullable():
     """The TypeScript client's types and any generated client come from this document."""
     schemas = json.loads(OPENAPI.read_text())["components"]["schemas"]
-    for name, fields in (("VideoRecord", ("video_url",)), ("ImageRecord", ("image_url", "video_url"))):
+    for name, fields in (
+        ("VideoRecord", ("video_url",)),
+        ("ImageRecord", ("image_url", "video_url")),
+        ("AudioRecord", ("audio_url", "video_url")),
+    ):
         for field in fields:
             assert schemas[name]["properties"][field].get("type") == "string", (name, field)
             assert "anyOf" not in schemas[name]["properties"][field], (name, field)
