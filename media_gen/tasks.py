@@ -3,6 +3,7 @@
 import json
 
 from media_gen import services
+from media_gen.services import combine
 
 
 def generation_download(generation_id: int) -> None:
@@ -24,3 +25,13 @@ def generation_expire_stale() -> None:
 
 def webhook_receipts_purge() -> None:
     services.webhook_receipts_purge()
+
+
+def combine_run(generation_id: int) -> None:
+    """Join the videos of a combine (``media_gen.services.combine``) and store the result."""
+    combine.combine_run(generation_id=generation_id)
+
+
+def combine_recover() -> None:
+    """What the persisted schedule (and each worker start) runs: combines whose worker died."""
+    combine.combine_recover()

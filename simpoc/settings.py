@@ -306,6 +306,8 @@ REPLICATE_DEMO_MODE = not REPLICATE_API_TOKEN
 GENERATION_MAX_IN_FLIGHT = env_int("GENERATION_MAX_IN_FLIGHT", 5)
 GENERATION_POLL_SECONDS = env_int("GENERATION_POLL_SECONDS", 5)
 DOWNLOAD_ALLOWED_HOSTS = env_list("DOWNLOAD_ALLOWED_HOSTS", "replicate.delivery,.replicate.delivery")
+# The longest video joined from stored videos (POST /api/videos/combine), in seconds.
+COMBINE_MAX_SECONDS = env_int("COMBINE_MAX_SECONDS", 600)
 RETENTION_HOOKS.append("media_gen.services.generation_prune_before")
 
 # --- Content-Security-Policy (simpoc/csp.py): 'self' only, plus object storage for redirected media

@@ -9,6 +9,7 @@ SCHEDULES = (
         5,
     ),
     ("media_gen: forget old webhook receipts", "media_gen.tasks.webhook_receipts_purge", 60),
+    ("media_gen: resume combines whose worker died", "media_gen.tasks.combine_recover", 5),
 )
 
 
