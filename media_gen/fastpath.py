@@ -1,12 +1,13 @@
 """Serving a generation's bytes: the one body behind ``/api/{images,videos,audio}/{id}/{data,thumbnail}``.
 
 The ninja routes in ``media_gen/api.py`` declare and serve these paths. ``MediaFastPathMiddleware``
-answers the common case of a script, a GET or HEAD with a valid API key and no session cookie, in
-front of the rest of the middleware (it sits right after SecurityMiddleware and WhiteNoise, and adds
-the headers the others would: CSP, X-Frame-Options, Vary) and of ninja, so that authentication, the generation and its
-asset (and a small asset's bytes) are one indexed read (``selectors.stored_media_for_key``) and no
-model is instantiated. Anything else (a session, a missing or wrong key, an item that is not the
-key's user's, no stored output) is left to the routes, which answer it exactly as before; the
+answers a GET or HEAD with a valid API key (a script) or a plain current session (the browser's
+gallery; ``media_gen.fastpage.session_user``) in front of the rest of the middleware (it sits right
+after SecurityMiddleware and WhiteNoise, and adds the headers the others would: CSP,
+X-Frame-Options, Vary) and of ninja. For a key, authentication, the generation and its asset (and a
+small asset's bytes) are one indexed read (``selectors.stored_media_for_key``); for a session, the
+session and user rows and then that read; no ORM query is compiled. Anything else (a stale session,
+a missing or wrong key, an item that is not the user's, no stored output) is left to the routes, which answer it exactly as before; the
 middleware only ever serves what the route would serve 200/206/304/416 for, with the same headers.
 It answers the gallery's first page the same way (``media_gen.fastpage``).
 """
@@ -115,12 +116,25 @@ class MediaFastPathMiddleware:
     def _serve(
         self, request: HttpRequest, *, kind: str, generation_id: int, part: str
     ) -> HttpResponse | None:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return None  # the routes try the session first; so must we, and that is their job
+        thumbnail = part == "thumbnail"
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key:  # the routes try the session first, and so must this
+            from media_gen.fastpage import session_user  # it builds on this module
+
+            user = session_user(session_key)
+            if user is None:
+                return None  # not a plain current login: the route judges it (and may fall back to a key)
+            media = selectors.stored_media(
+                user=user, kind=kind, generation_id=generation_id, thumbnail=thumbnail
+            )
+            if media is None:
+                return None
+            return add_routed_headers(
+                request, stored_media_response(request, media, kind=kind, thumbnail=thumbnail)
+            )
         raw_key = raw_api_key(request)
         if not raw_key:
             return None
-        thumbnail = part == "thumbnail"
         found = selectors.stored_media_for_key(
             raw_key=raw_key, kind=kind, generation_id=generation_id, thumbnail=thumbnail
         )
@@ -129,4 +143,4 @@ class MediaFastPathMiddleware:
         if found.last_used is None or timezone.now() - found.last_used >= LAST_USED_RESOLUTION:
             api_key_mark_used(api_key=ApiKey(pk=found.api_key_id, last_used=found.last_used))
         response = stored_media_response(request, found.media, kind=kind, thumbnail=thumbnail)
-        return add_routed_headers(request, response)
+        return add_routed_headers(request, response, vary_cookie=False)  # a key: no session was read

@@ -2,6 +2,7 @@
 re-validation: each answers exactly what the declared routes answer."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from media_gen import fastpath
 from media_gen.models import Generation
 from media_gen.schemas import ImageListOut
 from simpoc.models import ApiKey
+from tests.conftest import signed_in_client
 from tests.factories import make_api_key
 from tests.gallery.factories import AssetFactory
 from tests.gallery.media import png_bytes
@@ -91,17 +93,39 @@ def test_a_version_is_never_a_credential(image, other_user):
     assert Client().get(record_url).status_code == 401
 
 
-def test_api_key_requests_are_served_by_the_fast_path_with_the_routes_headers(
-    key_client, user_client, image, served_by_fast_path
+@pytest.mark.parametrize("client_fixture", ["key_client", "user_client"])
+@pytest.mark.parametrize("part", ["data", "thumbnail"])
+def test_keys_and_sessions_are_served_by_the_fast_path_with_the_routes_headers(
+    request, monkeypatch, client_fixture, part, image, served_by_fast_path
 ):
-    path = f"/api/images/{image.pk}/data"
-    fast = key_client.get(path)
-    assert served_by_fast_path == [image.asset_id]
-    routed = user_client.get(path)  # a session: the route answers
-    assert served_by_fast_path == [image.asset_id]
-    assert body(fast) == body(routed) == png_bytes(80, 60)
+    client = request.getfixturevalue(client_fixture)
+    path = f"/api/images/{image.pk}/{part}"
+    fast = client.get(path)
+    assert len(served_by_fast_path) == 1
+    with monkeypatch.context() as patch:  # the same request through the route
+        patch.setattr(fastpath, "MEDIA_PATH", re.compile("^$"))
+        routed = client.get(path)
+    assert len(served_by_fast_path) == 1
+    fast_body = body(fast)
+    assert fast_body == body(routed)
+    if part == "data":
+        assert fast_body == png_bytes(80, 60)
     assert fast.status_code == routed.status_code == 200
     assert sorted(fast.headers.items()) == sorted(routed.headers.items())
+
+
+def test_a_stale_session_is_the_routes_to_judge(user, image, served_by_fast_path):
+    client = signed_in_client(user)
+    user.set_password("a new password, which logs every session out")
+    user.save()
+    assert client.get(f"/api/images/{image.pk}/data").status_code == 401
+    assert served_by_fast_path == []
+
+
+def test_a_session_never_reaches_another_users_media(other_client, image, served_by_fast_path):
+    assert other_client.get(f"/api/images/{image.pk}/data").status_code == 404
+    assert other_client.get(f"/api/images/{image.pk}/thumbnail").status_code == 404
+    assert served_by_fast_path == []
 
 
 def test_fast_path_ranges_conditionals_and_head(key_client, image, served_by_fast_path):
