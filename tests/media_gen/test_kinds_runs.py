@@ -1,0 +1,66 @@
+"""Runs of every kind through the emulator, stored by what they answer (issue 15): music and speech
+as audio records, a caption as the text of a video record that names its source."""
+
+import json
+
+import pytest
+
+from media_gen.models import Generation
+from tests.media_gen.test_audio_api import _audio
+from tests.media_gen.test_kinds_api import _post, _stored
+
+
+@pytest.mark.parametrize(
+    ("model_id", "collection", "inputs"),
+    [
+        ("emulator/music", "ai-music-generation", {"prompt": "a calm tune", "duration": 2}),
+        ("emulator/speech", "text-to-speech", {"text": "hello there"}),
+    ],
+)
+def test_run_a_music_or_speech_model(user_client, emulator, model_id, collection, inputs):
+    response = user_client.post(
+        "/api/run-audio-model",
+        json.dumps({"model_id": model_id, "collection": collection, "input": inputs}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert set(body) == {"audio_id", "status", "demo_mode"} and body["demo_mode"] is True
+    record = user_client.get(f"/api/audio/{body['audio_id']}").json()
+    assert record["collection"] == collection and record["model_id"] == model_id
+    assert record["status"] == "completed", record
+    assert record["content_type"].startswith("audio/") and record["duration"] > 0
+    assert record["audio_url"] and record["video_url"] == record["audio_url"]
+    listed = user_client.get("/api/audio").json()["audio"]
+    assert [r["id"] for r in listed] == [body["audio_id"]]
+
+
+def test_retry_runs_a_canceled_audio_again(user_client, user, emulator):
+    running = _audio(
+        user, stored=False, status=Generation.Status.CANCELED, prediction_id="", upstream_status=""
+    )
+    retried = user_client.post(f"/api/audio/{running.pk}/retry")
+    assert retried.status_code == 200, retried.json()
+    record = user_client.get(f"/api/audio/{running.pk}").json()
+    assert record["status"] == "completed", record
+    assert record["audio_url"].startswith(f"/api/audio/{running.pk}/data")
+
+
+def test_caption_a_stored_video_end_to_end(user_client, user, emulator):
+    video = _stored(user, "video")
+    response = _post(
+        user_client,
+        "/api/run-video-model",
+        {
+            "model_id": "emulator/captioner",
+            "collection": "video-to-text",
+            "source": {"kind": "video", "id": video.pk},
+        },
+    )
+    assert response.status_code == 200, response.json()
+    caption = user_client.get(f"/api/videos/{response.json()['video_id']}").json()
+    assert caption["source"]["kind"] == "video" and caption["source"]["id"] == video.pk
+    assert caption["status"] == "completed", caption
+    assert caption["text_output"] and caption["video_url"] == ""
+    captions = user_client.get(f"/api/videos/{video.pk}").json()["captions"]
+    assert [c["id"] for c in captions] == [caption["id"]]
