@@ -2,6 +2,7 @@
 files whose sniffed type is not what the collection produces refused with nothing left stored."""
 
 import base64
+import hashlib
 import io
 from datetime import timedelta
 
@@ -402,3 +403,53 @@ def test_progress_moves_on_to_the_next_file(user, monkeypatch):
     generation.refresh_from_db()
     assert generation.download_phase == "done"
     assert generation.download_bytes_received == generation.download_bytes_total == sum(sizes)
+
+
+# --- Serving every file ---------------------------------------------------------------------------
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_each_file_of_a_multi_file_output_is_served_by_its_index(user_client, emulator):
+    response = user_client.post(
+        "/api/run-image-model",
+        {"model_id": "black-forest-labs/flux-schnell", "input": {"prompt": "three kites", "num_outputs": 3}},
+        content_type="application/json",
+    )
+    image_id = response.json()["image_id"]
+    record = user_client.get(f"/api/images/{image_id}").json()
+    assert record["status"] == "completed"
+    assert [output["index"] for output in record["outputs"]] == [0, 1, 2]
+    generation = Generation.objects.get(pk=image_id)
+    for output in generation.outputs.select_related("asset"):
+        served = user_client.get(f"/api/images/{image_id}/data?output={output.position}")
+        assert served.status_code == 200
+        assert hashlib.sha256(body_of(served)).hexdigest() == output.asset.sha256
+        thumbnail = user_client.get(f"/api/images/{image_id}/thumbnail?output={output.position}")
+        assert thumbnail.status_code == 200
+    assert body_of(user_client.get(f"/api/images/{image_id}/data?output=1")) != body_of(
+        user_client.get(f"/api/images/{image_id}/data")
+    )
+
+
+def test_an_audio_download_that_failed_is_retried_through_the_api(user, user_client, emulator):
+    emulator.set_faults(output_ttl_seconds=0.0)  # the file answers 404: lost for good, the run fails
+    generation = run(
+        user,
+        kind=Generation.Kind.AUDIO,
+        model_id="emulator/music",
+        collection="ai-music-generation",
+        inputs={"prompt": "a slow waltz", "duration": 1},
+        emulator=emulator,
+    )
+    assert generation.status == Generation.Status.FAILED and "HTTP 404" in generation.error
+    emulator.set_faults(output_ttl_seconds=3600.0)
+    response = user_client.post(f"/api/audio/{generation.pk}/retry", content_type="application/json")
+    assert response.status_code == 200, response.json()
+    generation.refresh_from_db()
+    assert generation.status == Generation.Status.COMPLETED, generation.error
+    assert generation.asset.kind == Asset.Kind.AUDIO
+    served = user_client.get(f"/api/audio/{generation.pk}/data")
+    assert served.status_code == 200 and served["Content-Type"].startswith("audio/")
