@@ -19,6 +19,8 @@ def _resume_polling(sender: object, **kwargs: object) -> None:
     from django_q.tasks import async_task
 
     async_task("media_gen.tasks.generation_poll_loop", task_name="poll after the worker started")
+    # A combine whose worker died mid-join is queued again (or failed after repeated deaths).
+    async_task("media_gen.tasks.combine_recover", task_name="resume combines after the worker started")
 
 
 class MediaGenConfig(AppConfig):

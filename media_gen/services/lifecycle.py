@@ -585,6 +585,11 @@ def generation_rerun(*, generation: Generation, user: AbstractBaseUser) -> Gener
     _may_change(generation=generation, user=user)
     if generation.status not in (Status.FAILED, Status.CANCELED):
         raise ServiceError("Only a failed or canceled generation can be run again.", status_code=409)
+    if generation.source_kind == "combine":
+        # Joined here by a job, not run on Replicate. Imported late: combine builds on these moves.
+        from media_gen.services.combine import combine_retry
+
+        return combine_retry(generation=generation, user=user)
     source_inputs = _source_upstream_inputs(generation)
     with transaction.atomic():
         in_flight = _lock_owner_in_flight(generation.owner_id)

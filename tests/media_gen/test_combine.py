@@ -393,6 +393,32 @@ def test_a_failed_combine_can_be_joined_again(user, user_client, two_videos, set
     assert probe_output(generation).duration == pytest.approx(2.0, abs=0.05)
 
 
+def test_retry_through_the_api_joins_a_failed_combine_again(user_client, two_videos, settings):
+    items = [{"kind": "video", "id": video.pk} for video in two_videos]
+    settings.MEDIA_MAX_BYTES = 2_000
+    generation = Generation.objects.get(pk=combine(user_client, items).json()["video_id"])
+    assert generation.status == "failed"
+    settings.MEDIA_MAX_BYTES = 10 * 1024 * 1024
+
+    response = user_client.post(f"/api/videos/{generation.pk}/retry")
+
+    assert response.status_code == 200, response.content
+    generation.refresh_from_db()
+    assert generation.status == "completed" and generation.prediction_id == ""
+    assert user_client.post(f"/api/videos/{generation.pk}/retry").status_code == 409
+
+
+def test_a_worker_that_starts_queues_the_recovery(monkeypatch):
+    from django_q import tasks
+
+    from simpoc.shutdown import worker_starting
+
+    queued = []
+    monkeypatch.setattr(tasks, "async_task", lambda func, *args, **kwargs: queued.append(func))
+    worker_starting.send(sender=None)
+    assert "media_gen.tasks.combine_recover" in queued
+
+
 # --- The plan, without running ffmpeg ---------------------------------------------------------------
 
 
