@@ -47,7 +47,15 @@ PENDING_GIVE_UP = timedelta(minutes=10)
 # A prediction still running (or unreachable: 5xx, timeouts) this long after we created it is given
 # up, far beyond any model's run on Replicate, so no item stays "processing" for ever.
 PROCESSING_GIVE_UP = timedelta(hours=3)
-OWN_ASSET_URL = re.compile(r"^(?:https?://[^/]+)?/api/(?:images|videos)/(\d+)/data/?(?:\?.*)?$")
+# A link to one of our own stored files (what the gallery hands a form): the family, id and output.
+OWN_ASSET_URL = re.compile(
+    r"^(?:https?://[^/]+)?/api/(images|videos|audio)/(\d+)/data/?(?:\?(?:.*&)?output=(\d+)(?:&.*)?|\?.*)?$"
+)
+FAMILY_OF_PATH = {
+    "images": Generation.Kind.IMAGE,
+    "videos": Generation.Kind.VIDEO,
+    "audio": Generation.Kind.AUDIO,
+}
 
 
 class UpstreamRefused(ServiceError):
@@ -192,8 +200,21 @@ def _webhook_url(generation: Generation) -> str | None:
     return f"{settings.BASE_URL}/api/webhooks/replicate?generation={generation.pk}"
 
 
+def _own_asset(*, family: str, generation_id: int, output: int) -> Asset | None:
+    generation = Generation.objects.filter(pk=generation_id, kind=family).first()
+    if generation is None:
+        return None
+    if output:
+        found = GenerationOutput.objects.filter(generation=generation, position=output).first()
+        asset_id = found.asset_id if found is not None else None
+    else:
+        asset_id = generation.asset_id
+    return Asset.objects.defer("data").filter(pk=asset_id).first() if asset_id is not None else None
+
+
 def _fetchable_inputs(*, user: AbstractBaseUser, properties: dict[str, Any], inputs: dict[str, Any]) -> dict:
-    """Replace links to our own images (`/api/images/{id}/data`) by URLs Replicate can fetch."""
+    """Replace links to our own stored files (`/api/images|videos|audio/{id}/data[?output=N]`) by URLs
+    Replicate can fetch. An input whose name says which media it wants gets only that media."""
     resolved = dict(inputs)
     for name, value in inputs.items():
         if properties.get(name, {}).get("format") != "uri" or not isinstance(value, str):
@@ -201,12 +222,13 @@ def _fetchable_inputs(*, user: AbstractBaseUser, properties: dict[str, Any], inp
         match = OWN_ASSET_URL.match(value)
         if not match:
             continue
-        generation = Generation.objects.filter(pk=int(match.group(1))).select_related("asset").first()
-        asset = generation.asset if generation else None
+        family = FAMILY_OF_PATH[match.group(1)]
+        asset = _own_asset(family=family, generation_id=int(match.group(2)), output=int(match.group(3) or 0))
         if asset is None or not gallery_selectors.asset_is_visible_to(asset=asset, user=user):
-            raise ServiceError(f"input.{name}: that image is not available to you.", status_code=422)
-        if asset.kind != Asset.Kind.IMAGE:
-            raise ServiceError(f"input.{name}: that item is not an image.", status_code=422)
+            raise ServiceError(f"input.{name}: that {family} is not available to you.", status_code=422)
+        wanted = [media for media in FAMILY_OF_PATH.values() if media in name.lower()]
+        if wanted and family not in wanted:
+            raise ServiceError(f"input.{name}: wants a {wanted[0]}, not a {family}.", status_code=422)
         resolved[name] = uploads.asset_fetchable_url(asset=asset)
     return resolved
 

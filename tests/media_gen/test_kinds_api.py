@@ -1,6 +1,7 @@
 """Every kind of generation through the API (issue 15): collections as data, runs from a stored item,
 uploads of any media, and what records carry (text output, every output file, sources, captions)."""
 
+import base64
 import io
 import json
 
@@ -339,3 +340,45 @@ def test_a_video_lists_its_completed_captions_newest_first(user_client, user, ot
     assert listed[video.pk]["captions"] == json.loads(json.dumps(detail["captions"]))
     assert listed[older.pk]["captions"] == []
     assert "captions" not in user_client.get(f"/api/images/{_stored(user, 'image').pk}").json()
+
+
+# --- Links to stored files in typed inputs ---------------------------------------------------------
+
+
+def _run_caption(client, link: str):
+    return _post(client, "/api/run-video-model", {"model_id": "emulator/captioner", "input": {"video": link}})
+
+
+def test_a_link_to_a_stored_video_fills_a_video_input(user_client, user, emulator):
+    video = _stored(user, "video")
+    response = _run_caption(user_client, f"/api/videos/{video.pk}/data?v=abc")
+    assert response.status_code == 200, response.json()
+    prediction = emulator.predictions[Generation.objects.get(pk=response.json()["video_id"]).prediction_id]
+    assert prediction.input["video"].startswith("data:video/mp4;base64,")
+
+
+def test_a_link_to_a_further_output_sends_that_file(user_client, user, emulator):
+    generation = _with_outputs(user, 2)
+    response = _post(
+        user_client,
+        "/api/run-image-model",
+        {"model_id": "emulator/upscaler", "input": {"image": f"/api/images/{generation.pk}/data?output=1"}},
+    )
+    assert response.status_code == 200, response.json()
+    prediction = emulator.predictions[Generation.objects.get(pk=response.json()["image_id"]).prediction_id]
+    sent = Image.open(io.BytesIO(base64.b64decode(prediction.input["image"].split(",", 1)[1])))
+    assert sent.size == (21, 10)  # the second output, not the first
+
+
+@pytest.mark.parametrize("whose", ["audio in a video input", "someone else's", "wrong family"])
+def test_a_link_that_does_not_fit_is_refused(user_client, user, other_user, emulator, whose):
+    if whose == "audio in a video input":
+        link = f"/api/audio/{_stored(user, 'audio').pk}/data"
+    elif whose == "someone else's":
+        link = f"/api/videos/{_stored(other_user, 'video').pk}/data"
+    else:  # a video's id under /api/images
+        link = f"/api/images/{_stored(user, 'video').pk}/data"
+    before = Generation.objects.count()
+    response = _run_caption(user_client, link)
+    assert response.status_code == 422, response.json()
+    assert Generation.objects.count() == before
