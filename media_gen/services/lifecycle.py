@@ -595,7 +595,7 @@ def _source_upstream_inputs(generation: Generation) -> dict[str, Any]:
     )
     if asset is None:
         raise ServiceError(
-            f"input.{generation.source_input}: the stored item this video was made from is gone, "
+            f"input.{generation.source_input}: the stored item this was made from is gone, "
             "so it cannot run again.",
             status_code=409,
         )

@@ -382,3 +382,23 @@ def test_a_link_that_does_not_fit_is_refused(user_client, user, other_user, emul
     response = _run_caption(user_client, link)
     assert response.status_code == 422, response.json()
     assert Generation.objects.count() == before
+
+
+def test_a_run_from_a_stored_item_retries_with_it_until_it_is_deleted(user_client, user, emulator):
+    image = _stored(user, "image")
+    run = _post(
+        user_client,
+        "/api/run-image-model",
+        {"model_id": "emulator/upscaler", "input": {"scale": 2}, "source": {"kind": "image", "id": image.pk}},
+    )
+    upscaled = Generation.objects.get(pk=run.json()["image_id"])
+    Generation.objects.filter(pk=upscaled.pk).update(status=Generation.Status.FAILED, asset=None)
+    retried = user_client.post(f"/api/images/{upscaled.pk}/retry")
+    assert retried.status_code == 200, retried.json()
+    upscaled.refresh_from_db()
+    assert emulator.predictions[upscaled.prediction_id].input["image"].startswith("data:image/png")
+
+    Generation.objects.filter(pk=upscaled.pk).update(status=Generation.Status.FAILED)
+    assert user_client.delete(f"/api/images/{image.pk}").status_code == 200
+    refused = user_client.post(f"/api/images/{upscaled.pk}/retry")
+    assert refused.status_code == 409 and "is gone" in refused.json()["detail"]
