@@ -138,3 +138,11 @@ def test_storage_statistics_count_audio(root_client, staff_client, user, song):
     assert api["total_assets"] == 4  # the image, the audio and their two thumbnails
     page = dashboard.content.decode()
     assert '<th scope="row">Audio</th><td class="bo-number">1</td>' in page
+
+
+def test_the_admin_preview_urls_of_an_audio_generation_serve_its_waveform_and_sound(staff_client, song):
+    thumbnail = staff_client.get(f"/api/audio/{song.pk}/thumbnail")
+    data = staff_client.get(f"/api/audio/{song.pk}/data", HTTP_RANGE="bytes=0-99")
+
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/webp"
+    assert data.status_code == 206 and data["Content-Type"] == "audio/mpeg"
