@@ -1,6 +1,7 @@
 """The emulator's models: input schemas shaped like the ones Replicate publishes.
 
-Each model says how it answers (`output`: "list", "url", "data_url", or "text" for a plain string),
+Each model says how it answers (`output`: "list", "url", "data_url", "text" for a plain string, or
+"tokens" for a list of strings to be joined, as streaming language models answer),
 what it makes (`media`: "image", "video", "audio" or "text"), in which format, and what it does with
 its inputs (`task`: "generate" draws from the prompt, else "upscale", "edit", "caption", "music",
 "speech"; see `kinds`). The schemas use the same devices real Cog
@@ -21,7 +22,7 @@ class EmulatedModel:
     name: str
     description: str
     media: str  # "image", "video", "audio" or "text"
-    output: str  # "list", "url", "data_url" or "text"
+    output: str  # "list", "url", "data_url", "text" or "tokens"
     file_format: str  # png, jpeg, webp, mp4, wav, mp3, txt ("" for text answers)
     properties: dict[str, dict[str, Any]]
     required: tuple[str, ...] = ("prompt",)
@@ -65,6 +66,14 @@ class EmulatedModel:
             return {"type": "array", "items": {"type": "string", "format": "uri"}, "title": "Output"}
         if self.output == "text":
             return {"type": "string", "title": "Output"}
+        if self.output == "tokens":  # Cog's `Iterator[str]`, shown joined
+            return {
+                "type": "array",
+                "items": {"type": "string"},
+                "title": "Output",
+                "x-cog-array-type": "iterator",
+                "x-cog-array-display": "concatenate",
+            }
         return {"type": "string", "format": "uri", "title": "Output"}
 
     def as_json(self, base_url: str) -> dict[str, Any]:
@@ -749,6 +758,29 @@ MODELS: tuple[EmulatedModel, ...] = (
         required=("text",),
         enums={"voice": _enum("voice", list(audio.VOICES))},
     ),
+    EmulatedModel(
+        owner="emulator",
+        name="captioner-stream",
+        description="Demo video captioning that answers as a list of tokens, the way streaming language models do",
+        media="text",
+        output="tokens",
+        file_format="",
+        run_count=600,
+        task="caption",
+        properties={
+            "video": _video_input(0, "Input video to describe"),
+            "max_new_tokens": {
+                "type": "integer",
+                "title": "Max New Tokens",
+                "default": 128,
+                "minimum": 1,
+                "maximum": 1024,
+                "x-order": 1,
+                "description": "Maximum number of tokens to generate",
+            },
+        },
+        required=("video",),
+    ),
     # --- test doubles: models whose output cannot be stored as their collection says (issue 15 item 9)
     EmulatedModel(
         owner="emulator",
@@ -821,7 +853,7 @@ COLLECTIONS: dict[str, dict[str, Any]] = {
     "video-to-text": {
         "name": "Video to text",
         "description": "Models that describe a video in words: captions and summaries",
-        "models": ["emulator/captioner", "emulator/bad-captioner"],
+        "models": ["emulator/captioner", "emulator/captioner-stream", "emulator/bad-captioner"],
     },
     "ai-music-generation": {
         "name": "AI music generation",

@@ -7,6 +7,7 @@ Inputs are checked as Replicate checks them when a prediction is created (enums,
 is a 422 there, so these functions may assume valid inputs.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ Fetch = Callable[[str, int], bytes | None]  # (URL or data: URL, byte cap) -> by
 class Outcome:
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (file format, bytes)
     text: str | None = None  # the answer of a model whose output is a string
+    tokens: list[str] | None = None  # the answer of a model whose output is a list of strings
 
 
 def validate(model: EmulatedModel, inputs: dict[str, Any]) -> list[str]:
@@ -96,6 +98,9 @@ def run(model: EmulatedModel, inputs: dict[str, Any], *, seed: int, fetch: Fetch
         text = media.caption(media.video_facts(_media_input(model, inputs, fetch, INPUT_VIDEO_MAX_BYTES)))
         if model.output == "text":
             return Outcome(text=text)
+        if model.output == "tokens":  # words with their trailing space: joined, they are the text
+            limit = int(_default(model, inputs, "max_new_tokens"))
+            return Outcome(tokens=re.findall(r"\S+\s*", text)[:limit])
         return Outcome(files=[(model.file_format, text.encode())])  # a test double's file answer
     if task == "music":
         samples = audio.music(

@@ -108,7 +108,7 @@ class _Prediction:
     completed_at: str | None = None
     completed_monotonic: float | None = None
     files: list[tuple[str, bytes]] = field(default_factory=list)
-    text: str | None = None  # the answer of a model whose output is a string
+    text: str | list[str] | None = None  # the answer of a text model: a string, or its tokens
     will_fail: str | None = None
 
     def as_json(self, base_url: str) -> dict[str, Any]:
@@ -290,7 +290,7 @@ class Emulator:
                         fetch=self._fetch_input,
                     )
                     files = [(fmt, self._faulted(data)) for fmt, data in outcome.files]
-                    text = outcome.text
+                    text = outcome.tokens if outcome.tokens is not None else outcome.text
             except (RuntimeError, OSError) as exc:
                 prediction.will_fail = f"Prediction failed: {exc}"
         with self.lock:
@@ -424,7 +424,7 @@ class Emulator:
         return data
 
     def _output_value(self, prediction: _Prediction) -> Any:
-        if prediction.model.output == "text":
+        if prediction.model.output in {"text", "tokens"}:
             return prediction.text
         if self.faults.output_url_override:
             urls = [self.faults.output_url_override for _ in prediction.files]

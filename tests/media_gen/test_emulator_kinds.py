@@ -212,6 +212,22 @@ def test_captioner_answers_text_naming_the_videos_duration_size_and_rate(emulato
     assert "8 fps" in caption
 
 
+def test_streaming_captioner_answers_a_list_of_tokens_that_join_into_the_caption(emulator):
+    video = _video_url(size=(64, 48), frames=8, fps=4)
+    result = _prediction(emulator, "emulator/captioner-stream", {"video": video})
+    assert result["status"] == "succeeded", result
+    tokens = result["output"]
+    assert isinstance(tokens, list)
+    assert all(isinstance(token, str) for token in tokens)
+    assert len(tokens) > 3
+    assert "".join(tokens).startswith("A 2.0-second video, 64x48 pixels at 4 fps")
+    short = _prediction(emulator, "emulator/captioner-stream", {"video": video, "max_new_tokens": 2})
+    assert short["output"] == tokens[:2]
+    model = httpx.get(f"{emulator.url}/v1/models/emulator/captioner-stream", timeout=10).json()
+    output = model["latest_version"]["openapi_schema"]["components"]["schemas"]["Output"]
+    assert (output["type"], output["x-cog-array-display"]) == ("array", "concatenate")
+
+
 def test_captioner_fails_with_a_reason_on_a_file_that_is_not_a_video(emulator):
     result = _prediction(emulator, "emulator/captioner", {"video": _data_url(_picture((8, 8)))})
     assert result["status"] == "failed"

@@ -20,7 +20,7 @@ def _size(value: str) -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "Serve the Replicate emulator: Replicate's REST API with generated images and videos."
+    help = "Serve the Replicate emulator: Replicate's REST API with generated images, videos, audio and text."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
