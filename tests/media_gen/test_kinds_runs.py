@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from gallery.models import Asset
 from media_gen.models import Generation
 from tests.media_gen.test_audio_api import _audio
 from tests.media_gen.test_kinds_api import _post, _stored
@@ -64,3 +65,28 @@ def test_caption_a_stored_video_end_to_end(user_client, user, emulator):
     assert caption["text_output"] and caption["video_url"] == ""
     captions = user_client.get(f"/api/videos/{video.pk}").json()["captions"]
     assert [c["id"] for c in captions] == [caption["id"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "model_id", "collection", "family"),
+    [
+        ("/api/run-audio-model", "emulator/bad-music", "ai-music-generation", "audio"),
+        ("/api/run-video-model", "emulator/bad-captioner", "video-to-text", "videos"),
+    ],
+)
+def test_an_output_that_cannot_be_stored_fails_the_run_with_its_reason(
+    user_client, user, emulator, path, model_id, collection, family
+):
+    body = {"model_id": model_id, "collection": collection, "input": {"prompt": "a tune"}}
+    if family == "videos":
+        body = {**body, "input": {}, "source": {"kind": "video", "id": _stored(user, "video").pk}}
+    assets_before = set(Asset.objects.values_list("id", flat=True))
+    response = _post(user_client, path, body)
+    assert response.status_code == 200, response.json()
+    generation_id = next(value for key, value in response.json().items() if key.endswith("_id"))
+    record = user_client.get(f"/api/{family}/{generation_id}").json()
+    assert record["status"] == "failed", record
+    assert record["error"]
+    assert record["outputs"] == [] and record["text_output"] is None
+    assert record["video_url"] == ""
+    assert set(Asset.objects.values_list("id", flat=True)) == assets_before
