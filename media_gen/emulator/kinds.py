@@ -33,7 +33,7 @@ def validate(model: EmulatedModel, inputs: dict[str, Any]) -> list[str]:
     """Replicate's create-time complaints about declared inputs: enum members and numeric bounds."""
     problems = []
     for name, spec in model.properties.items():
-        if name not in inputs:
+        if inputs.get(name) is None:  # left out, or sent as null: the default applies
             continue
         value = inputs[name]
         allowed = None
@@ -44,8 +44,9 @@ def validate(model: EmulatedModel, inputs: dict[str, Any]) -> list[str]:
             listed = ", ".join(str(v) for v in allowed)
             problems.append(f"- input.{name}: {name} must be one of the following: {listed}")
         elif spec.get("type") in {"integer", "number"}:
-            wrong_type = spec["type"] == "integer" and not isinstance(value, int)
-            if isinstance(value, bool) or not isinstance(value, int | float) or wrong_type:
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            # JSON has one number type: 8.0 is a fine integer, 8.5 is not.
+            if not is_number or (spec["type"] == "integer" and not float(value).is_integer()):
                 problems.append(f"- input.{name}: Invalid type. Expected: {spec['type']}")
             elif "minimum" in spec and value < spec["minimum"]:
                 problems.append(f"- input.{name}: Must be greater than or equal to {spec['minimum']}")
@@ -76,7 +77,8 @@ def _image(model: EmulatedModel, inputs: dict[str, Any], fetch: Fetch) -> Any:
 
 
 def _default(model: EmulatedModel, inputs: dict[str, Any], name: str) -> Any:
-    return inputs.get(name, model.properties[name].get("default"))
+    value = inputs.get(name)
+    return model.properties[name].get("default") if value is None else value
 
 
 def run(model: EmulatedModel, inputs: dict[str, Any], *, seed: int, fetch: Fetch) -> Outcome:

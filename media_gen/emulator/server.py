@@ -291,7 +291,7 @@ class Emulator:
                     )
                     files = [(fmt, self._faulted(data)) for fmt, data in outcome.files]
                     text = outcome.tokens if outcome.tokens is not None else outcome.text
-            except (RuntimeError, OSError) as exc:
+            except (RuntimeError, OSError, ValueError) as exc:
                 prediction.will_fail = f"Prediction failed: {exc}"
         with self.lock:
             if prediction.status in TERMINAL:

@@ -124,6 +124,18 @@ def test_bad_inputs_are_refused_when_the_prediction_is_created(emulator):
     assert response.status_code == 422
     assert "less than or equal to 30" in response.json()["detail"]
     assert not any(p.input.get("duration") == 99 for p in emulator.predictions.values())
+    response = httpx.post(url, json={"input": {"prompt": "a", "duration": 2.5}}, timeout=10)
+    assert response.json()["detail"] == "- input.duration: Invalid type. Expected: integer"
+
+
+def test_null_and_integral_float_inputs_take_the_default_or_their_value(emulator, tmp_path):
+    url = f"{emulator.url}/v1/models/emulator/music/predictions"
+    inputs = {"prompt": "hum", "duration": 2.0, "output_format": None, "seed": None}
+    response = httpx.post(url, json={"input": inputs}, headers={"Prefer": "wait=30"}, timeout=40)
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "succeeded", response.json()
+    data = httpx.get(response.json()["output"], timeout=10).content
+    assert _duration(_ffmpeg_report(data, tmp_path, ".wav")) == pytest.approx(2, abs=0.05)
 
 
 # --- super-resolution -----------------------------------------------------------------------------
