@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -260,7 +260,9 @@ def _record_values(generations: QuerySet[Generation], *, kind: str) -> QuerySet:
     per row in the same query, so a page of plain records costs no second query."""
     flags: dict[str, Exists] = {
         "has_outputs": Exists(
-            GenerationOutput.objects.filter(generation=OuterRef("pk"), position__gt=0, asset__isnull=False)
+            GenerationOutput.objects.filter(
+                generation=OuterRef("pk"), position__gt=0, asset__isnull=False
+            ).exclude(asset_id=OuterRef("asset_id"))
         )
     }
     if kind == Generation.Kind.VIDEO:
@@ -298,9 +300,10 @@ def record_extras(*, user: AbstractBaseUser, kind: str, rows: list[dict[str, Any
     captions: dict[int, list[dict[str, Any]]] = {}
     with_outputs = [row["id"] for row in rows if row.get("has_outputs", True)]
     if with_outputs:
+        # The record's own file is index 0 even when it is not output 0 (that one was lost for good).
         files = GenerationOutput.objects.filter(
             generation_id__in=with_outputs, position__gt=0, asset__isnull=False
-        )
+        ).exclude(asset_id=F("generation__asset_id"))
         if not user.is_staff:
             files = files.filter(asset__hidden_at__isnull=True)
         for output in files.order_by("generation_id", "position").values(*OUTPUT_FIELDS):

@@ -453,3 +453,20 @@ def test_an_audio_download_that_failed_is_retried_through_the_api(user, user_cli
     assert generation.asset.kind == Asset.Kind.AUDIO
     served = user_client.get(f"/api/audio/{generation.pk}/data")
     assert served.status_code == 200 and served["Content-Type"].startswith("audio/")
+
+
+def test_when_the_first_file_is_lost_the_record_lists_each_stored_file_once(user, user_client, flaky_fetch):
+    plan, _ = flaky_fetch
+    urls = three_images()
+    plan[urls[0]] = [
+        downloads.DownloadError("The output is no longer available upstream (HTTP 404).", permanent=True)
+    ]
+    generation = succeed(running(user), urls)
+    assert generation.status == Generation.Status.COMPLETED
+    assert generation.asset_id == GenerationOutput.objects.get(generation=generation, position=1).asset_id
+    record = user_client.get(f"/api/images/{generation.pk}").json()
+    assert [output["index"] for output in record["outputs"]] == [0, 2]
+    assert record["outputs"][0]["url"] == record["image_url"]
+    assert "Output 1 of 3 was not stored" in record["error"]
+    listed = user_client.get("/api/images").json()["images"][0]
+    assert [output["index"] for output in listed["outputs"]] == [0, 2]
