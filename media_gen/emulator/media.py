@@ -226,6 +226,9 @@ def load_image_full(data: bytes) -> Image.Image | None:
     """The input image at its own size (an upscaler must know every pixel), if it decodes."""
     try:
         image = Image.open(io.BytesIO(data))
+        width, height = image.size  # read from the header: a huge picture is refused undecoded
+        if width * height > MAX_SIDE * MAX_SIDE:
+            raise RuntimeError(f"the input image is {width}x{height}, more than {MAX_SIDE}x{MAX_SIDE} pixels")
         return ImageOps.exif_transpose(image).convert("RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
