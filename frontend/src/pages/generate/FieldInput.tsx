@@ -1,5 +1,6 @@
-import type { Upload } from "./form";
-import { fieldHint, type Field } from "./schemaForm";
+import type { FormSource, Upload } from "./form";
+import { fieldHint, type Accept, type Field } from "./schemaForm";
+import { SourcePicker } from "./SourcePicker";
 
 interface Props {
   field: Field;
@@ -8,13 +9,16 @@ interface Props {
   upload: Upload | undefined;
   disabled: boolean;
   onChange: (value: string | boolean) => void;
-  onFile: (file: File) => void;
+  onFile: (file: File, accept: Accept) => void;
+  /** The form's gallery item (on this field or another). */
+  source: FormSource | null;
+  onSource: (source: FormSource | null) => void;
 }
 
 const ACCEPT_ATTR = { image: "image/jpeg,image/png,image/gif,image/webp", audio: "audio/*", video: "video/*", any: "image/*" };
 
 /** One input of the generated form; the label's text is the schema's title, exactly. */
-export function FieldInput({ field, value, error, upload, disabled, onChange, onFile }: Props) {
+export function FieldInput({ field, value, error, upload, disabled, onChange, onFile, source, onSource }: Props) {
   const id = `field-${field.name}`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -112,35 +116,48 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
       control = <textarea {...common} rows={3} value={text} onChange={(e) => onChange(e.target.value)} />;
       break;
     case "uri": {
-      const canUpload = field.accept === "image" || field.accept === "any";
+      const accept = field.accept;
+      const fromGallery = source?.field === field.name;
+      const uploadLabel = accept === "audio" ? "Upload an audio file" : accept === "video" ? "Upload a video" : "Upload an image";
       control = (
         <div className="uri-input">
-          <input
-            {...common}
-            type="url"
-            placeholder="https://…"
-            value={text.startsWith("data:") ? "" : text}
-            onChange={(e) => onChange(e.target.value)}
-          />
+          {fromGallery ? null : (
+            <input
+              {...common}
+              type="url"
+              placeholder="https://…"
+              value={text.startsWith("data:") ? "" : text}
+              onChange={(e) => onChange(e.target.value)}
+            />
+          )}
           {text.startsWith("data:") ? <p className="hint">Using the uploaded file.</p> : null}
-          {canUpload ? (
+          {fromGallery ? null : (
             <label className="upload-button">
-              <span>Upload an image</span>
+              <span>{uploadLabel}</span>
               <input
                 type="file"
-                accept={ACCEPT_ATTR[field.accept]}
+                accept={ACCEPT_ATTR[accept]}
                 aria-label={`Upload ${field.title}`}
                 disabled={disabled || upload?.kind === "uploading"}
                 onChange={(e) => {
                   const file = e.target.files?.[0];
-                  if (file) onFile(file);
+                  if (file) onFile(file, accept === "any" ? "image" : accept);
                   e.target.value = "";
                 }}
               />
             </label>
-          ) : (
-            <p className="hint">Paste a link to the {field.accept} file: uploads accept images only.</p>
           )}
+          {accept !== "any" ? (
+            <SourcePicker
+              field={field.name}
+              title={field.title}
+              kind={accept}
+              source={source}
+              disabled={disabled}
+              onPick={(picked) => onSource(picked)}
+              onClear={() => onSource(null)}
+            />
+          ) : null}
           {upload?.kind === "uploading" ? (
             <p role="status" className="loading">
               <span className="spinner" aria-hidden="true" /> Uploading {upload.filename}…
@@ -151,12 +168,14 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
               Upload of {upload.filename} failed: {upload.message}
             </p>
           ) : null}
-          {upload?.kind === "done" || (text && !text.startsWith("data:") && field.accept === "image") || text.startsWith("data:image/") ? (
-            <img
-              className="uri-preview"
-              src={upload?.kind === "done" ? upload.preview : text}
-              alt={`Preview of ${field.title}`}
-            />
+          {!fromGallery && (accept === "image" || accept === "any") && (upload?.kind === "done" || (text && !text.startsWith("data:") && accept === "image") || text.startsWith("data:image/")) ? (
+            <img className="uri-preview" src={upload?.kind === "done" ? upload.preview : text} alt={`Preview of ${field.title}`} />
+          ) : null}
+          {/* No player for an uploaded clip: the page's CSP keeps blob: URLs out of media-src. */}
+          {!fromGallery && (accept === "audio" || accept === "video") && upload?.kind === "done" ? (
+            <p className="hint" role="status">
+              Uploaded {upload.filename}.
+            </p>
           ) : null}
         </div>
       );

@@ -12,8 +12,15 @@ import { init, matching, update, type Cmd, type Msg } from "./generate";
 import { GenerationForm } from "./GenerationForm";
 import { readPrefill } from "./prefill";
 
+const TITLES: Record<MediaKind, { page: string; heading: string }> = {
+  video: { page: "Generate videos", heading: "Generate a video" },
+  image: { page: "Generate images", heading: "Generate an image" },
+  audio: { page: "Generate audio", heading: "Generate audio" },
+};
+const RECENT_TITLE: Record<MediaKind, string> = { video: "Video", image: "Image", audio: "Audio" };
+
 export function GeneratePage({ kind }: { kind: MediaKind }) {
-  usePageTitle(kind === "video" ? "Generate videos" : "Generate images");
+  usePageTitle(TITLES[kind].page);
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const prefill = useMemo(() => readPrefill(location.state), [location.state]);
@@ -39,7 +46,7 @@ export function GeneratePage({ kind }: { kind: MediaKind }) {
 
   return (
     <div className="page generate">
-      <h1>{kind === "video" ? "Generate a video" : "Generate an image"}</h1>
+      <h1>{TITLES[kind].heading}</h1>
       {COLLECTIONS[kind].length > 1 ? (
         <div className="segmented" role="group" aria-label="Collection">
           {COLLECTIONS[kind].map((c) => (
@@ -157,7 +164,7 @@ function RecentItem({ kind, id }: { kind: MediaKind; id: number }) {
         <span className="thumb-placeholder small" aria-hidden="true" />
       )}
       <Link to={`/${kind}/${id}`}>
-        {kind === "video" ? "Video" : "Image"} #{id}
+        {RECENT_TITLE[kind]} #{id}
         {item.data?.prompt ? `: ${item.data.prompt.slice(0, 80)}` : ""}
       </Link>
       {item.data ? <StatusBadge status={item.data.status} /> : item.isError ? <span className="error">status unknown</span> : <Loading label="" />}

@@ -4,9 +4,9 @@ import { useNavigate } from "react-router";
 import { ApiError, describeError } from "../../api/errors";
 import { attempt, useProgram, type Perform } from "../../app/effects";
 import { ErrorBox, Loading } from "../../components/Feedback";
-import { getModelSchema, mediaKeys, runModel, uploadImage, type Collection, type MediaKind } from "../../media/api";
+import { getModelSchema, mediaKeys, runModel, uploadImage, uploadMedia, type Collection, type MediaKind } from "../../media/api";
 import { FieldInput } from "./FieldInput";
-import { initFromPrefill, update, type Cmd, type Msg } from "./form";
+import { initFromPrefill, sourceField, update, type Cmd, type Msg } from "./form";
 import type { Prefill } from "./prefill";
 import { fieldsFromSchema, imageInputField, type Field } from "./schemaForm";
 
@@ -46,21 +46,24 @@ export function GenerationForm(props: Props) {
 function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, version }: Props & { fields: Field[]; version: string | null }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const missingImage = useMemo(
-    () => (prefill.imageUrl && !imageInputField(fields) ? "This model has no image input, so the image could not be used." : null),
-    [fields, prefill.imageUrl],
-  );
+  const missingImage = useMemo(() => {
+    if (prefill.imageUrl && !imageInputField(fields)) return "This model has no image input, so the image could not be used.";
+    if (prefill.source && !sourceField(fields, prefill.source.kind)) {
+      return `This model takes no ${prefill.source.kind} input, so ${prefill.sourceLabel ?? "the item"} could not be used; choose another model.`;
+    }
+    return null;
+  }, [fields, prefill]);
 
   const perform: Perform<Cmd, Msg> = (cmd) => {
     switch (cmd.type) {
       case "Upload":
         return attempt(
-          () => uploadImage(cmd.file, cmd.file.name),
+          () => (cmd.accept === "image" ? uploadImage(cmd.file, cmd.file.name) : uploadMedia(cmd.file, cmd.file.name)),
           (answer): Msg => ({ type: "UploadSucceeded", name: cmd.name, url: answer.url, preview: URL.createObjectURL(cmd.file) }),
           (message): Msg => ({ type: "UploadFailed", name: cmd.name, message }),
         );
       case "Run":
-        return runModel(kind, { model_id: modelId, input: cmd.input, collection, version }).then(
+        return runModel(kind, { model_id: modelId, input: cmd.input, collection, version, ...(cmd.source ? { source: cmd.source } : {}) }).then(
           (id): Msg => ({ type: "SubmitSucceeded", id }),
           (error: unknown): Msg => ({
             type: "SubmitFailed",
@@ -108,7 +111,9 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
           upload={model.uploads[field.name]}
           disabled={submitting}
           onChange={(value) => dispatch({ type: "FieldChanged", name: field.name, value })}
-          onFile={(file) => dispatch({ type: "FileChosen", name: field.name, file })}
+          onFile={(file, accept) => dispatch({ type: "FileChosen", name: field.name, file, accept })}
+          source={model.source}
+          onSource={(picked) => dispatch(picked ? { type: "SourcePicked", source: picked } : { type: "SourceCleared" })}
         />
       ))}
       <p className="hint">

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../app/effects";
-import { init, initFromPrefill, serverFieldErrors, update, uploadProblem, type Model, type Msg } from "./form";
+import { init, initFromPrefill, serverFieldErrors, sourceField, update, uploadProblem, type Model, type Msg } from "./form";
+import { readPrefill } from "./prefill";
 import { defaultValues, fieldsFromSchema } from "./schemaForm";
 
 const fields = fieldsFromSchema(
@@ -51,7 +52,7 @@ describe("generation form", () => {
   it("uploads a chosen image and waits for it before submitting", () => {
     const file = png();
     let [model, cmds] = run(fresh, { type: "FieldChanged", name: "prompt", value: "a dog" }, { type: "FileChosen", name: "image", file });
-    expect(cmds).toEqual([{ type: "Upload", name: "image", file }]);
+    expect(cmds).toEqual([{ type: "Upload", name: "image", file, accept: "image" }]);
     [model, cmds] = update(model, { type: "Submitted", fields });
     expect(model.submit).toMatchObject({ kind: "failed", message: expect.stringMatching(/upload/) });
     expect(cmds).toEqual([]);
@@ -93,5 +94,61 @@ describe("a form handed over by another page", () => {
     expect(model.values.image).toBe("data:image/png;base64,AA");
     expect(model.uploads.image).toEqual({ kind: "done", filename: "image", preview: "/api/images/3/data" });
     expect(model.openAfter).toBe(false);
+  });
+});
+
+describe("media inputs from the gallery or an upload (issue 15)", () => {
+  const captioner = fieldsFromSchema(
+    {
+      video: { type: "string", format: "uri", title: "Video", "x-order": 0 },
+      question: { type: "string", "x-order": 1 },
+    },
+    ["video"],
+  );
+  const upscaler = fieldsFromSchema(
+    { image: { type: "string", format: "uri", "x-order": 0 }, scale: { type: "integer", default: 2, "x-order": 1 } },
+    ["image"],
+  );
+
+  it("puts a handed-over stored item in the model's input of its media and runs with it as the source", () => {
+    const prefill = readPrefill({ source: { kind: "video", id: 12 }, sourcePreview: "/t/12", sourceLabel: "Video #12" });
+    const model = initFromPrefill(captioner, prefill, false);
+    expect(model.source).toEqual({ field: "video", kind: "video", id: 12, label: "Video #12", preview: "/t/12" });
+    const [, cmds] = run(model, { type: "Submitted", fields: captioner });
+    expect(cmds).toEqual([{ type: "Run", input: {}, source: { kind: "video", id: 12, input: "video" } }]);
+  });
+
+  it("finds the image input of an upscaler, and nothing where the model takes no such media", () => {
+    expect(sourceField(upscaler, "image")?.name).toBe("image");
+    expect(sourceField(upscaler, "audio")).toBeNull();
+    const model = initFromPrefill(upscaler, readPrefill({ source: { kind: "audio", id: 3 } }), true);
+    expect(model.source).toBeNull();
+  });
+
+  it("a picked item replaces a typed URL; typing or uploading on that input drops the item", () => {
+    const picked = { field: "image", kind: "image" as const, id: 4, label: "Image #4", preview: null };
+    const fresh = init(defaultValues(upscaler));
+    const [model] = run(fresh, { type: "FieldChanged", name: "image", value: "https://x/y.png" }, { type: "SourcePicked", source: picked });
+    expect(model.values.image).toBe("");
+    expect(model.source).toEqual(picked);
+    expect(update(model, { type: "FieldChanged", name: "scale", value: "4" })[0].source).toEqual(picked);
+    expect(update(model, { type: "FieldChanged", name: "image", value: "https://a/b.png" })[0].source).toBeNull();
+    const [uploading, cmds] = update(model, { type: "FileChosen", name: "image", file: png(), accept: "image" });
+    expect(uploading.source).toBeNull();
+    expect(cmds).toEqual([{ type: "Upload", name: "image", file: expect.any(File), accept: "image" }]);
+    expect(update(model, { type: "ResetToDefaults", fields: upscaler })[0].source).toEqual(picked);
+  });
+
+  it("checks audio and video uploads by their own types", () => {
+    const mp3 = { type: "audio/mpeg", size: 5_000_000 };
+    expect(uploadProblem(mp3, "audio")).toBeNull();
+    expect(uploadProblem(mp3, "video")).toMatch(/video file/);
+    expect(uploadProblem({ type: "video/mp4", size: 200 * 1024 * 1024 }, "video")).toMatch(/100 MB/);
+    expect(uploadProblem(mp3)).toMatch(/JPEG/);
+  });
+
+  it("ignores a malformed handed-over source", () => {
+    expect(readPrefill({ source: { kind: "render", id: 1 } }).source).toBeUndefined();
+    expect(readPrefill({ source: { kind: "image", id: "1" } }).source).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 /**
- * "Make it real" (issue 14): a finished render's frame goes to an image-to-video model on Replicate,
+ * "Make it real" (issue 14): a finished render's frame goes to an image-to-video model on Replicate
+ * (or its whole video to a video-to-video model),
  * with a prompt written from the scene; the videos made from the render are listed with links. The
  * form's state is the page's model (`simulations.ts`); the list of models is server data.
  */
@@ -20,13 +21,27 @@ export function MakeRealPanel({
   dispatch: (msg: Msg) => void;
 }) {
   const open = form?.open ?? false;
-  const models = useQuery({
+  const imageModels = useQuery({
     queryKey: ["models", "image-to-video"],
     queryFn: () => listModels("image-to-video"),
     staleTime: 5 * 60_000,
     enabled: open,
   });
+  const videoModels = useQuery({
+    queryKey: ["models", "video-to-video"],
+    queryFn: () => listModels("video-to-video"),
+    staleTime: 5 * 60_000,
+    enabled: open,
+  });
+  const models = {
+    isPending: imageModels.isPending || videoModels.isPending,
+    // One list failing leaves the other usable; both failing is the error shown.
+    isError: imageModels.isError && videoModels.isError,
+    error: imageModels.error ?? videoModels.error,
+    data: imageModels.data || videoModels.data ? [...(imageModels.data ?? []), ...(videoModels.data ?? [])] : undefined,
+  };
   const chosen = form?.modelId ?? models.data?.[0]?.id ?? "";
+  const wholeVideo = (videoModels.data ?? []).some((m) => m.id === chosen) && !(imageModels.data ?? []).some((m) => m.id === chosen);
   const lastFrame = Math.max(0, render.framesTotal - 1);
   const formId = `make-real-${render.id}`;
   return (
@@ -53,21 +68,37 @@ export function MakeRealPanel({
           aria-label={`Make render ${render.id} real`}
           onSubmit={(event) => {
             event.preventDefault();
-            dispatch({ type: "MakeRealSubmitted", id: render.id, modelId: chosen });
+            dispatch({ type: "MakeRealSubmitted", id: render.id, modelId: chosen, wholeVideo });
           }}
         >
           <label className="field">
-            <span>Image-to-video model</span>
+            <span>Image-to-video model or video-to-video model</span>
             <select value={chosen} onChange={(e) => dispatch({ type: "MakeRealEdited", id: render.id, changes: { modelId: e.target.value } })} disabled={!models.data?.length}>
-              {models.isPending ? <option value="">Loading models…</option> : null}
-              {models.data?.length === 0 ? <option value="">No image-to-video models available</option> : null}
-              {models.data?.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.id}
-                </option>
-              ))}
+              {models.isPending && !models.data ? <option value="">Loading models…</option> : null}
+              {models.data?.length === 0 ? <option value="">No image-to-video or video-to-video models available</option> : null}
+              {imageModels.data?.length ? (
+                <optgroup label="Image to video">
+                  {imageModels.data.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.id}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+              {videoModels.data?.length ? (
+                <optgroup label="Video to video">
+                  {videoModels.data.map((m) => (
+                    <option key={`v-${m.id}`} value={m.id}>
+                      {m.id}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
             </select>
           </label>
+          {wholeVideo ? (
+            <p className="hint">A video-to-video model: the whole render goes to it, not one frame.</p>
+          ) : (
           <label className="field">
             <span>
               Frame sent as the image: {form.frame} of {lastFrame} ({(form.frame / Math.max(render.fps, 1)).toFixed(2)} s)
@@ -81,6 +112,7 @@ export function MakeRealPanel({
               onChange={(e) => dispatch({ type: "MakeRealEdited", id: render.id, changes: { frame: Number(e.target.value) } })}
             />
           </label>
+          )}
           <label className="field">
             <span>Prompt (written from the scene)</span>
             <textarea

@@ -118,3 +118,11 @@ describe("make it real", () => {
     expect(run(m, { type: "MakeRealStarted", id: 4, videoId: 1 }, { type: "MakeRealClosed", id: 4 })).toEqual([m, []]);
   });
 });
+
+describe("make it real with a video-to-video model", () => {
+  it("sends the render's whole video: no frame", () => {
+    const opened = update(init, { type: "MakeRealOpened", render: render("completed", 9) })[0];
+    const [, cmds] = update(opened, { type: "MakeRealSubmitted", id: 9, modelId: "luma/modify", wholeVideo: true });
+    expect(cmds).toEqual([{ type: "MakeReal", id: 9, request: { modelId: "luma/modify" } }]);
+  });
+});

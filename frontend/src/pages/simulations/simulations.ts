@@ -49,7 +49,8 @@ export type Msg =
   | { type: "MakeRealClosed"; id: number }
   | { type: "MakeRealEdited"; id: number; changes: MakeRealChanges }
   /** `modelId`: the model the form shows as chosen (the list's first one unless the person chose). */
-  | { type: "MakeRealSubmitted"; id: number; modelId: string }
+  /** `wholeVideo`: the model is a video-to-video one; the render's video goes, not a frame. */
+  | { type: "MakeRealSubmitted"; id: number; modelId: string; wholeVideo?: boolean }
   | { type: "MakeRealStarted"; id: number; videoId: number }
   | { type: "MakeRealFailed"; id: number; message: string };
 
@@ -74,11 +75,15 @@ function withForm(model: Model, id: number, change: (form: MakeRealForm) => Make
   return form ? { ...model, makeReal: { ...model.makeReal, [id]: change(form) } } : model;
 }
 
-function makeRealSubmitted(model: Model, id: number, modelId: string): Step<Model, Cmd> {
+function makeRealSubmitted(model: Model, id: number, modelId: string, wholeVideo: boolean): Step<Model, Cmd> {
   const form = model.makeReal[id];
   if (!form || form.sending || modelId === "") return only(model);
   // The scene's prompt is left to the server unless edited: it sends it only to models that take one.
-  const request: ToVideoRequest = { modelId, frame: form.frame, ...(form.prompt !== form.scenePrompt ? { prompt: form.prompt } : {}) };
+  const request: ToVideoRequest = {
+    modelId,
+    ...(wholeVideo ? {} : { frame: form.frame }),
+    ...(form.prompt !== form.scenePrompt ? { prompt: form.prompt } : {}),
+  };
   return [withForm(model, id, (f) => ({ ...f, sending: true, error: null, started: null })), [{ type: "MakeReal", id, request }]];
 }
 
@@ -124,7 +129,7 @@ export function update(model: Model, msg: Msg): Step<Model, Cmd> {
     case "MakeRealEdited":
       return only(withForm(model, msg.id, (f) => ({ ...f, ...msg.changes })));
     case "MakeRealSubmitted":
-      return makeRealSubmitted(model, msg.id, msg.modelId);
+      return makeRealSubmitted(model, msg.id, msg.modelId, msg.wholeVideo === true);
     case "MakeRealStarted":
       return only(withForm(model, msg.id, (f) => ({ ...f, sending: false, started: msg.videoId })));
     case "MakeRealFailed":
