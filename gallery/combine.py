@@ -381,9 +381,10 @@ def _ffmpeg_run(
     max_bytes: int,
     on_progress: ProgressCallback | None,
     errors: IO[bytes],
+    deadline: "_Deadline",
 ) -> None:
     """Run ffmpeg writing ``output``, passing its progress on; stops it (and raises) when the
-    callback says so, when it writes more than ``max_bytes``, or when it stalls."""
+    callback says so, when it writes more than ``max_bytes``, stalls, or runs past ``deadline``."""
     command = [
         ffmpeg_exe(),
         "-hide_banner",
@@ -426,6 +427,7 @@ def _ffmpeg_run(
                             raise JoinFailed(_too_large(max_bytes))
             elif time.monotonic() - heard_at > STALL_SECONDS:
                 raise JoinFailed(f"ffmpeg made no progress for {STALL_SECONDS:.0f} seconds; stopped.")
+            deadline.check()
             # Also while ffmpeg is quiet (a slow start), so a cancel is noticed within a second.
             if on_progress is not None and not on_progress(done, total_seconds, written):
                 raise JoinStopped()
@@ -449,6 +451,26 @@ def _progress_of(report: dict[str, str], done: float, written: int) -> tuple[flo
     if size.isdigit():
         written = int(size)
     return done, written
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """The join's time limit: a worker's task is killed after its timeout (Q_TIMEOUT), so a join
+    that cannot finish inside it fails with the reason instead of being killed and retried."""
+
+    at: float | None
+    seconds: float | None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> "_Deadline":
+        return cls(at=time.monotonic() + seconds if seconds else None, seconds=seconds)
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise JoinFailed(
+                f"Joining took longer than the {self.seconds:.0f} seconds a worker may spend on it; "
+                "join fewer or shorter videos, or at a smaller size."
+            )
 
 
 def _too_large(max_bytes: int) -> str:
@@ -512,14 +534,17 @@ def assets_joined(
     max_bytes: int,
     max_seconds: float,
     on_progress: ProgressCallback | None = None,
+    time_limit: float | None = None,
 ) -> Iterator[Joined]:
-    """Join ``assets`` (videos, in order) with ``transition`` into one MP4 in folder ``scratch``.
+    """Join ``assets`` (videos, in order) with ``transition`` into one MP4 in folder ``scratch``,
+    within ``time_limit`` seconds when given.
 
     Raises JoinFailed with a message for the user (which input, what went wrong), JoinStopped when
     ``on_progress`` returned False. Every scratch file is gone when the block exits.
     """
     if transition not in TRANSITIONS:
         raise JoinFailed(f"Unknown transition {transition!r}.")
+    deadline = _Deadline.after(time_limit)
     token = uuid.uuid4().hex[:16]
     inputs = [_scratch_path(scratch, token, f"{index}") for index in range(len(assets))]
     output = _scratch_path(scratch, token, "out.mp4")
@@ -559,6 +584,7 @@ def assets_joined(
                         max_bytes=max_bytes,
                         on_progress=on_progress,
                         errors=errors,
+                        deadline=deadline,
                     )
                     copied = _copy_adds_up(output, expected=total, clips=clips)
                 except JoinFailed as exc:
@@ -584,6 +610,7 @@ def assets_joined(
                     max_bytes=max_bytes,
                     on_progress=on_progress,
                     errors=errors,
+                    deadline=deadline,
                 )
         size = output.stat().st_size
         if size > max_bytes:

@@ -57,6 +57,8 @@ MAX_RECOVERIES = 2
 # Progress is written to the row at most this often while ffmpeg runs.
 PROGRESS_SECONDS = 0.5
 TASK = "media_gen.tasks.combine_run"
+# A join must end this long before the task's timeout (Q_TIMEOUT), when the worker would be killed.
+TIME_SPARE_SECONDS = 60.0
 
 _QUEUED = {"download_phase": DownloadPhase.QUEUED, "download_bytes_received": 0, "download_bytes_total": None}
 
@@ -282,6 +284,11 @@ def _sources(generation: Generation) -> list[Asset] | str:
     return assets if len(assets) >= MIN_ITEMS else "The list of videos to join is missing."
 
 
+def _time_limit() -> float:
+    """Seconds a join may take: a clear failure before django-q2 kills the task at its timeout."""
+    return max(30.0, float(settings.Q_CLUSTER.get("timeout", 900)) - TIME_SPARE_SECONDS)
+
+
 def _join(generation_id: int) -> None:
     generation = Generation.objects.select_related("owner").get(pk=generation_id)
     sources = _sources(generation)
@@ -299,6 +306,7 @@ def _join(generation_id: int) -> None:
             max_bytes=settings.MEDIA_MAX_BYTES,
             max_seconds=settings.COMBINE_MAX_SECONDS,
             on_progress=_progress_recorder(generation_id),
+            time_limit=_time_limit(),
         ) as joined:
             generation_move(
                 CombineMoves.STORING,

@@ -296,6 +296,18 @@ def test_an_ffmpeg_error_fails_with_its_message_and_stores_nothing(user_client, 
     assert record["status"] == "failed" and record["video_url"] == "" and record["error"]
 
 
+def test_a_join_past_the_workers_time_limit_fails_with_the_reason(user_client, two_videos, monkeypatch):
+    # Else django-q2 would kill the task at its timeout, and the recovery would start it again.
+    monkeypatch.setattr(combine_service, "_time_limit", lambda: 0.001)
+    assets_before = Asset.objects.count()
+    items = [{"kind": "video", "id": video.pk} for video in two_videos]
+    generation = Generation.objects.get(pk=combine(user_client, items).json()["video_id"])
+
+    assert generation.status == "failed" and "longer than" in generation.error
+    assert Asset.objects.count() == assets_before
+    assert nothing_left_in_scratch()
+
+
 def test_a_source_deleted_before_the_job_fails_it(user, user_client, two_videos, monkeypatch):
     monkeypatch.setattr(combine_service, "async_task", lambda *args, **kwargs: None)
     items = [{"kind": "video", "id": video.pk} for video in two_videos]
