@@ -684,8 +684,9 @@ def generation_set_favorite(*, generation: Generation, user: AbstractBaseUser, f
     if generation.owner_id != user.pk:
         raise ServiceError("Only the owner can change favourites.", status_code=403)
     generation_move(Moves.MARKED, pk=generation.pk, favorite=favorite)
-    if generation.asset is not None:
-        gallery_services.asset_set_favorite(asset=generation.asset, favorite=favorite)
+    # Every output file, not only the first: retention keeps favourite assets only.
+    for asset in Asset.objects.filter(pk__in=_output_asset_ids([generation.pk], generation.asset_id)):
+        gallery_services.asset_set_favorite(asset=asset, favorite=favorite)
     generation.refresh_from_db()
     return generation
 

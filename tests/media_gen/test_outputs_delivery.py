@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen import downloads, services
 from media_gen.models import DownloadAttempt, Generation, GenerationOutput
@@ -470,3 +471,14 @@ def test_when_the_first_file_is_lost_the_record_lists_each_stored_file_once(user
     assert "Output 1 of 3 was not stored" in record["error"]
     listed = user_client.get("/api/images").json()["images"][0]
     assert [output["index"] for output in listed["outputs"]] == [0, 2]
+
+
+def test_a_favourite_keeps_every_output_file_from_retention(user, settings):
+    generation = succeed(running(user), three_images())
+    services.generation_set_favorite(generation=generation, user=user, favorite=True)
+    assert set(Asset.objects.filter(kind=Asset.Kind.IMAGE).values_list("favorite", flat=True)) == {True}
+    settings.RETENTION_DAYS = 1
+    gallery_services.retention_run(now=timezone.now() + timedelta(days=30))
+    assert Asset.objects.filter(kind=Asset.Kind.IMAGE).count() == 3
+    services.generation_set_favorite(generation=generation, user=user, favorite=False)
+    assert set(Asset.objects.filter(kind=Asset.Kind.IMAGE).values_list("favorite", flat=True)) == {False}
