@@ -472,3 +472,7 @@ def _download_finish(*, generation_id: int, now: datetime) -> None:
     )
     if not attached and Generation.objects.filter(pk=generation_id, asset__isnull=True).exists():
         outputs_discard(generation_id=generation_id)  # canceled meanwhile: nothing stays stored
+    elif attached and Generation.objects.filter(pk=generation_id, favorite=True).exists():
+        # Marked a favourite while it was downloading: its files are kept from retention too.
+        for asset in Asset.objects.filter(pk__in=[output.asset_id for output in stored]):
+            gallery_services.asset_set_favorite(asset=asset, favorite=True)

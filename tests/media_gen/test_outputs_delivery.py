@@ -482,3 +482,10 @@ def test_a_favourite_keeps_every_output_file_from_retention(user, settings):
     assert Asset.objects.filter(kind=Asset.Kind.IMAGE).count() == 3
     services.generation_set_favorite(generation=generation, user=user, favorite=False)
     assert set(Asset.objects.filter(kind=Asset.Kind.IMAGE).values_list("favorite", flat=True)) == {False}
+
+
+def test_a_favourite_marked_while_downloading_covers_the_files_that_come(user):
+    generation = running(user)
+    services.generation_set_favorite(generation=generation, user=user, favorite=True)
+    succeed(generation, three_images())
+    assert list(Asset.objects.filter(kind=Asset.Kind.IMAGE).values_list("favorite", flat=True)) == [True] * 3
