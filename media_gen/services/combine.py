@@ -16,7 +16,9 @@ asset ids for the job (Replicate's output column, unused otherwise and never in 
 
 The job runs under a lease (``simpoc.leases``): a worker killed mid-join leaves the row
 "downloading" with no live holder, and ``combine_recover`` (each worker start, and a schedule)
-queues it again, or fails it after COMBINE_MAX_RECOVERIES tries.
+queues it again, or fails it after MAX_RECOVERIES such deaths. A worker asked to stop (SIGTERM)
+stops ffmpeg and gives the join back ("queued", marked ``given_back``); the next worker's start
+queues it again, uncounted.
 """
 
 import logging
@@ -326,8 +328,11 @@ def _join(generation_id: int) -> None:
     except gallery_combine.JoinStopped:
         return  # canceled or deleted: the row says so already, nothing was stored
     except _WorkerStopping:
-        generation_move(CombineMoves.REQUEUED, pk=generation_id)
-        _queue(generation_id)
+        # Given back, not queued from here: a task queued now could reach a worker of this cluster
+        # while it still holds the lease (and be dropped). The next worker's start queues it.
+        generation_move(
+            CombineMoves.REQUEUED, pk=generation_id, output={**(generation.output or {}), "given_back": True}
+        )
         return
     except gallery_combine.JoinFailed as exc:
         _fail(generation_id, exc.message)
@@ -361,19 +366,27 @@ def _join(generation_id: int) -> None:
 
 
 def combine_recover() -> int:
-    """Queue again the combines whose worker died mid-join (no live holder of the lease); after
-    MAX_RECOVERIES the combine fails with a message instead. Queued ones wait their turn."""
+    """Queue again the combines a stopping worker gave back, and those whose worker died mid-join
+    (no live holder of the lease); after MAX_RECOVERIES deaths the combine fails with a message
+    instead. Queued ones wait their turn (the broker holds their task)."""
     recovered = 0
-    running = Generation.objects.filter(
-        source_kind=SOURCE_KIND,
-        status=Status.PROCESSING,
-        asset__isnull=True,
-        download_phase__in=[DownloadPhase.DOWNLOADING, DownloadPhase.STORING],
+    unfinished = Generation.objects.filter(
+        source_kind=SOURCE_KIND, status=Status.PROCESSING, asset__isnull=True
     )
-    for generation in running:
+    for generation in unfinished:
+        output = generation.output or {}
+        if generation.download_phase == DownloadPhase.QUEUED:
+            if output.get("given_back") and generation_move(
+                CombineMoves.REQUEUED,
+                pk=generation.pk,
+                where=Q(download_phase=DownloadPhase.QUEUED),
+                output={**output, "given_back": False},
+            ):
+                _queue(generation.pk)
+                recovered += 1
+            continue
         if leases.lease_is_held(name=_lease_name(generation.pk)):
             continue  # a live worker is joining it
-        output = generation.output or {}
         attempts = int(output.get("recoveries", 0))
         unchanged = Q(download_phase=generation.download_phase, asset__isnull=True)
         if attempts >= MAX_RECOVERIES:

@@ -391,6 +391,32 @@ def test_a_queued_or_live_combine_is_left_alone_by_recovery(user_client, two_vid
     assert generation.status == "processing" and generation.download_phase == "queued"
 
 
+def test_a_join_interrupted_by_a_stop_is_given_back_and_completes_at_the_next_start(
+    user_client, two_videos, monkeypatch
+):
+    from simpoc import shutdown
+
+    monkeypatch.setattr(combine_service, "async_task", lambda *args, **kwargs: None)
+    items = [{"kind": "video", "id": video.pk} for video in two_videos]
+    generation = Generation.objects.get(pk=combine(user_client, items).json()["video_id"])
+    monkeypatch.undo()
+    assets_before = Asset.objects.count()
+    shutdown.install().set()  # SIGTERM to qcluster
+    try:
+        combine_service.combine_run(generation_id=generation.pk)
+    finally:
+        shutdown.reset()
+
+    generation.refresh_from_db()
+    assert generation.status == "processing" and generation.download_phase == "queued"
+    assert Asset.objects.count() == assets_before and nothing_left_in_scratch()
+    assert combine_service.combine_recover() == 1  # the next worker's start; tasks run inline
+    generation.refresh_from_db()
+    assert generation.status == "completed"
+    assert generation.output.get("recoveries", 0) == 0  # a stop is not a death
+    assert combine_service.combine_recover() == 0
+
+
 def test_a_failed_combine_can_be_joined_again(user, user_client, two_videos, settings):
     items = [{"kind": "video", "id": video.pk} for video in two_videos]
     settings.MEDIA_MAX_BYTES = 2_000
