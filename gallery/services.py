@@ -238,6 +238,19 @@ def _typed_for_kind(received: _Received, *, kind: str) -> _Received:
     return received
 
 
+def _sound_only_mp4(received: _Received, *, kind: str, expected_types: Iterable[str] | None) -> _Received:
+    """An upload may be audio or video: an MP4 with sound and no pictures is M4A audio, where allowed."""
+    allowed = frozenset(expected_types) if expected_types is not None else _default_types(kind)
+    if (
+        kind == Asset.Kind.UPLOAD
+        and received.content_type == "video/mp4"
+        and "audio/mp4" in allowed
+        and thumbnails.sound_only(path=Path(received.file.name))
+    ):
+        return replace(received, content_type="audio/mp4")
+    return received
+
+
 def _default_types(kind: str) -> frozenset[str]:
     if kind == Asset.Kind.AUDIO:
         return AUDIO_TYPES
@@ -378,6 +391,7 @@ def asset_store(
         received = _typed_for_kind(received, kind=kind)
         _accept_type(received, kind=kind, expected_types=expected_types)
         received = _cut_after_image_end(received)
+        received = _sound_only_mp4(received, kind=kind, expected_types=expected_types)
         probed = _probe(received, kind=kind)
         _check_quota(owner=owner, incoming=received.size + probed.thumbnail_bytes)  # early, before any upload
         return _write(owner=owner, kind=kind, received=received, probed=probed, filename=filename)

@@ -171,6 +171,15 @@ WAVEFORM_MAX_BLOCKS = 4096
 WAVEFORM_TIMEOUT_SECONDS = 120
 
 
+def sound_only(*, path: Path) -> bool:
+    """Whether ffmpeg finds an audio stream in the file and no video stream (an MP4 holding only sound)."""
+    try:
+        report = _ffmpeg(["-i", str(path)]).stderr
+    except subprocess.TimeoutExpired:
+        return False
+    return _AUDIO_STREAM.search(report) is not None and _VIDEO_SIZE.search(report) is None
+
+
 def audio_probe(*, path: Path) -> MediaInfo:
     """The duration from ffmpeg's report (read from the container, not by decoding); refuses files
     in which ffmpeg finds no audio stream (a page or a document behind an audio header)."""

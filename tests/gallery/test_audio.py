@@ -166,6 +166,21 @@ def test_an_upload_may_be_audio(user):
     assert asset.thumbnail is not None
 
 
+def test_an_uploaded_mp4_with_only_sound_is_audio_where_audio_is_allowed(user, mp4):
+    sound = audio_bytes("mp4-aac")
+
+    upload = services.asset_store(owner=user, stream=io.BytesIO(sound), kind="upload")
+    video = services.asset_store(owner=user, stream=io.BytesIO(mp4), kind="upload")
+
+    assert (upload.content_type, upload.duration) == ("audio/mp4", pytest.approx(1.0, abs=0.1))
+    assert video.content_type == "video/mp4"
+    with pytest.raises(services.AssetRejected) as caught:
+        services.asset_store(
+            owner=user, stream=io.BytesIO(sound), kind="upload", expected_types=services.VIDEO_TYPES
+        )
+    assert "no readable video stream" in caught.value.message
+
+
 def test_audio_is_served_with_ranges(user_client, user):
     content = audio_bytes("mp3", source="sine=duration=3")
     asset = AssetFactory(owner=user, kind="audio", content=content, filename="tone.mp3")
