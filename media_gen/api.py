@@ -39,7 +39,7 @@ from media_gen.schemas import (
     VideoRecord,
     WebhookOut,
 )
-from media_gen.webhooks import WebhookInvalid
+from media_gen.webhooks import RETRY_AFTER_SECONDS, WebhookInvalid
 from simpoc.schemas import DetailOut
 from simpoc.services import ServiceError
 
@@ -785,5 +785,9 @@ def replicate_webhook(request: HttpRequest, generation: int | None = None) -> St
     try:
         outcome = services.webhook_receive(generation_id=generation, headers=headers, body=request.body)
     except WebhookInvalid as exc:
+        if exc.status_code == 503:  # busy, or cannot verify now: nothing recorded; say when to resend
+            raise ServiceError(
+                exc.message, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+            ) from exc
         return Status(exc.status_code, {"detail": exc.message})
     return Status(200, {"ok": outcome.accepted, "message": outcome.message})

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,7 +33,7 @@ from media_gen.services.lifecycle import (
     outputs_discard,
     prediction_vanished,
 )
-from media_gen.webhooks import WebhookInvalid, webhook_verify
+from media_gen.webhooks import WebhookInvalid, webhook_transaction, webhook_verify
 from simpoc import leases, shutdown
 from simpoc.services import ServiceError
 
@@ -101,7 +101,7 @@ def webhook_receive(*, generation_id: int | None, headers: dict[str, str], body:
     payload = _webhook_payload(body)
     # Read before the write transaction, so the write lock is held for the writes alone.
     generation = Generation.objects.filter(pk=generation_id).first() if generation_id else None
-    with transaction.atomic():
+    with webhook_transaction():  # SQLite: bounded retries for the lock, then 503 (nothing written)
         if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk if generation else None):
             return WebhookOutcome(accepted=False, message="Duplicate delivery ignored.")
         if generation is None:
