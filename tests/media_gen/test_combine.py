@@ -152,6 +152,16 @@ def test_matching_clips_with_a_crossfade_are_not_stream_copied(user, user_client
     assert probe_output(generation).duration == pytest.approx(4 - 1, abs=0.1)
 
 
+def test_a_stream_copy_that_does_not_add_up_is_re_encoded(user, user_client, monkeypatch):
+    # Inputs can look alike to ffmpeg's report yet differ inside (their encoder's settings).
+    monkeypatch.setattr(gallery_combine, "_copy_adds_up", lambda *args, **kwargs: False)
+    items = [{"kind": "video", "id": stored_video(user, clip(2)).pk} for _ in range(2)]
+    generation = Generation.objects.get(pk=combine(user_client, items).json()["video_id"])
+    assert generation.status == "completed" and generation.version == gallery_combine.RE_ENCODE
+    assert probe_output(generation).duration == pytest.approx(4.0, abs=0.1)
+    assert nothing_left_in_scratch()
+
+
 def test_progress_is_recorded_while_ffmpeg_runs(user, user_client, monkeypatch):
     monkeypatch.setattr(combine_service, "PROGRESS_SECONDS", 0)
     seen = []
@@ -278,6 +288,18 @@ def test_a_result_over_media_max_bytes_fails_and_stores_nothing(user_client, two
     assert "larger than" in generation.error and "MEDIA_MAX_BYTES" in generation.error
     assert generation.asset_id is None and Asset.objects.count() == assets_before
     assert nothing_left_in_scratch()
+
+
+def test_too_long_by_what_ffmpeg_reads_fails_the_job(user_client, two_videos, settings):
+    # A stored video whose length the gallery did not know: the job measures it and refuses.
+    Asset.objects.filter(pk__in=[video.asset_id for video in two_videos]).update(duration=None)
+    settings.COMBINE_MAX_SECONDS = 1
+    assets_before = Asset.objects.count()
+    response = combine(user_client, [{"kind": "video", "id": video.pk} for video in two_videos])
+
+    generation = Generation.objects.get(pk=response.json()["video_id"])
+    assert generation.status == "failed" and "COMBINE_MAX_SECONDS" in generation.error
+    assert Asset.objects.count() == assets_before and nothing_left_in_scratch()
 
 
 def test_an_ffmpeg_error_fails_with_its_message_and_stores_nothing(user_client, two_videos, monkeypatch):
