@@ -66,7 +66,7 @@ class ImportReport:
     def summary(self) -> str:
         lines = [
             f"Imported {self.imported} items ({self.bytes_imported / 1024**2:.1f} MiB).",
-            f"Skipped {self.duplicates} duplicates (same sha256 already stored for this owner).",
+            f"Skipped {self.duplicates} duplicates (same sha256, or the same caption, already stored for this owner).",
             f"Skipped {self.without_file} items without a stored file (metadata only).",
             f"Failed: {len(self.failed)}.",
         ]
