@@ -18,6 +18,7 @@ from gallery.models import Asset
 from gallery.pagination import InvalidCursor, cursor_encode, keyset_filter
 from gallery.streaming import SMALL_MEDIA_BYTES
 from media_gen.models import Generation, GenerationOutput
+from media_gen.prepared import prepared_values
 from media_gen.search import Search, search_ids, search_parse
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.models import ApiKey
@@ -192,14 +193,35 @@ def generation_page(
         raise ServiceError("offset must not be negative.", status_code=422)
     if _search(filters) is not None:
         return _search_page(user=user, kind=kind, filters=filters, before=before, limit=limit, offset=offset)
-    generations = generation_list(user=user, kind=kind, filters=filters, before=before)
     total = generation_total(user=user, kind=kind, filters=filters)
-    rows = list(_record_values(generations, kind=kind)[offset : offset + limit + 1])
+    rows = _page_rows(user=user, kind=kind, filters=filters, before=before, offset=offset, limit=limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if has_more and rows else None
     cursor = cursor_encode(created_at=last["created_at"], pk=last["id"]) if last else None
     return GenerationPage(items=rows, total=total, next=cursor)
+
+
+def _page_rows(
+    *,
+    user: AbstractBaseUser,
+    kind: str,
+    filters: GenerationFilters,
+    before: str | None,
+    offset: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The page's rows and one more (is there a next page?). The gallery opens on a user's first page
+    with no filter, the same query for every user but the id: compiled once per thread
+    (``media_gen.prepared``: building and compiling it cost two thirds of the page's CPU)."""
+
+    def rows(owner: AbstractBaseUser) -> QuerySet:
+        generations = generation_list(user=owner, kind=kind, filters=filters, before=before)
+        return _record_values(generations, kind=kind)[offset : offset + limit + 1]
+
+    if user.is_staff or before is not None or offset or filters != GenerationFilters():
+        return list(rows(user))
+    return prepared_values(("generation_page", kind, limit), user=user, build=rows)
 
 
 SEARCH_CURSOR = "search:"

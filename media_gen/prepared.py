@@ -1,0 +1,70 @@
+"""ORM reads compiled once per thread and run again with another user's id.
+
+The gallery's first page is the same query for every user but the owner's id, yet the ORM builds and
+compiles it on every request (half of the page's CPU: issue 16). ``prepared_values`` builds the
+queryset once with a placeholder user, keeps its SQL, parameters and compiler, and on later calls
+only swaps the id in and runs it: the rows come back through that compiler's own converters, so they
+are exactly what ``queryset.values(...)`` gives (the tests compare the two).
+"""
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+# Stands for the user's id while compiling: no table's ids get near it, and it must appear in the
+# parameters (a query that inlined it, or does not filter by the user, is refused).
+PLACEHOLDER_ID = 7_340_912_553_118_061
+
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    params: tuple[Any, ...]
+    user_positions: tuple[int, ...]
+    compiler: SQLCompiler
+    names: tuple[str, ...]
+    alias: str
+
+
+def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
+    placeholder = get_user_model()(pk=PLACEHOLDER_ID, is_staff=False, is_superuser=False)
+    queryset = build(placeholder)
+    query = queryset.query
+    if not query.values_select and not query.annotation_select:
+        raise ValueError("prepared_values takes a .values() queryset")
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    positions = tuple(i for i, value in enumerate(params) if value == PLACEHOLDER_ID)
+    if not positions:
+        raise ValueError("the queryset does not filter by the user's id as a parameter")
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    return _Prepared(sql, tuple(params), positions, compiler, names, queryset.db)
+
+
+def prepared_values(
+    key: Hashable, *, user: AbstractBaseUser, build: Callable[[AbstractBaseUser], QuerySet]
+) -> list[dict[str, Any]]:
+    """``list(build(user))`` (a ``.values()`` queryset), compiled on this thread's first call for
+    ``key``. ``build`` must give the same query for every non-staff user but the user's id, and
+    ``key`` must name everything else it depends on (kind, limit, offset ...)."""
+    cache: dict[Hashable, _Prepared] = _local.__dict__.setdefault("prepared", {})
+    prepared = cache.get(key)
+    if prepared is None:
+        prepared = cache[key] = _prepare(build)
+    params = list(prepared.params)
+    for position in prepared.user_positions:
+        params[position] = user.pk
+    with connections[prepared.alias].cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        rows = cursor.fetchall()
+    names = prepared.names
+    return [dict(zip(names, row, strict=True)) for row in prepared.compiler.results_iter(results=[rows])]
