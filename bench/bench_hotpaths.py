@@ -1,6 +1,6 @@
 """Issue 16's hot paths side by side in one window: an earlier commit against the working tree's HEAD.
 
-    .venv/bin/python -m bench.bench_hotpaths [OLD_REV] [--quick]
+    .venv/bin/python -m bench.bench_hotpaths [OLD_REV] [--quick] [--postgres] [--cpu] [--worktree]
 
 Both commits are exported (``git archive``) under ``bench/.cache/hotpaths/``, each with a SQLite
 database of its own holding a 100 KB PNG generation and 5,000 listed images of one user, and served
@@ -10,6 +10,13 @@ clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients an
 ``GET /health`` with 8 clients; nginx (``sendfile on``) serving the same PNG is the reference, run
 inside every measurement so that ratios compare like with like on a shared machine. Every request
 to the app carries an API key. Prints one JSON line per set-up and a table; records nothing.
+
+``--postgres`` runs every set-up a second time on PostgreSQL (a database per export,
+``bench_hotpaths_old`` / ``bench_hotpaths_new``). ``--cpu`` measures instead the CPU each request
+costs in process (the WSGI app called directly, 1,000 times; 300 with ``--quick``) for an API key and
+a browser session: on a shared machine this is the figure that queueing for a core does not inflate.
+``--setups`` measures "new" with every set-up even with ``--quick`` (granian only where installed:
+``pip install granian``). ``--worktree`` takes the working tree (tracked and untracked files) as "new" instead of HEAD.
 """
 
 from __future__ import annotations
@@ -51,9 +58,61 @@ if generation is None:
                    prediction_id=f"hotpaths{i:020d}", created_at=start + timedelta(seconds=30 * i))
         for i in range(5000)
     )
-print(json.dumps({"id": generation.pk, "key": api_key_create(user=owner, name="hotpaths").raw_key}))
+prepared = {"id": generation.pk, "key": api_key_create(user=owner, name="hotpaths").raw_key}
+print(json.dumps(prepared))
 """
-SETUPS = [("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2)]
+# Appended to PREPARE for ``--cpu``: the WSGI app called directly, so the figure is this process's CPU
+# per request (what a core spends on it), which other work on a shared machine does not inflate.
+CPU = r"""
+import io, time
+from django.test import Client
+from simpoc.wsgi import application
+client = Client()
+client.force_login(owner)
+cookie = client.cookies["sessionid"].value
+
+def environ(path, auth):
+    path, _, query = path.partition("?")
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+           "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1",
+           "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
+           "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+    if auth == "key":
+        env["HTTP_X_API_KEY"] = prepared["key"]
+    elif auth == "session":
+        env["HTTP_COOKIE"] = f"sessionid={cookie}"
+    return env
+
+def once(path, auth):
+    statuses = []
+    body = application(environ(path, auth), lambda status, headers, exc_info=None: statuses.append(status))
+    for _ in body:
+        pass
+    if hasattr(body, "close"):
+        body.close()
+    if not statuses[0].startswith("200"):
+        raise SystemExit(f"{path} answered {statuses[0]}")
+
+cases = [
+    ("image /data, key", f"/api/images/{prepared['id']}/data", "key"),
+    ("image /data, session", f"/api/images/{prepared['id']}/data", "session"),
+    ("thumbnail, session", f"/api/images/{prepared['id']}/thumbnail", "session"),
+    ("page of 50, key", "/api/images?limit=50", "key"),
+    ("page of 50, session", "/api/images?limit=50", "session"),
+    ("/health", "/health", None),
+]
+result = {}
+for label, path, auth in cases:
+    for _ in range(50):
+        once(path, auth)
+    start = time.process_time()
+    for _ in range(REPEAT):
+        once(path, auth)
+    result[label] = round((time.process_time() - start) / REPEAT * 1e6)
+print(json.dumps(result))
+"""
+# (server or gunicorn worker class, processes, threads per process); the first is scripts/serve's.
+SETUPS = [("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2), ("granian", 2, 2), ("granian", 2, 8)]
 
 
 def _export(rev: str, name: str) -> Path:
@@ -66,13 +125,16 @@ def _export(rev: str, name: str) -> Path:
     return target
 
 
-def _measure(
-    code: Path, label: str, worker_class: str, workers: int, threads: int, nginx: str, seconds: int
-) -> dict:
+def _env(code: Path, engine: str) -> dict[str, str]:
+    """The app's environment for the export ``code`` on ``engine``: a database of its own per export."""
     data = CACHE / f"data-{code.name}"
-    env = {**common.app_env(data), "PYTHONPATH": str(code)}
+    database = common.database_url(f"bench_hotpaths_{code.name}") if engine == "postgres" else ""
+    return {**common.app_env(data, database=database), "PYTHONPATH": str(code)}
+
+
+def _prepare(code: Path, env: dict[str, str], script: str = PREPARE) -> dict:
     out = subprocess.run(
-        [common.PYTHON, "-c", PREPARE, str(data), str(IMAGE)],
+        [common.PYTHON, "-c", script, str(env["DATA_DIR"]), str(IMAGE)],
         cwd=code,
         env=env,
         capture_output=True,
@@ -80,19 +142,39 @@ def _measure(
     )
     if out.returncode:
         raise SystemExit(out.stderr)
-    prepared = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _cpu(code: Path, label: str, engine: str, repeat: int) -> dict:
+    """CPU per request (µs of this process's time) with the WSGI app called in process."""
+    env = _env(code, engine)
+    cpu = _prepare(code, env, PREPARE + f"REPEAT = {repeat}\n" + CPU)
+    return {"setup": label, **cpu, "load": common.load_average()}
+
+
+def _measure(
+    code: Path,
+    label: str,
+    engine: str,
+    worker_class: str,
+    workers: int,
+    threads: int,
+    nginx: str,
+    seconds: int,
+) -> dict:
+    env = _env(code, engine)
+    prepared = _prepare(code, env)
     port = common.free_port()
-    command = [
-        str(common.BIN / "gunicorn"),
-        "simpoc.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-    ]
-    command += ["--worker-class", worker_class, "--timeout", "120", "--access-logfile", "-"]
-    if worker_class == "gthread":
-        command += ["--threads", str(threads)]
+    if worker_class == "granian":  # Rust HTTP server, Python WSGI app in blocking threads
+        command = [str(common.BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads)]
+        command += ["--no-ws", "--access-log", "simpoc.wsgi:application"]
+    else:
+        command = [str(common.BIN / "gunicorn"), "simpoc.wsgi", "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(workers), "--worker-class", worker_class, "--timeout", "120"]
+        command += ["--access-logfile", "-"]
+        if worker_class == "gthread":
+            command += ["--threads", str(threads)]
     server = subprocess.Popen(
         command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -126,32 +208,74 @@ def _measure(
     }
 
 
+def _export_worktree(name: str) -> Path:
+    """The working tree as it is (tracked and untracked files git does not ignore): to measure a change
+    before committing it."""
+    target = CACHE / name
+    subprocess.run(["rm", "-rf", str(target)], check=True)
+    target.mkdir(parents=True)
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        check=True,
+        capture_output=True,
+        cwd=common.ROOT,
+    ).stdout
+    subprocess.run(
+        ["tar", "-cf", "-", "--null", "-T", "-"],
+        input=files,
+        check=True,
+        cwd=common.ROOT,
+        stdout=open(  # noqa: SIM115
+            CACHE / f"{name}.tar", "wb"
+        ),
+    )
+    subprocess.run(["tar", "-xf", str(CACHE / f"{name}.tar"), "-C", str(target)], check=True)
+    return target
+
+
+def _table(rows: list[dict]) -> None:
+    names = list(rows[0])
+    print("\n| " + " | ".join(names) + " |\n|" + "---|" * len(names))
+    for row in rows:
+        print("| " + " | ".join(str(row.get(name, "")) for name in names) + " |")
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quick = "--quick" in sys.argv
+    engines = ["sqlite", "postgres"] if "--postgres" in sys.argv else ["sqlite"]
     seconds = 3 if quick else 5
     old = _export(args[0] if args else "HEAD~1", "old")
-    new = _export("HEAD", "new")
+    new = _export_worktree("new") if "--worktree" in sys.argv else _export("HEAD", "new")
     IMAGE.parent.mkdir(parents=True, exist_ok=True)
     from bench.bench_serving import _noise_image
 
     _noise_image(IMAGE)
-    rows = []
-    with common.Nginx(IMAGE.parent) as nginx:
-        for code, setups in (
-            (old, SETUPS[:1]),
-            (new, SETUPS if not quick else SETUPS[:1]),
-            (old, SETUPS[:1]),
-        ):
-            for worker_class, workers, threads in setups:
-                label = f"{code.name} {worker_class} {workers}x{threads}"
-                row = _measure(code, label, worker_class, workers, threads, nginx.url, seconds)
+    if "--cpu" in sys.argv:
+        rows = []
+        for engine in engines:
+            for code in (old, new, old):
+                row = _cpu(code, f"{code.name} {engine}", engine, 300 if quick else 1000)
                 print(json.dumps(row), flush=True)
                 rows.append(row)
-    names = list(rows[0])
-    print("\n| " + " | ".join(names) + " |\n|" + "---|" * len(names))
-    for row in rows:
-        print("| " + " | ".join(str(row[name]) for name in names) + " |")
+        _table(rows)
+        return
+    rows = []
+    with common.Nginx(IMAGE.parent) as nginx:
+        for engine in engines:
+            for code, setups in (
+                (old, SETUPS[:1]),
+                (new, SETUPS if not quick or "--setups" in sys.argv else SETUPS[:1]),
+                (old, SETUPS[:1]),
+            ):
+                for worker_class, workers, threads in setups:
+                    if worker_class == "granian" and not (common.BIN / "granian").exists():
+                        continue
+                    label = f"{code.name} {engine} {worker_class} {workers}x{threads}"
+                    row = _measure(code, label, engine, worker_class, workers, threads, nginx.url, seconds)
+                    print(json.dumps(row), flush=True)
+                    rows.append(row)
+    _table(rows)
 
 
 if __name__ == "__main__":
