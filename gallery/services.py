@@ -389,9 +389,9 @@ def asset_store(
     received = _receive(stream, max_bytes=max_bytes or settings.MEDIA_MAX_BYTES)
     with received.file:
         received = _typed_for_kind(received, kind=kind)
+        received = _sound_only_mp4(received, kind=kind, expected_types=expected_types)
         _accept_type(received, kind=kind, expected_types=expected_types)
         received = _cut_after_image_end(received)
-        received = _sound_only_mp4(received, kind=kind, expected_types=expected_types)
         probed = _probe(received, kind=kind)
         _check_quota(owner=owner, incoming=received.size + probed.thumbnail_bytes)  # early, before any upload
         return _write(owner=owner, kind=kind, received=received, probed=probed, filename=filename)

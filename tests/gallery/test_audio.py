@@ -170,10 +170,19 @@ def test_an_uploaded_mp4_with_only_sound_is_audio_where_audio_is_allowed(user, m
     sound = audio_bytes("mp4-aac")
 
     upload = services.asset_store(owner=user, stream=io.BytesIO(sound), kind="upload")
+    for_an_audio_input = services.asset_store(
+        owner=user, stream=io.BytesIO(sound), kind="upload", expected_types=services.AUDIO_TYPES
+    )
     video = services.asset_store(owner=user, stream=io.BytesIO(mp4), kind="upload")
 
     assert (upload.content_type, upload.duration) == ("audio/mp4", pytest.approx(1.0, abs=0.1))
+    assert for_an_audio_input.content_type == "audio/mp4"
     assert video.content_type == "video/mp4"
+    with pytest.raises(services.AssetRejected) as refused:
+        services.asset_store(
+            owner=user, stream=io.BytesIO(mp4), kind="upload", expected_types=services.AUDIO_TYPES
+        )
+    assert refused.value.status_code == 415
     with pytest.raises(services.AssetRejected) as caught:
         services.asset_store(
             owner=user, stream=io.BytesIO(sound), kind="upload", expected_types=services.VIDEO_TYPES
