@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callJson, makeClient, unwrap } from "./client";
+import { makeClient, unwrap } from "./client";
 import { needsCsrf, readCookie } from "./csrf";
 import { ApiError, errorMessage, fieldErrorsOf } from "./errors";
 
@@ -99,23 +99,3 @@ describe("errorMessage", () => {
   });
 });
 
-describe("callJson (issue 15's endpoints)", () => {
-  it("sends the body as JSON with the CSRF header and returns the answer", async () => {
-    const { seen, fetchFn } = recordingFetch(202, { video_id: 5, status: "processing" });
-    const answer = await callJson<{ video_id: number }>("POST", "/api/videos/combine", {
-      body: { items: [{ kind: "video", id: 1 }], transition: "cut" },
-      fetch: fetchFn,
-      cookies: () => "csrftoken=tok",
-      baseUrl: "http://test",
-    });
-    expect(answer.video_id).toBe(5);
-    expect(seen[0]?.headers.get("X-CSRFToken")).toBe("tok");
-    expect(await seen[0]?.json()).toEqual({ items: [{ kind: "video", id: 1 }], transition: "cut" });
-  });
-  it("puts the query in the URL, leaving out empty values, and reports errors", async () => {
-    const { seen, fetchFn } = recordingFetch(422, { detail: "Unknown collection" });
-    const call = callJson("GET", "/api/audio-models", { query: { collection: "x", q: null }, fetch: fetchFn, cookies: () => "", baseUrl: "http://test" });
-    await expect(call).rejects.toMatchObject({ status: 422, message: "Unknown collection" });
-    expect(seen[0]?.url).toBe("http://test/api/audio-models?collection=x");
-  });
-});

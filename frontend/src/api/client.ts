@@ -60,7 +60,7 @@ export async function unwrap<R extends Result>(pending: Promise<R>): Promise<Exc
  * and error rules as every other call.
  */
 export async function postForm<R>(
-  path: keyof ApiPaths | ContractPath,
+  path: keyof ApiPaths,
   form: FormData,
   options: { fetch?: typeof fetch; cookies?: () => string; baseUrl?: string } = {},
 ): Promise<R> {
@@ -80,50 +80,6 @@ export async function postForm<R>(
     throw new ApiError(0, errorMessage(0, null));
   }
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(response.status, body), fieldErrorsOf(body));
-  }
-  return body as R;
-}
-
-/**
- * Issue 15's endpoints (KINDS_CONTRACT.md) that the committed openapi.json may not declare yet;
- * called through `callJson`, with the answer typed by the caller from api/types.ts.
- */
-export type ContractPath =
-  | "/api/audio"
-  | `/api/audio/${number}`
-  | `/api/audio/${number}/cancel`
-  | `/api/audio/${number}/retry`
-  | "/api/audio-models"
-  | `/api/audio-models/${string}/${string}/schema`
-  | "/api/run-audio-model"
-  | "/api/upload-media"
-  | "/api/videos/combine";
-
-/** A JSON call with the same CSRF and error rules as every other (for paths the schema lacks). */
-export async function callJson<R>(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
-  path: ContractPath | keyof ApiPaths,
-  options: { query?: Record<string, string | number | boolean | null | undefined>; body?: unknown; fetch?: typeof fetch; cookies?: () => string; baseUrl?: string } = {},
-): Promise<R> {
-  const url = new URL(`${options.baseUrl ?? window.location.origin}${path}`);
-  for (const [key, value] of Object.entries(options.query ?? {})) {
-    if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
-  }
-  const init: RequestInit = { method, credentials: "same-origin" };
-  if (options.body !== undefined) {
-    init.body = JSON.stringify(options.body);
-    init.headers = { "Content-Type": "application/json" };
-  }
-  const request = withCsrf(new Request(url.toString(), init), (options.cookies ?? (() => document.cookie))());
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(request);
-  } catch {
-    throw new ApiError(0, errorMessage(0, null));
-  }
-  const body: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(response.status, errorMessage(response.status, body), fieldErrorsOf(body));
   }

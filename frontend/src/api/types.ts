@@ -19,9 +19,8 @@ export type ListQuery = NonNullable<paths["/api/videos"]["get"]["parameters"]["q
 export type GenerationStatus = "processing" | "completed" | "failed" | "canceled";
 
 /*
- * Issue 15's additions (KINDS_CONTRACT.md). Written out here from the contract so pages can use
- * them before the backend's openapi.json carries them; every field is optional on the records, so
- * the generated records (older or newer) both fit.
+ * Issue 15's additions (KINDS_CONTRACT.md), as the pages use them: media/api.ts reads the records'
+ * fields into these (checked at run time, so a record from before issue 15 reads as having none).
  */
 
 /** One stored file of a generation; index 0 is the record's own file. */
@@ -45,22 +44,11 @@ export type SourceRef = { kind: SourceKind; id: number | null; asset_id: number 
 /** A finished video-to-text run on a video, as the video's record lists it. */
 export type Caption = { id: number; text: string; model_id: string; created_at: string };
 
-export type KindFields = {
-  text_output?: string | null;
-  outputs?: OutputFile[];
-  source?: SourceRef | null;
-  captions?: Caption[];
-};
-
-/** A video or image record as the API sends it now, with issue 15's fields. */
-export type VideoRecordOut = Omit<VideoRecord, "source"> & KindFields;
-export type ImageRecordOut = Omit<ImageRecord, "source"> & KindFields;
 /** `/api/audio/{id}`: the common record fields, `audio_url` ("" until stored) and `video_url` (the same). */
-export type AudioRecord = Omit<VideoRecord, "source" | "video_url"> & KindFields & { audio_url: string; video_url?: string };
-export type AudioPage = { audio: AudioRecord[]; total: number; next?: string | null };
+export type AudioRecord = Schemas["AudioRecord"];
 
 /** Where a run's media input comes from when it is a stored item of the person (RunIn.source). */
-export type RunSource = { kind: "image" | "video" | "audio"; id: number; input?: string };
+export type RunSource = Schemas["RunSourceIn"];
 
-export type CombineRequest = { items: CombineItem[]; transition: "cut" | "crossfade"; width?: number; height?: number };
-export type CombineOut = { video_id: number; status: string };
+/** POST /api/videos/combine, with the transitions it documents. */
+export type CombineRequest = Omit<Schemas["CombineIn"], "items" | "transition"> & { items: CombineItem[]; transition: "cut" | "crossfade" };

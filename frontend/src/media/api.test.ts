@@ -69,7 +69,7 @@ describe("issue 15's records (contract fixtures)", () => {
   it("reads an audio record: its URL, kind and duration", () => {
     const item = fromAudio({ ...common, audio_url: "/api/audio/7/data", video_url: "/api/audio/7/data", text_output: null, outputs: [], source: null });
     expect(item).toMatchObject({ kind: "audio", media_url: "/api/audio/7/data", duration: 4.5, status: "completed" });
-    expect(fromAudio({ ...common, status: "processing", audio_url: "" }).media_url).toBeNull();
+    expect(fromAudio({ ...common, status: "processing", audio_url: "", video_url: "", text_output: null, outputs: [], source: null }).media_url).toBeNull();
   });
   it("reads text outputs, multi-file outputs, sources and captions", () => {
     const extras = extrasOf({

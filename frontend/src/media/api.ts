@@ -1,17 +1,14 @@
 /**
  * Generations (videos, images and audio) through the typed client: one function per action,
- * generic over the media kind so the pages are written once. Issue 15's audio endpoints, uploads
- * and combine go through `callJson` with the contract's shapes (api/types.ts) until openapi.json
- * declares them.
+ * generic over the media kind so the pages are written once. Issue 15's record fields (text
+ * results, output sets, sources, captions) are read defensively by `extrasOf`.
  */
-import { api, callJson, postForm, unwrap } from "../api/client";
+import { api, postForm, unwrap } from "../api/client";
 import type {
-  AudioPage,
   AudioRecord,
   Caption,
   CatalogueModel,
   CombineItem,
-  CombineOut,
   CombineRequest,
   GenerationStatus,
   ImageRecord,
@@ -162,7 +159,7 @@ export function fromImage(record: ImageRecord): MediaItem {
 }
 
 export function fromAudio(record: AudioRecord): MediaItem {
-  const { audio_url, video_url: _sameUrl, status, source: _s, text_output: _t, outputs: _o, captions: _c, ...rest } = record;
+  const { audio_url, video_url: _sameUrl, status, source: _s, text_output: _t, outputs: _o, ...rest } = record;
   return { ...rest, ...extrasOf(record), kind: "audio", media_url: audio_url || null, status: toStatus(status) };
 }
 
@@ -179,11 +176,9 @@ export const mediaKeys = {
   item: (kind: MediaKind, id: number) => ["media", kind, "item", id] as const,
 };
 
-const AUDIO = "/api/audio" as const;
-
 export async function getItem(kind: MediaKind, id: number): Promise<MediaItem> {
   const params = { params: { path: { generation_id: id } } };
-  if (kind === "audio") return fromAudio(await callJson<AudioRecord>("GET", `${AUDIO}/${id}`));
+  if (kind === "audio") return fromAudio(await unwrap(api.GET("/api/audio/{generation_id}", params)));
   return kind === "video"
     ? fromVideo(await unwrap(api.GET("/api/videos/{generation_id}", params)))
     : fromImage(await unwrap(api.GET("/api/images/{generation_id}", params)));
@@ -195,7 +190,7 @@ export async function listItems(kind: MediaKind, query: ListQuery): Promise<{ it
     return { items: page.videos.map(fromVideo), total: page.total };
   }
   if (kind === "audio") {
-    const page = await callJson<AudioPage>("GET", AUDIO, { query: { ...query } });
+    const page = await unwrap(api.GET("/api/audio", { params: { query } }));
     return { items: page.audio.map(fromAudio), total: page.total };
   }
   const page = await unwrap(api.GET("/api/images", { params: { query } }));
@@ -204,19 +199,19 @@ export async function listItems(kind: MediaKind, query: ListQuery): Promise<{ it
 
 export async function setFavorite(kind: MediaKind, id: number, favorite: boolean): Promise<void> {
   const options = { params: { path: { generation_id: id } }, body: { favorite } };
-  if (kind === "audio") await callJson("PATCH", `${AUDIO}/${id}`, { body: { favorite } });
+  if (kind === "audio") await unwrap(api.PATCH("/api/audio/{generation_id}", options));
   else await (kind === "video" ? unwrap(api.PATCH("/api/videos/{generation_id}", options)) : unwrap(api.PATCH("/api/images/{generation_id}", options)));
 }
 
 export async function deleteItem(kind: MediaKind, id: number): Promise<void> {
   const params = { params: { path: { generation_id: id } } };
-  if (kind === "audio") await callJson("DELETE", `${AUDIO}/${id}`);
+  if (kind === "audio") await unwrap(api.DELETE("/api/audio/{generation_id}", params));
   else await (kind === "video" ? unwrap(api.DELETE("/api/videos/{generation_id}", params)) : unwrap(api.DELETE("/api/images/{generation_id}", params)));
 }
 
 export async function cancelItem(kind: MediaKind, id: number): Promise<void> {
   const params = { params: { path: { generation_id: id } } };
-  if (kind === "audio") await callJson("POST", `${AUDIO}/${id}/cancel`);
+  if (kind === "audio") await unwrap(api.POST("/api/audio/{generation_id}/cancel", params));
   else
     await (kind === "video"
       ? unwrap(api.POST("/api/videos/{generation_id}/cancel", params))
@@ -225,7 +220,7 @@ export async function cancelItem(kind: MediaKind, id: number): Promise<void> {
 
 export async function retryItem(kind: MediaKind, id: number): Promise<void> {
   const params = { params: { path: { generation_id: id } } };
-  if (kind === "audio") await callJson("POST", `${AUDIO}/${id}/retry`);
+  if (kind === "audio") await unwrap(api.POST("/api/audio/{generation_id}/retry", params));
   else
     await (kind === "video"
       ? unwrap(api.POST("/api/videos/{generation_id}/retry", params))
@@ -234,7 +229,7 @@ export async function retryItem(kind: MediaKind, id: number): Promise<void> {
 
 export async function listModels(collection: Collection): Promise<CatalogueModel[]> {
   const kind = kindOfCollection(collection);
-  if (kind === "audio") return (await callJson<{ models: CatalogueModel[] }>("GET", "/api/audio-models", { query: { collection } })).models;
+  if (kind === "audio") return (await unwrap(api.GET("/api/audio-models", { params: { query: { collection } } }))).models;
   // The generated query type names the collections it knew; the contract's new ones are accepted too.
   const params = { params: { query: { collection } } };
   const answer =
@@ -250,8 +245,8 @@ export function splitModelId(modelId: string): { owner: string; name: string } |
 export async function getModelSchema(kind: MediaKind, modelId: string): Promise<ModelSchemaOut> {
   const parts = splitModelId(modelId);
   if (!parts) throw new Error(`“${modelId}” is not a model id of the form owner/name.`);
-  if (kind === "audio") return callJson<ModelSchemaOut>("GET", `/api/audio-models/${parts.owner}/${parts.name}/schema`);
   const params = { params: { path: parts } };
+  if (kind === "audio") return unwrap(api.GET("/api/audio-models/{owner}/{name}/schema", params));
   return kind === "video"
     ? unwrap(api.GET("/api/video-models/{owner}/{name}/schema", params))
     : unwrap(api.GET("/api/image-models/{owner}/{name}/schema", params));
@@ -267,7 +262,7 @@ export interface RunRequest {
 }
 
 export async function runModel(kind: MediaKind, body: RunRequest): Promise<number> {
-  if (kind === "audio") return (await callJson<{ audio_id: number }>("POST", "/api/run-audio-model", { body })).audio_id;
+  if (kind === "audio") return (await unwrap(api.POST("/api/run-audio-model", { body }))).audio_id;
   if (kind === "video") return (await unwrap(api.POST("/api/run-video-model", { body }))).video_id;
   return (await unwrap(api.POST("/api/run-image-model", { body }))).image_id;
 }
@@ -287,7 +282,7 @@ export async function uploadMedia(file: Blob, filename: string): Promise<UploadO
 
 /** Join stored videos and renders, in order, into a new video; answers with its id. */
 export async function combineVideos(request: CombineRequest): Promise<number> {
-  return (await callJson<CombineOut>("POST", "/api/videos/combine", { body: request })).video_id;
+  return (await unwrap(api.POST("/api/videos/combine", { body: request }))).video_id;
 }
 
 /** The page of one record of a kind. */

@@ -213,7 +213,7 @@ describe("ZIP downloads", () => {
     expect(archiveUrl("image", [3, 1, 2])).toBe("/api/archive?images=3%2C1%2C2");
     expect(archiveUrl("video", [7])).toBe("/api/archive?videos=7");
     expect(archiveUrl("render", [2])).toBe("/api/archive?renders=2");
-    expect(archiveUrl("audio", [2])).toBeNull();
+    expect(archiveUrl("audio", [2])).toBe("/api/archive?audio=2");
   });
 
   it("exports everything of mine from one path", () => {

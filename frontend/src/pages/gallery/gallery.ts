@@ -353,7 +353,7 @@ const ARCHIVE_PATH = "/api/archive" satisfies keyof ApiPaths;
 const EXPORT_PATH = "/api/archive/mine" satisfies keyof ApiPaths;
 type ArchiveQuery = NonNullable<ApiPaths["/api/archive"]["get"]["parameters"]["query"]>;
 
-const ARCHIVE_KEYS: Partial<Record<GalleryKind, keyof ArchiveQuery>> = { video: "videos", image: "images", render: "renders" };
+const ARCHIVE_KEYS: Partial<Record<GalleryKind, keyof ArchiveQuery>> = { video: "videos", image: "images", audio: "audio", render: "renders" };
 
 /** A ZIP of the chosen items of this gallery, with their metadata.json; null where the archive takes none of this kind. */
 export function archiveUrl(kind: GalleryKind, ids: readonly number[]): string | null {
