@@ -29,6 +29,9 @@ class EmulatedModel:
     enums: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_count: int = 0
     task: str = "generate"
+    # A model whose output the app must refuse: runnable by id, listed only when the emulator is
+    # started with test doubles on, so demo mode's model picker does not offer it.
+    test_double: bool = False
 
     @property
     def id(self) -> str:
@@ -792,6 +795,7 @@ MODELS: tuple[EmulatedModel, ...] = (
         task="caption",
         properties={"video": _video_input(0, "Input video to describe")},
         required=("video",),
+        test_double=True,
     ),
     EmulatedModel(
         owner="emulator",
@@ -804,6 +808,7 @@ MODELS: tuple[EmulatedModel, ...] = (
         properties={
             "prompt": {**_prompt(0), "description": "A description of the music you want to generate."},
         },
+        test_double=True,
     ),
 )
 
@@ -838,8 +843,9 @@ COLLECTIONS: dict[str, dict[str, Any]] = {
         "description": "Models that restyle or edit an input video",
         "models": ["simpoc-demo/restyle-video"],
     },
-    # Each newer collection lists its demo model first and, after it, its test double: the app must
-    # refuse what the double answers, and listing it lets a person see that refusal in demo mode.
+    # Each newer collection lists its demo model first and, after it, its test double (if any): the
+    # app must refuse what the double answers. The emulator leaves doubles out of its listings unless
+    # started with test doubles on (`replicate_emulator --test-doubles`), to see that refusal.
     "super-resolution": {
         "name": "Super resolution",
         "description": "Upscaling models that create high-quality images from low-quality images",

@@ -17,6 +17,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,6 +71,9 @@ class EmulatorConfig:
     webhook_mode: str = "deliver"  # "deliver" POSTs webhooks; "record" keeps them in `outbox`
     webhook_secret: str = ""  # "whsec_<base64>"; generated when empty
     api_token: str = ""  # when set, requests must carry "Authorization: Bearer <api_token>"
+    # List the test doubles (models whose output the app must refuse) in collections and model
+    # listings; off, they still run by id but demo mode's model picker does not offer them.
+    list_test_doubles: bool = False
     faults: Faults = field(default_factory=Faults)
 
 
@@ -181,6 +185,10 @@ class Emulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def listed(self, models: Iterable[EmulatedModel]) -> list[EmulatedModel]:
+        """The models a listing shows: test doubles only when the config lists them."""
+        return [m for m in models if self.config.list_test_doubles or not m.test_double]
 
     # --- control --------------------------------------------------------------------------------
     def set_faults(self, **changes: Any) -> None:
@@ -592,19 +600,21 @@ class _Handler(BaseHTTPRequestHandler):
             collection = COLLECTIONS.get(parts[1])
             if collection is None:
                 return self._problem(404, "Collection not found")
-            models = [MODELS_BY_ID[model_id].as_json(base) for model_id in collection["models"]]
+            listed = emulator.listed(MODELS_BY_ID[model_id] for model_id in collection["models"])
+            models = [model.as_json(base) for model in listed]
             return self._send(
                 200,
                 {**{k: collection[k] for k in ("name", "description")}, "slug": parts[1], "models": models},
             )
         if parts == ["models"] and method == "GET":
             start = int((query.get("cursor") or ["0"])[0] or 0)
-            page = MODELS[start : start + MODELS_PAGE_SIZE]
+            listed = emulator.listed(MODELS)
+            page = listed[start : start + MODELS_PAGE_SIZE]
             following = start + MODELS_PAGE_SIZE
             return self._send(
                 200,
                 {
-                    "next": f"{base}/v1/models?cursor={following}" if following < len(MODELS) else None,
+                    "next": f"{base}/v1/models?cursor={following}" if following < len(listed) else None,
                     "previous": f"{base}/v1/models?cursor={max(0, start - MODELS_PAGE_SIZE)}"
                     if start
                     else None,
@@ -613,7 +623,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if parts == ["models"] and method == "QUERY":
             needle = self._body().decode(errors="replace").strip().lower()
-            hits = [m for m in MODELS if needle in f"{m.id} {m.description}".lower()]
+            hits = [m for m in emulator.listed(MODELS) if needle in f"{m.id} {m.description}".lower()]
             return self._send(
                 200, {"next": None, "previous": None, "results": [m.as_json(base) for m in hits]}
             )

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from media_gen.emulator import Emulator, audio, media
+from media_gen.emulator import Emulator, EmulatorConfig, audio, media
 from media_gen.emulator.catalogue import COLLECTIONS, MODELS_BY_ID
 
 NEW_COLLECTIONS = {
@@ -103,6 +103,55 @@ def test_every_new_collection_lists_its_model_with_a_real_input_schema(emulator,
     assert set(schemas["Input"]["required"]) <= set(properties)
     listed = httpx.get(f"{emulator.url}/v1/collections", timeout=10).json()["results"]
     assert slug in {c["slug"] for c in listed}
+
+
+TEST_DOUBLES = {"emulator/bad-captioner": "video-to-text", "emulator/bad-music": "ai-music-generation"}
+
+
+def _listed_ids(emulator: Emulator) -> tuple[set[str], set[str], set[str]]:
+    """Model ids in the doubles' collections, in every page of /v1/models, and in a QUERY search."""
+
+    def ids(models: list[dict]) -> set[str]:
+        return {f"{m['owner']}/{m['name']}" for m in models}
+
+    in_collections: set[str] = set()
+    for slug in set(TEST_DOUBLES.values()):
+        in_collections |= ids(httpx.get(f"{emulator.url}/v1/collections/{slug}", timeout=10).json()["models"])
+    paged: set[str] = set()
+    url: str | None = f"{emulator.url}/v1/models"
+    while url:
+        page = httpx.get(url, timeout=10).json()
+        paged |= ids(page["results"])
+        url = page["next"]
+    found = httpx.request("QUERY", f"{emulator.url}/v1/models", content=b"emulator", timeout=10)
+    return in_collections, paged, ids(found.json()["results"])
+
+
+def test_test_doubles_run_by_id_but_are_not_listed_by_default(emulator):
+    in_collections, paged, found = _listed_ids(emulator)
+    assert {"emulator/captioner", "emulator/music"} <= in_collections
+    assert {"emulator/captioner", "emulator/music"} <= found
+    assert "emulator/speech" in paged
+    for model_id in TEST_DOUBLES:
+        assert model_id in COLLECTIONS[TEST_DOUBLES[model_id]]["models"]
+        assert model_id not in in_collections | paged | found
+        answer = httpx.get(f"{emulator.url}/v1/models/{model_id}", timeout=10)
+        assert answer.status_code == 200 and answer.json()["name"] == model_id.split("/")[1]
+    # ...and run by id, as the tests of the app's refusals run them.
+    video = _video_url(size=(16, 16), frames=2, fps=2)
+    for model_id, inputs in (
+        ("emulator/bad-captioner", {"video": video}),
+        ("emulator/bad-music", {"prompt": "x"}),
+    ):
+        url = f"{emulator.url}/v1/models/{model_id}/predictions"
+        created = httpx.post(url, json={"input": inputs}, headers={"Prefer": "wait=5"}, timeout=10)
+        assert created.status_code == 201 and created.json()["status"] == "succeeded", created.text
+
+
+def test_test_doubles_are_listed_when_the_emulator_is_asked_to():
+    with Emulator(EmulatorConfig(start_delay=0.01, run_delay=0.01, list_test_doubles=True)) as doubles:
+        in_collections, paged, found = _listed_ids(doubles)
+    assert set(TEST_DOUBLES) <= in_collections & paged & found
 
 
 def test_a_text_model_declares_a_string_output_and_file_models_a_uri(emulator):
@@ -282,7 +331,6 @@ def test_bad_music_serves_html_labelled_as_mp3(emulator):
     [response] = _files(emulator, "emulator/bad-music", {"prompt": "jazz"})
     assert response.headers["content-type"] == "audio/mpeg"
     assert response.content.lstrip().lower().startswith(b"<!doctype html")
-    assert "emulator/bad-music" in COLLECTIONS["ai-music-generation"]["models"]
 
 
 # --- speech ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Run the built-in Replicate emulator (demo mode's upstream) until interrupted."""
 
+import os
 import signal
 import threading
 from typing import Any
@@ -49,6 +50,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--video-fps", type=int, default=12, help="frame rate when none is asked")
         parser.add_argument("--webhook-secret", default="", help="whsec_... (generated when empty)")
+        parser.add_argument(
+            "--test-doubles",
+            action="store_true",
+            default=os.environ.get("REPLICATE_EMULATOR_TEST_DOUBLES", "") == "1",
+            help="list the test doubles (emulator/bad-captioner, emulator/bad-music) in their "
+            "collections and the model search; they always run by id "
+            "(default: env REPLICATE_EMULATOR_TEST_DOUBLES=1)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = EmulatorConfig(
@@ -61,6 +70,7 @@ class Command(BaseCommand):
             video_frames=max(1, options["video_frames"]),
             video_fps=max(1, options["video_fps"]),
             webhook_secret=options["webhook_secret"],
+            list_test_doubles=options["test_doubles"],
         )
         try:
             emulator = Emulator(config).start()
