@@ -366,9 +366,10 @@ def output_urls(output: Any) -> list[str]:
             urls.extend(output_urls(item) if isinstance(item, dict) else [item] if _is_file_url(item) else [])
         return urls
     if isinstance(output, dict):
-        for key in _FILE_KEYS:
-            if _is_file_url(output.get(key)):
-                return [output[key]]
+        # A known name first; else the first file it names (``{"audio_out": url}``), one file only:
+        # the others of such an object are side files (a JSON of timings), not more outputs.
+        named = [output.get(key) for key in _FILE_KEYS] + list(output.values())
+        return next(([value] for value in named if _is_file_url(value)), [])
     return []
 
 
@@ -387,6 +388,9 @@ def _text_of(output: Any) -> str:
 
 def _text_refused(output: Any, *, collection: str) -> str | None:
     """Why a text model's output cannot be kept as text, or None when it can."""
+    text = _text_of(output)
+    if isinstance(output, dict) and text.strip() and not _is_file_url(text):
+        return None  # an object with its text under a known name (other entries are extras)
     sent = [output] if not isinstance(output, list) else output
     files = [item for item in sent if _is_file_url(item) or (isinstance(item, dict) and output_urls(item))]
     if files:
@@ -394,7 +398,7 @@ def _text_refused(output: Any, *, collection: str) -> str | None:
             f"The model returned a file, but {collection or 'this collection'} produces text; "
             "nothing was stored."
         )
-    if not _text_of(output).strip():
+    if not text.strip():
         return "Replicate reported success but sent no text."
     return None
 

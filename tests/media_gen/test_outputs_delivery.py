@@ -14,7 +14,7 @@ from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen import downloads, services
 from media_gen.models import DownloadAttempt, Generation, GenerationOutput
-from media_gen.services import delivery
+from media_gen.services import delivery, lifecycle
 from tests.media_gen.factories import GenerationFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,8 +214,9 @@ def test_an_image_from_a_video_model_is_refused(user):
         ("A 2 second clip, 48x32 pixels, of a red ball.", "A 2 second clip, 48x32 pixels, of a red ball."),
         (["A 2 second ", "clip of ", "a red ball."], "A 2 second clip of a red ball."),
         ({"text": "A red ball."}, "A red ball."),
+        ({"caption": "A red ball.", "preview": "https://replicate.delivery/a/p.png"}, "A red ball."),
     ],
-    ids=["string", "streamed-chunks", "object"],
+    ids=["string", "streamed-chunks", "object", "object-with-extras"],
 )
 def test_a_text_output_is_kept_in_the_record_with_no_download(user, output, text):
     generation = succeed(running(user, kind=Generation.Kind.VIDEO, collection="video-to-text"), output)
@@ -229,8 +230,12 @@ def test_a_text_output_is_kept_in_the_record_with_no_download(user, output, text
 
 @pytest.mark.parametrize(
     "output",
-    ["https://replicate.delivery/abc/caption.txt", ["https://replicate.delivery/abc/out.mp4"]],
-    ids=["url", "list-of-urls"],
+    [
+        "https://replicate.delivery/abc/caption.txt",
+        ["https://replicate.delivery/abc/out.mp4"],
+        {"output": "https://replicate.delivery/abc/caption.txt"},
+    ],
+    ids=["url", "list-of-urls", "object-naming-a-file"],
 )
 def test_a_text_model_returning_a_file_fails_and_stores_nothing(user, output):
     generation = succeed(running(user, kind=Generation.Kind.VIDEO, collection="video-to-text"), output)
@@ -489,3 +494,25 @@ def test_a_favourite_marked_while_downloading_covers_the_files_that_come(user):
     services.generation_set_favorite(generation=generation, user=user, favorite=True)
     succeed(generation, three_images())
     assert list(Asset.objects.filter(kind=Asset.Kind.IMAGE).values_list("favorite", flat=True)) == [True] * 3
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("https://replicate.delivery/a/out.png", ["https://replicate.delivery/a/out.png"]),
+        (["https://replicate.delivery/a/0.png", "", None, "https://replicate.delivery/a/1.png"], 2),
+        ({"image": "https://replicate.delivery/a/out.png"}, ["https://replicate.delivery/a/out.png"]),
+        (
+            {"timings": "https://replicate.delivery/a/t.json", "video": "https://replicate.delivery/a/v.mp4"},
+            ["https://replicate.delivery/a/v.mp4"],
+        ),
+        ({"audio_out": "https://replicate.delivery/a/o.wav"}, ["https://replicate.delivery/a/o.wav"]),
+        ([{"url": "https://replicate.delivery/a/0.png"}, {"url": "https://replicate.delivery/a/1.png"}], 2),
+        ("a sentence about https://example.com", []),
+        ({"seed": 3}, []),
+    ],
+    ids=["string", "list", "named", "known-name-first", "any-name", "list-of-objects", "prose", "no-file"],
+)
+def test_output_urls_reads_every_shape_replicate_sends(output, expected):
+    urls = lifecycle.output_urls(output)
+    assert (len(urls) if isinstance(expected, int) else urls) == expected
