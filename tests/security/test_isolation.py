@@ -14,6 +14,7 @@ from simpoc.models import ApiKey
 from simulation.models import Render, Scene
 from tests.factories import make_api_key
 from tests.gallery.factories import AssetFactory
+from tests.gallery.media import audio_bytes
 from tests.media_gen.factories import GenerationFactory
 from tests.simulation.factories import RenderFactory, SceneFactory, body, scene_json
 from webroot.api import api
@@ -25,6 +26,7 @@ MARKER = "alice-private-7f3a9c"
 NOT_OWNED = {
     "/api/video-models/{owner}/{name}/schema",  # the public catalogue
     "/api/image-models/{owner}/{name}/schema",
+    "/api/audio-models/{owner}/{name}/schema",
     "/api/upload-image/{token}",  # a signed capability link for Replicate, tested in tests/media_gen
 }
 # Public or per-request endpoints without stored per-user data to leak.
@@ -34,6 +36,7 @@ NOT_LISTS = {
     "/api/auth/logout",
     "/api/video-models",
     "/api/image-models",
+    "/api/audio-models",
     "/api/replicate-models",
 }
 
@@ -54,6 +57,8 @@ def alice_things(user, mp4):
     )
     video = GenerationFactory(owner=user, kind="video", prompt=MARKER, asset=video_asset)
     running = GenerationFactory(owner=user, kind="image", prompt=MARKER, status="failed", asset=None)
+    audio_asset = AssetFactory(owner=user, kind="audio", content=audio_bytes("wav"), filename="a.wav")
+    audio = GenerationFactory(owner=user, kind="audio", prompt=MARKER, asset=audio_asset)
     scene = SceneFactory(owner=user, name=MARKER, prompt=MARKER)
     render_asset = gallery_services.asset_store(
         owner=user, stream=io.BytesIO(mp4), kind="render", filename="r.mp4"
@@ -70,6 +75,7 @@ def alice_things(user, mp4):
     return {
         "images": image.pk,
         "videos": video.pk,
+        "audio": audio.pk,
         "failed": running.pk,
         "scene": scene.pk,
         "render": render.pk,
@@ -94,9 +100,8 @@ def concrete(path: str, things: dict) -> str | None:
         "{render_id}": things["render"],
     }
     if "{generation_id}" in path:
-        replacements["{generation_id}"] = (
-            things["images"] if path.startswith("/api/images") else things["videos"]
-        )
+        family = path.split("/")[2]  # images, videos or audio
+        replacements["{generation_id}"] = things[family]
     for name, value in replacements.items():
         path = path.replace(name, str(value))
     assert "{" not in path, f"{path}: a route with a parameter this test does not know; add it"
@@ -176,3 +181,19 @@ def test_starting_a_generation_from_another_users_image_is_refused(alice_things,
     )
     assert response.status_code in (403, 404, 422)
     assert re.search(r"not available|not found", response.json()["detail"], re.IGNORECASE)
+
+
+@pytest.mark.parametrize("family", ["images", "videos", "audio"])
+def test_running_a_model_on_another_users_stored_item_is_refused(
+    alice_things, other_client, emulator, family
+):
+    before = snapshot()
+    kind = {"images": "image", "videos": "video", "audio": "audio"}[family]
+    response = other_client.post(
+        "/api/run-video-model",
+        {"model_id": "emulator/captioner", "source": {"kind": kind, "id": alice_things[family]}},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert MARKER.encode() not in response.content
+    assert snapshot() == before
