@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, type ReactNode } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { attempt, delay, useProgram, type Perform } from "../../app/effects";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -84,16 +84,17 @@ export function GalleryPage({ kind: pathKind }: { kind: GalleryKind }) {
   const [picks, dispatchCombine] = useProgram(() => combine.init, combine.update, performCombine);
   return (
     <div className="page gallery">
-      <nav className="segmented kind-filter" aria-label="Kind">
-        {GALLERY_KINDS.map((k) => (
-          <Link key={k.kind} className="button" to={kindPath(k.kind)} aria-current={k.kind === kind ? "page" : undefined}>
-            {k.label}
-          </Link>
-        ))}
-      </nav>
-      <CombineTray model={picks} dispatch={dispatchCombine} />
       {/* Keyed: each kind is its own list, with its own model. */}
-      <Gallery key={kind} kind={kind} pathKind={pathKind} picks={picks} dispatchCombine={dispatchCombine} />
+      <Gallery key={kind} kind={kind} pathKind={pathKind} picks={picks} dispatchCombine={dispatchCombine}>
+        <nav className="segmented kind-filter" aria-label="Kind">
+          {GALLERY_KINDS.map((k) => (
+            <Link key={k.kind} className="button" to={kindPath(k.kind)} aria-current={k.kind === kind ? "page" : undefined}>
+              {k.label}
+            </Link>
+          ))}
+        </nav>
+        <CombineTray model={picks} dispatch={dispatchCombine} />
+      </Gallery>
     </div>
   );
 }
@@ -113,11 +114,14 @@ function Gallery({
   pathKind,
   picks,
   dispatchCombine,
+  children,
 }: {
   kind: GalleryKind;
   pathKind: GalleryKind;
   picks: combine.Model;
   dispatchCombine: (msg: combine.Msg) => void;
+  /** The kind filter and the combine tray, shown under the heading (they outlive this kind's list). */
+  children: ReactNode;
 }) {
   const info = kindInfo(kind);
   const title = info.title;
@@ -228,6 +232,7 @@ function Gallery({
           </Link>
         ) : null}
       </div>
+      {children}
 
       {kind !== "render" ? (
         <FilterBar noun={noun} filters={filters} draft={model.search.draft} modelOptions={modelOptions} dispatch={dispatch} />
