@@ -9,6 +9,7 @@ The two sizes run side by side, each in its own browser with one page reused for
 (signed out for the two sign-in pages, then as staff): about 75 s on two busy cores.
 """
 
+import io
 import os
 import re
 import tempfile
@@ -215,12 +216,14 @@ def _populate():
     from django_q.signing import SignedPackage
 
     from gallery import moderation
+    from gallery.services import asset_store
     from media_gen.emulator import media
     from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
     from simpoc.models import Backup
     from simulation.models import Render
     from tests.factories import StaffFactory, UserFactory, make_api_key
     from tests.gallery.factories import AssetFactory
+    from tests.gallery.media import audio_bytes
     from tests.media_gen.factories import GenerationFactory
     from tests.simulation.factories import RenderFactory, SceneFactory
 
@@ -240,6 +243,29 @@ def _populate():
         collection="text-to-video",
         prompt="the lighthouse beam sweeps over the sea",
         asset=AssetFactory(owner=staff, kind="video", content=clip, filename="clip.mp4"),
+    )
+    # Issue 15's kinds: an audio clip (waveform, player), a caption of the video, a set of images.
+    audio = GenerationFactory(
+        owner=staff,
+        kind="audio",
+        model_id="emulator/music",
+        collection="ai-music-generation",
+        prompt="a calm tune in C",
+        asset=asset_store(
+            owner=staff, stream=io.BytesIO(audio_bytes("wav")), kind="audio", filename="tune.wav"
+        ),
+    )
+    GenerationFactory(
+        owner=staff,
+        kind="video",
+        model_id="emulator/captioner",
+        collection="video-to-text",
+        prompt="",
+        asset=None,
+        text_output="A 1.0 s video, 64x48: waves over a lighthouse.",
+        source_kind="video",
+        source_id=video.pk,
+        source_asset=video.asset,
     )
     now = timezone.now()
     # Queue health's four tables each get a row, with their fix buttons.
@@ -292,7 +318,7 @@ def _populate():
             }
         )
     )
-    return staff, {"image": image, "video": video, "failed": failed, "scene": scene}
+    return staff, {"image": image, "video": video, "audio": audio, "failed": failed, "scene": scene}
 
 
 def _admin_pages(staff) -> list[str]:
@@ -332,6 +358,12 @@ def _spa_pages(items: dict) -> list[str]:
         f"/video/{items['video'].pk}",
         "/gallery",
         "/image-gallery",
+        "/gallery?kind=audio",
+        "/gallery?kind=render",
+        "/audio",
+        f"/audio/{items['audio'].pk}",
+        "/images?collection=super-resolution",
+        "/videos?collection=video-to-text",
         "/physics",
         "/scenes",
         "/simulations",
