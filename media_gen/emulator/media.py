@@ -142,6 +142,9 @@ def video_restyled(*, data: bytes, style: str) -> bytes:
             "libx264",
             "-preset",
             "ultrafast",
+            # A keyframe every second whatever the input's rate (see KEYFRAME_NOTE).
+            "-force_key_frames",
+            "expr:gte(t,n_forced)",
             "-pix_fmt",
             "yuv420p",
             "-movflags",
@@ -161,8 +164,13 @@ def is_mp4(data: bytes) -> bool:
     return len(data) > 12 and data[4:8] == b"ftyp"
 
 
+# KEYFRAME_NOTE: every MP4 the emulator makes has a keyframe at least every second, as the app's own
+# renders do. x264's default is one every 250 frames, and a browser seeks by decoding on from the
+# keyframe before the target, so long GOPs make seeking slow.
+
+
 def _encode(raw: bytes, *, width: int, height: int, fps: int) -> bytes:
-    """RGB24 frames (``raw``, back to back) as an H.264 MP4 (yuv420p, +faststart)."""
+    """RGB24 frames (``raw``, back to back) as an H.264 MP4 (yuv420p, +faststart, 1 s GOPs)."""
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner",
@@ -182,6 +190,9 @@ def _encode(raw: bytes, *, width: int, height: int, fps: int) -> bytes:
         "libx264",
         "-preset",
         "ultrafast",
+        # A keyframe at least every second (see KEYFRAME_NOTE): a GOP of one second's frames.
+        "-g",
+        str(fps),
         "-pix_fmt",
         "yuv420p",
         "-movflags",

@@ -16,7 +16,8 @@ class EncoderError(RuntimeError):
 
 
 class Mp4Encoder:
-    """Write frames with `write(frame)`, then `close()`; the MP4 has `+faststart` (moov first)."""
+    """Write frames with `write(frame)`, then `close()`; the MP4 has `+faststart` (moov first) and a
+    keyframe at least every second."""
 
     def __init__(
         self, path: Path, *, width: int, height: int, fps: int, crf: int = 23, preset: str = "veryfast"
@@ -39,6 +40,9 @@ class Mp4Encoder:
             "-c:v", "libx264",
             "-preset", preset,
             "-crf", str(crf),
+            # A keyframe at least every second (x264's default is every 250 frames): a browser
+            # seeks to the keyframe before the target and decodes on, so long GOPs make seeks slow.
+            "-g", str(fps),
             "-pix_fmt", "yuv420p",
             "-r", str(fps),
             "-movflags", "+faststart",
