@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_q.tasks import async_task
 from redis.exceptions import RedisError
 
@@ -36,7 +37,7 @@ from gallery import combine as gallery_combine
 from gallery import services as gallery_services
 from gallery.models import Asset
 from media_gen.models import DownloadPhase, Generation
-from media_gen.services.lifecycle import Move, _lock_owner_under_cap, generation_move
+from media_gen.services.lifecycle import PROCESSING_GIVE_UP, Move, _lock_owner_under_cap, generation_move
 from simpoc import leases, shutdown
 from simpoc.services import ServiceError
 
@@ -368,13 +369,27 @@ def _join(generation_id: int) -> None:
 def combine_recover() -> int:
     """Queue again the combines a stopping worker gave back, and those whose worker died mid-join
     (no live holder of the lease); after MAX_RECOVERIES deaths the combine fails with a message
-    instead. Queued ones wait their turn (the broker holds their task)."""
+    instead. Queued ones wait their turn (the broker holds their task), up to PROCESSING_GIVE_UP
+    after their creation, as any generation in flight (the expiry job leaves combines to this)."""
     recovered = 0
     unfinished = Generation.objects.filter(
         source_kind=SOURCE_KIND, status=Status.PROCESSING, asset__isnull=True
     )
+    given_up_before = timezone.now() - PROCESSING_GIVE_UP
     for generation in unfinished:
         output = generation.output or {}
+        if generation.created_at < given_up_before and not leases.lease_is_held(
+            name=_lease_name(generation.pk)
+        ):
+            # Its task was lost (a broker that never re-delivers), or the queue never reached it.
+            generation_move(
+                CombineMoves.FAILED,
+                pk=generation.pk,
+                where=Q(download_phase=generation.download_phase, asset__isnull=True),
+                error=f"The videos were not joined within {PROCESSING_GIVE_UP.total_seconds() / 3600:g} hours "
+                "(the worker queue never reached this job); retry it.",
+            )
+            continue
         if generation.download_phase == DownloadPhase.QUEUED:
             if output.get("given_back") and generation_move(
                 CombineMoves.REQUEUED,

@@ -507,8 +507,11 @@ def generation_expire_stale(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     pending = generation_move(Moves.PENDING_EXPIRED, where=Q(created_at__lt=now - PENDING_GIVE_UP), now=now)
+    # A combine runs here, not on Replicate: combine_recover gives up on it with its own reason.
     processing = generation_move(
-        Moves.PROCESSING_EXPIRED, where=Q(created_at__lt=now - PROCESSING_GIVE_UP), now=now
+        Moves.PROCESSING_EXPIRED,
+        where=Q(created_at__lt=now - PROCESSING_GIVE_UP) & ~Q(source_kind="combine"),
+        now=now,
     )
     return pending + processing
 

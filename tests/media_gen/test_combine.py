@@ -439,6 +439,25 @@ def test_a_join_interrupted_by_a_stop_is_given_back_and_completes_at_the_next_st
     assert combine_service.combine_recover() == 0
 
 
+def test_a_combine_the_queue_never_reached_fails_with_its_own_reason(user_client, two_videos, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media_gen.services import generation_expire_stale
+
+    monkeypatch.setattr(combine_service, "async_task", lambda *args, **kwargs: None)
+    items = [{"kind": "video", "id": video.pk} for video in two_videos]
+    generation = Generation.objects.get(pk=combine(user_client, items).json()["video_id"])
+    Generation.objects.filter(pk=generation.pk).update(created_at=timezone.now() - timedelta(hours=4))
+
+    assert generation_expire_stale() == 0  # not Replicate's: no "Replicate did not finish" here
+    combine_service.combine_recover()
+
+    generation.refresh_from_db()
+    assert generation.status == "failed" and "not joined within 3 hours" in generation.error
+
+
 def test_a_failed_combine_can_be_joined_again(user, user_client, two_videos, settings):
     items = [{"kind": "video", "id": video.pk} for video in two_videos]
     settings.MEDIA_MAX_BYTES = 2_000
