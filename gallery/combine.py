@@ -496,9 +496,11 @@ def _reencode_args(
         args += ["-i", str(path)]
     args += ["-filter_complex", graph, "-map", "[v]"]
     args += ["-map", "[a]", "-c:a", AUDIO_ENCODER, "-b:a", "160k"] if with_audio else ["-an"]
+    # A keyframe every second: x264's default (250 frames) makes a seek decode up to 10 s of video.
+    keyframe_every = str(max(1, round(_fps(clips))))
     args += [
         "-c:v", VIDEO_ENCODER, "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
-        "-max_muxing_queue_size", "4096", "-movflags", "+faststart", "-f", "mp4",
+        "-g", keyframe_every, "-max_muxing_queue_size", "4096", "-movflags", "+faststart", "-f", "mp4",
     ]  # fmt: skip
     return args, fade
 

@@ -21,6 +21,7 @@ from media_gen.models import Generation
 from media_gen.services import combine as combine_service
 from media_gen.services.lifecycle import generation_cancel, generation_move
 from simulation.models import Render
+from tests.keyframes import longest_keyframe_gap
 from tests.media_gen.factories import GenerationFactory
 from tests.simulation.factories import RenderFactory
 
@@ -125,6 +126,11 @@ def test_a_crossfade_re_encodes_to_the_asked_size_and_overlaps_each_join(user, u
     assert (out.width, out.height) == (320, 180) and out.codec == "h264" and out.pix_fmt == "yuv420p"
     assert generation.version == gallery_combine.RE_ENCODE
     assert generation.output["crossfade_seconds"] == fade
+    # A re-encode seeks fast: a keyframe at least every second.
+    with tempfile.NamedTemporaryFile(suffix=".mp4") as file:
+        file.write(asset_bytes(Asset.objects.get(pk=generation.asset_id)))
+        file.flush()
+        assert longest_keyframe_gap(Path(file.name)) <= 1.0 + 1e-6
 
 
 def test_different_sizes_are_re_encoded_to_the_first_and_sound_is_kept_for_all(user, user_client):
