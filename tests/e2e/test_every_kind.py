@@ -156,3 +156,25 @@ def test_combine_two_videos_from_the_gallery(signed_in_page):
     expect(page.locator(".badge").first).to_have_text("Completed", timeout=30_000)
     expect(page.locator("video.media")).to_be_visible()
     shoot(page, "detail-combined")
+
+
+def test_caption_a_video_from_its_page_and_see_the_caption_there(demo_emulator, poller, signed_in_page):  # noqa: F811
+    page = signed_in_page
+    video = stored_video(page.user, clip(1), status=Generation.Status.COMPLETED, prompt="a test pattern")
+    page.goto(f"/video/{video.pk}")
+    captions = page.get_by_role("region", name="Captions")
+    expect(captions.get_by_text("No captions yet.")).to_be_visible()
+    captions.get_by_role("link", name="Caption this video").click()
+    page.wait_for_url(re.compile(r"/videos\?collection=video-to-text"))
+    expect(page.get_by_text(f"Using Video #{video.pk} from your gallery.")).to_be_visible()
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_url(re.compile(r"/video/\d+$"))
+    expect(page.locator(".badge").first).to_have_text("Completed", timeout=30_000)
+    text = page.get_by_test_id("text-output")
+    expect(text).to_contain_text("160x90")
+    expect(page.get_by_test_id("generation-source")).to_contain_text(f"Made from video #{video.pk}")
+    shoot(page, "detail-caption")
+    page.get_by_test_id("generation-source").get_by_role("link").click()
+    page.wait_for_url(f"**/video/{video.pk}")
+    expect(page.get_by_role("region", name="Captions").locator(".caption-list li")).to_have_count(1)
+    shoot(page, "detail-video-captions")
