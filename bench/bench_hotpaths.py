@@ -11,7 +11,7 @@ clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients an
 inside every measurement so that ratios compare like with like on a shared machine. Every request
 to the app carries an API key. Prints one JSON line per set-up and a table; records nothing.
 
-``--postgres`` runs every set-up a second time on PostgreSQL (a database per export,
+``--postgres`` runs every set-up a second time on PostgreSQL (``--postgres-only``: only there) (a database per export,
 ``bench_hotpaths_old`` / ``bench_hotpaths_new``). ``--cpu`` measures instead the CPU each request
 costs in process (the WSGI app called directly, 1,000 times; 300 with ``--quick``) for an API key and
 a browser session: on a shared machine this is the figure that queueing for a core does not inflate.
@@ -31,11 +31,11 @@ from bench import common
 CACHE = common.CACHE / "hotpaths"
 IMAGE = CACHE / "www" / "image.png"
 PREPARE = r"""
-import json, sys
+import json, os, sys
 from datetime import timedelta
 from pathlib import Path
 from bench import common
-common.django_setup(common.app_env(Path(sys.argv[1])))
+common.django_setup(common.app_env(Path(sys.argv[1]), database=os.environ.get("DATABASE_URL", "")))
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
@@ -244,6 +244,8 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quick = "--quick" in sys.argv
     engines = ["sqlite", "postgres"] if "--postgres" in sys.argv else ["sqlite"]
+    if "--postgres-only" in sys.argv:
+        engines = ["postgres"]
     seconds = 3 if quick else 5
     old = _export(args[0] if args else "HEAD~1", "old")
     new = _export_worktree("new") if "--worktree" in sys.argv else _export("HEAD", "new")
