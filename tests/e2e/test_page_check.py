@@ -218,7 +218,7 @@ def _populate():
     from gallery import moderation
     from gallery.services import asset_store
     from media_gen.emulator import media
-    from media_gen.models import DownloadAttempt, Generation, WebhookReceipt
+    from media_gen.models import DownloadAttempt, Generation, GenerationOutput, WebhookReceipt
     from simpoc.models import Backup
     from simulation.models import Render
     from tests.factories import StaffFactory, UserFactory, make_api_key
@@ -267,6 +267,11 @@ def _populate():
         source_id=video.pk,
         source_asset=video.asset,
     )
+    # A set: a generation of three images (the gallery's count badge, the detail page's files).
+    files = [AssetFactory(owner=staff) for _ in range(3)]
+    image_set = GenerationFactory(owner=staff, asset=files[0], prompt="three lighthouses")
+    for position, asset in enumerate(files):
+        GenerationOutput.objects.create(generation=image_set, position=position, asset=asset)
     now = timezone.now()
     # Queue health's four tables each get a row, with their fix buttons.
     failed = GenerationFactory(
@@ -318,7 +323,14 @@ def _populate():
             }
         )
     )
-    return staff, {"image": image, "video": video, "audio": audio, "failed": failed, "scene": scene}
+    return staff, {
+        "image": image,
+        "video": video,
+        "audio": audio,
+        "image_set": image_set,
+        "failed": failed,
+        "scene": scene,
+    }
 
 
 def _admin_pages(staff) -> list[str]:
@@ -362,6 +374,7 @@ def _spa_pages(items: dict) -> list[str]:
         "/gallery?kind=render",
         "/audio",
         f"/audio/{items['audio'].pk}",
+        f"/image/{items['image_set'].pk}",
         "/images?collection=super-resolution",
         "/videos?collection=video-to-text",
         "/physics",
