@@ -343,6 +343,7 @@ def _page(request: HttpRequest, kind: str, query: ListQuery) -> HttpResponse:
     body = {
         collections.PLURALS[kind]: [_json_ready(record) for record in _records(request, kind, result.items)],
         "total": result.total,
+        "total_is_estimate": result.total_is_estimate,
         "next": result.next,
     }
     return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
@@ -405,7 +406,13 @@ RETRY_SUMMARY = "Download again while the output is fetchable, else run the same
 # --- /api/videos ---------------------------------------------------------------------------------------
 
 
-@router.get("/videos", response={200: VideoListOut, **ERRORS}, operation_id="videos_list", summary="Videos")
+@router.get(
+    "/videos",
+    response={200: VideoListOut, **ERRORS},
+    operation_id="videos_list",
+    summary="Videos",
+    description=search.LIST_DESCRIPTION,
+)
 def videos_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     return _page(request, "video", query)
 
@@ -483,7 +490,13 @@ def video_retry(request: HttpRequest, generation_id: int) -> dict:
 # --- /api/images ---------------------------------------------------------------------------------------
 
 
-@router.get("/images", response={200: ImageListOut, **ERRORS}, operation_id="images_list", summary="Images")
+@router.get(
+    "/images",
+    response={200: ImageListOut, **ERRORS},
+    operation_id="images_list",
+    summary="Images",
+    description=search.LIST_DESCRIPTION,
+)
 def images_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     return _page(request, "image", query)
 

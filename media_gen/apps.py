@@ -14,6 +14,14 @@ def _ensure_search_triggers(sender: AppConfig, using: str = "default", **kwargs:
     search_triggers_ensure(using=using)
 
 
+def _search_functions(sender: object, connection: object, **kwargs: object) -> None:
+    """Every SQLite connection gets the function the search index's triggers call."""
+    if getattr(connection, "vendor", "") == "sqlite":
+        from media_gen.search import search_functions_register
+
+        search_functions_register(connection.connection)  # type: ignore[attr-defined]
+
+
 def _resume_polling(sender: object, **kwargs: object) -> None:
     """A worker that starts polls at once what a stopped or killed one left in flight."""
     from django_q.tasks import async_task
@@ -32,6 +40,9 @@ class MediaGenConfig(AppConfig):
         post_migrate.connect(_ensure_polling_schedule, sender=self, dispatch_uid="media_gen.polling_schedule")
         # A migration that rebuilds the SQLite table drops the search index's triggers; put them back.
         post_migrate.connect(_ensure_search_triggers, sender=self, dispatch_uid="media_gen.search_triggers")
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_search_functions, dispatch_uid="media_gen.search_functions")
         from simpoc.shutdown import worker_starting
 
         worker_starting.connect(_resume_polling, dispatch_uid="media_gen.resume_polling")

@@ -186,21 +186,30 @@ class AudioRecord(_RecordBase):
     video_url: str = Field(description="The same as audio_url (as image records carry it)")
 
 
+TOTAL_IS_ESTIMATE = (
+    "True when `total` is a lower bound: a search counts at most 10,000 matches, and staff's "
+    "listing of everyone's items at most 10,000 rows; pages still follow `next`."
+)
+
+
 class VideoListOut(Schema):
     videos: list[VideoRecord]
     total: int
+    total_is_estimate: bool = Field(default=False, description=TOTAL_IS_ESTIMATE)
     next: str | None = Field(description="The 'before' cursor of the next page")
 
 
 class ImageListOut(Schema):
     images: list[ImageRecord]
     total: int
+    total_is_estimate: bool = Field(default=False, description=TOTAL_IS_ESTIMATE)
     next: str | None = Field(description="The 'before' cursor of the next page")
 
 
 class AudioListOut(Schema):
     audio: list[AudioRecord]
     total: int
+    total_is_estimate: bool = Field(default=False, description=TOTAL_IS_ESTIMATE)
     next: str | None = Field(description="The 'before' cursor of the next page")
 
 

@@ -19,7 +19,14 @@ from gallery.pagination import InvalidCursor, cursor_encode, keyset_filter
 from gallery.streaming import SMALL_MEDIA_BYTES
 from media_gen.models import Generation, GenerationOutput
 from media_gen.prepared import prepared_values
-from media_gen.search import Search, search_ids, search_parse
+from media_gen.search import (
+    SEARCH_MAX,
+    Search,
+    search_count,
+    search_filter,
+    search_parse,
+    search_ranked_ids,
+)
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.models import ApiKey
 from simpoc.rules import visible_to
@@ -75,12 +82,9 @@ def _search(filters: GenerationFilters) -> Search | None:
     return search if search is not None and not search.empty else None
 
 
-def _search_ids(filters: GenerationFilters, *, user: AbstractBaseUser, kind: str) -> list[int]:
-    """The matches of ``filters.q`` among what ``user`` may list (before the other filters), best first."""
-    search = _search(filters)
-    if search is None:
-        return []
-    return search_ids(search=search, kind=kind, owner_id=None if user.is_staff else user.pk)
+def _search_scope(user: AbstractBaseUser) -> int | None:
+    """Whose items a search of ``user`` reads: their own, or everyone's for staff."""
+    return None if user.is_staff else user.pk
 
 
 def _filtered(
@@ -94,8 +98,9 @@ def _filtered(
         if filters.status not in PUBLIC_STATUSES:
             raise ServiceError(f"status must be one of: {', '.join(PUBLIC_STATUSES)}.", status_code=422)
         generations = generations.filter(status__in=PUBLIC_STATUSES[filters.status])
-    if _search(filters) is not None:
-        generations = generations.filter(id__in=_search_ids(filters, user=user, kind=kind))
+    search = _search(filters)
+    if search is not None:
+        generations, _ = search_filter(generations, search=search, kind=kind, owner_id=_search_scope(user))
     if filters.favorite is not None:
         generations = generations.filter(favorite=filters.favorite)
     return generations
@@ -135,16 +140,34 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     """
     if user.is_staff:
         return generation_list(user=user, kind=kind, filters=filters).count()
-    hidden = list(
-        Asset.objects.filter(hidden_at__isnull=False).values_list("id", flat=True)[: HIDDEN_INLINE_MAX + 1]
-    )
-    if len(hidden) > HIDDEN_INLINE_MAX:
+    hidden = _hidden_assets()
+    if hidden is None:
         return generation_list(user=user, kind=kind, filters=filters).count()
     mine = _filtered(Generation.objects.filter(owner=user, kind=kind), filters, user=user, kind=kind)
     total = mine.count()
     if hidden:
         total -= mine.filter(asset_id__in=hidden).count()
     return total
+
+
+def _hidden_assets() -> list[int] | None:
+    """The ids of the hidden assets, site-wide (a handful); None when there are too many to list."""
+    hidden = list(
+        Asset.objects.filter(hidden_at__isnull=False).values_list("id", flat=True)[: HIDDEN_INLINE_MAX + 1]
+    )
+    return None if len(hidden) > HIDDEN_INLINE_MAX else hidden
+
+
+# Staff's listing counts everyone's items only this far (a million rows took 100 ms to count); past
+# it ``total`` says this many and ``total_is_estimate`` is true.
+STAFF_COUNT_MAX = 10_000
+
+
+def _staff_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFilters) -> tuple[int, bool]:
+    """Staff's ``total``, counted up to ``STAFF_COUNT_MAX``, and whether it stopped there."""
+    counted = generation_list(user=user, kind=kind, filters=filters).order_by().values("id")
+    total = counted[: STAFF_COUNT_MAX + 1].count()
+    return min(total, STAFF_COUNT_MAX), total > STAFF_COUNT_MAX
 
 
 # Columns no record shows: Replicate's raw output (JSON, parsed on every read) and the download's timers.
@@ -175,6 +198,8 @@ class GenerationPage:
     items: list[dict[str, Any]]
     total: int
     next: str | None
+    # True when ``total`` is a lower bound (staff's count, a search's, stopped at its cap).
+    total_is_estimate: bool = False
 
 
 def generation_page(
@@ -193,13 +218,17 @@ def generation_page(
         raise ServiceError("offset must not be negative.", status_code=422)
     if _search(filters) is not None:
         return _search_page(user=user, kind=kind, filters=filters, before=before, limit=limit, offset=offset)
-    total = generation_total(user=user, kind=kind, filters=filters)
+    estimate = False
+    if user.is_staff:
+        total, estimate = _staff_total(user=user, kind=kind, filters=filters)
+    else:
+        total = generation_total(user=user, kind=kind, filters=filters)
     rows = _page_rows(user=user, kind=kind, filters=filters, before=before, offset=offset, limit=limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if has_more and rows else None
     cursor = cursor_encode(created_at=last["created_at"], pk=last["id"]) if last else None
-    return GenerationPage(items=rows, total=total, next=cursor)
+    return GenerationPage(items=rows, total=total, next=cursor, total_is_estimate=estimate)
 
 
 def _page_rows(
@@ -246,23 +275,55 @@ def _search_page(
             offset = -1
         if offset < 0:
             raise InvalidCursor()
-    ranked = _search_ids(filters, user=user, kind=kind)
+    search = _search(filters)
+    if search is None:  # generation_page sends only searches here
+        return GenerationPage(items=[], total=0, next=None)
     plain = GenerationFilters(**{**filters.__dict__, "q": None})
-    allowed = set(
-        _filtered(
-            _visible(user=user).filter(kind=kind, id__in=ranked), plain, user=user, kind=kind
-        ).values_list("id", flat=True)
-    )
-    ordered = [pk for pk in ranked if pk in allowed]
-    page_ids = ordered[offset : offset + limit]
+    allowed = _filtered(_visible(user=user).filter(kind=kind), plain, user=user, kind=kind)
+    matched, relevance = search_filter(allowed, search=search, kind=kind, owner_id=_search_scope(user))
+    total = _search_total(matched, search=search, plain=plain, user=user, kind=kind)
+    shown = max(0, min(limit, min(total, SEARCH_MAX) - offset))
+    if not shown:
+        page_ids: list[int] = []
+    elif user.is_staff and _unfiltered(plain):  # the index alone orders them (ties: newest id first)
+        page_ids = search_ranked_ids(search=search, kind=kind, owner_id=None, offset=offset, limit=shown)
+    else:
+        ranked = matched.order_by(relevance.asc(), "-created_at", "-id").values_list("id", flat=True)
+        page_ids = list(ranked[offset : offset + shown])
     rows = {row["id"]: row for row in _record_values(Generation.objects.filter(id__in=page_ids), kind=kind)}
     end = offset + len(page_ids)
     cursor = base64.urlsafe_b64encode(f"{SEARCH_CURSOR}{end}".encode()).decode().rstrip("=")
     return GenerationPage(
         items=[rows[pk] for pk in page_ids if pk in rows],
-        total=len(ordered),
-        next=cursor if end < len(ordered) else None,
+        total=min(total, SEARCH_MAX),
+        next=cursor if end < min(total, SEARCH_MAX) else None,
+        total_is_estimate=total > SEARCH_MAX,
     )
+
+
+def _unfiltered(filters: GenerationFilters) -> bool:
+    """No filter but (perhaps) the search: the search index alone knows the matches."""
+    return not (filters.model_id or filters.collection or filters.status) and filters.favorite is None
+
+
+def _search_total(
+    matched: QuerySet[Generation],
+    *,
+    search: Search,
+    plain: GenerationFilters,
+    user: AbstractBaseUser,
+    kind: str,
+) -> int:
+    """How many of ``matched`` there are, up to ``SEARCH_MAX + 1``: from the search index alone when
+    no other filter applies (the scope is the owner and kind, or the kind for staff), less the
+    matches whose output moderators hid; else through the filters' join."""
+    hidden = [] if user.is_staff else _hidden_assets()
+    if _unfiltered(plain) and hidden is not None:
+        total = search_count(search=search, kind=kind, owner_id=_search_scope(user))
+        if hidden:
+            total -= matched.filter(asset_id__in=hidden).count()
+        return total
+    return matched.order_by().values("id")[: SEARCH_MAX + 1].count()
 
 
 def generation_record(*, user: AbstractBaseUser, kind: str, generation_id: int) -> dict[str, Any] | None:

@@ -112,3 +112,36 @@ def test_the_index_survives_a_rebuilt_table(user_client, user):
         search_triggers_ensure()
     GenerationFactory(owner=user, prompt="an otter on a rock")
     assert found(user_client, "otter") == ["an otter on a rock"]
+
+
+def test_captions_are_searched_but_a_phrase_never_spans_prompt_and_caption(user_client, user):
+    captioned = GenerationFactory(owner=user, prompt="a harbour at night", text_output="Boats rocking, 4 s")
+    assert found(user_client, "boats harbour") == [captioned.prompt]
+    assert found(user_client, '"boats rocking"') == [captioned.prompt]
+    assert found(user_client, '"night boats"') == []
+    Generation.objects.filter(pk=captioned.pk).update(text_output="gulls")
+    assert found(user_client, "boats") == [] and found(user_client, "gulls") == [captioned.prompt]
+
+
+def test_an_owner_never_matches_another_owners_words(user_client, other_user, user):
+    GenerationFactory(owner=other_user, prompt="a quokka smiling")
+    GenerationFactory(owner=user, kind="video", prompt="a quokka smiling")
+    assert found(user_client, "quokka") == []
+    assert found(user_client, "-quokka") == []
+
+
+def test_a_capped_total_says_it_is_a_lower_bound(user_client, staff_client, user, monkeypatch):
+    from media_gen import selectors
+
+    for i in range(4):
+        GenerationFactory(owner=user, prompt=f"fox {i}")
+    monkeypatch.setattr(selectors, "SEARCH_MAX", 3)
+    body = user_client.get("/api/images", {"q": "fox", "limit": 2}).json()
+    assert (body["total"], body["total_is_estimate"], len(body["images"])) == (3, True, 2)
+    last = user_client.get("/api/images", {"q": "fox", "limit": 2, "before": body["next"]}).json()
+    assert len(last["images"]) == 1 and last["next"] is None
+    assert user_client.get("/api/images", {"q": "fox 1"}).json()["total_is_estimate"] is False
+    monkeypatch.setattr(selectors, "STAFF_COUNT_MAX", 2)
+    staff = staff_client.get("/api/images", {"limit": 10}).json()
+    assert (staff["total"], staff["total_is_estimate"], len(staff["images"])) == (2, True, 4)
+    assert user_client.get("/api/images").json()["total_is_estimate"] is False
