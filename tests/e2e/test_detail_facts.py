@@ -30,4 +30,6 @@ def test_make_a_video_from_an_image_starts_from_the_image_prompt(demo_emulator, 
     dialog.get_by_role("button", name="Open the video form").click()
     form = page.get_by_role("form", name="Settings for minimax/video-01")
     expect(form.get_by_role("img", name="Preview of First Frame Image")).to_be_visible()
+    # The stored image itself is the run's source: nothing was uploaded again.
+    expect(form.get_by_text(f"Using Image #{image.pk} from your gallery.")).to_be_visible()
     expect(form.get_by_label("Prompt", exact=True)).to_have_value("a lighthouse at dusk")

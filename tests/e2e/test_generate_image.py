@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from media_gen.emulator import Emulator, EmulatorConfig
+from media_gen.models import Generation
 
 
 @pytest.fixture
@@ -83,6 +84,7 @@ def test_generate_an_image_and_see_it_complete(demo_emulator, poller, signed_in_
     expect(page.get_by_text("a lighthouse on a cliff at dusk").last).to_be_visible()
 
     # From the image, open an image-to-video model's form with the image already in its image input.
+    image_page_url = page.url
     page.get_by_role("button", name="Make a video from this image").click()
     dialog = page.get_by_role("dialog", name="Make a video from this image")
     dialog.get_by_label("Image-to-video model").select_option("minimax/video-01")
@@ -90,8 +92,14 @@ def test_generate_an_image_and_see_it_complete(demo_emulator, poller, signed_in_
     page.wait_for_url(re.compile(r"/videos\?.*model=minimax%2Fvideo-01"))
     video_form = page.get_by_role("form", name="Settings for minimax/video-01")
     expect(video_form.get_by_role("img", name="Preview of First Frame Image")).to_be_visible()
+    image_id = int(image_page_url.rsplit("/", 1)[1])
+    expect(video_form.get_by_text(f"Using Image #{image_id} from your gallery.")).to_be_visible()
     video_form.get_by_label("Prompt", exact=True).fill("the lighthouse beam sweeps")
     video_form.get_by_role("button", name="Generate").click()
     page.wait_for_url(re.compile(r"/video/\d+$"))
     player = page.locator("video")
     expect(player).to_be_visible(timeout=30_000)
+    # The video was made from the stored image (RunIn.source), not from an uploaded copy of it.
+    expect(page.get_by_test_id("generation-source")).to_contain_text(f"Made from image #{image_id}")
+    video = Generation.objects.get(pk=int(page.url.rsplit("/", 1)[1]))
+    assert (video.source_kind, video.source_id) == ("image", image_id)

@@ -4,20 +4,19 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { listModels, type MediaItem } from "../../media/api";
 import type { MakeVideo, Msg } from "./detail";
 
-/** Pick an image-to-video model; the image is uploaded so Replicate can fetch it, then the form opens filled. */
+/** Pick an image-to-video model; its form opens with this stored image as the run's source. */
 export function MakeVideoDialog({ image, state, dispatch }: { image: MediaItem; state: MakeVideo; dispatch: (msg: Msg) => void }) {
   const models = useQuery({ queryKey: ["models", "image-to-video"], queryFn: () => listModels("image-to-video"), staleTime: 5 * 60_000 });
   const chosen = state.modelId ?? models.data?.[0]?.id ?? "";
-  const preparing = state.kind === "preparing";
   return (
     <ConfirmDialog
       open
       tone="primary"
       title="Make a video from this image"
       confirmLabel="Open the video form"
-      busy={preparing || models.isPending}
-      busyLabel={preparing ? "Preparing the image…" : "Loading models…"}
-      error={state.kind === "choosing" && state.error ? state.error : models.isError ? describeError(models.error) : null}
+      busy={models.isPending}
+      busyLabel="Loading models…"
+      error={models.isError ? describeError(models.error) : null}
       onCancel={() => dispatch({ type: "MakeVideoClosed" })}
       onConfirm={() => {
         if (image.media_url) {
@@ -36,7 +35,7 @@ export function MakeVideoDialog({ image, state, dispatch }: { image: MediaItem; 
           ))}
         </select>
       </label>
-      <p className="hint">The chosen model's image input is filled with this image; you can change the other settings before generating.</p>
+      <p className="hint">The chosen model's image input uses this image from your gallery, and the new video links back to it; you can change the other settings before generating.</p>
     </ConfirmDialog>
   );
 }

@@ -16,12 +16,11 @@ import {
   mediaKeys,
   retryItem,
   setFavorite,
-  uploadImage,
   type MediaItem,
   type MediaKind,
 } from "../../media/api";
 import { useMediaItem } from "../../media/hooks";
-import { galleryPath, init, KIND_TITLE, runFromLinks, sourceLinks, update, type Action, type Cmd, type Msg, type SourceImage } from "./detail";
+import { galleryPath, init, KIND_TITLE, runFromLinks, sourceLinks, update, type Action, type Cmd, type Msg } from "./detail";
 import { MakeVideoDialog } from "./MakeVideoDialog";
 import { DownloadProgressBar, Facts, Inputs } from "./RecordFacts";
 
@@ -41,15 +40,6 @@ export function MediaDetailPage({ kind }: { kind: MediaKind }) {
   }
   // Keyed: another record is another page, with its own model.
   return <Detail key={`${kind}-${id}`} kind={kind} id={id} />;
-}
-
-/** Reads the image as the browser sees it and uploads a copy Replicate can fetch. */
-async function prepareImage(image: SourceImage): Promise<string> {
-  const response = await fetch(image.mediaUrl, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`Could not read the image (HTTP ${response.status}).`);
-  const blob = await response.blob();
-  const extension = blob.type.split("/")[1] ?? "png";
-  return (await uploadImage(blob, `image-${image.id}.${extension}`)).url;
 }
 
 function Detail({ kind, id }: { kind: MediaKind; id: number }) {
@@ -86,17 +76,18 @@ function Detail({ kind, id }: { kind: MediaKind; id: number }) {
       case "GoToGallery":
         navigate(galleryPath(cmd.kind), { replace: true });
         return;
-      case "PrepareImage":
-        return attempt(
-          () => prepareImage(cmd.image),
-          (url): Msg => ({ type: "ImagePrepared", url }),
-          (message): Msg => ({ type: "ImagePrepareFailed", message }),
-        );
       case "OpenVideoForm":
         navigate(
           { pathname: "/videos", search: new URLSearchParams({ collection: "image-to-video", model: cmd.modelId }).toString() },
           // The image's prompt is a starting point for the video's (models without a prompt ignore it).
-          { state: { imageUrl: cmd.imageUrl, imagePreview: cmd.preview, input: cmd.prompt ? { prompt: cmd.prompt } : undefined } },
+          {
+            state: {
+              source: cmd.source,
+              sourcePreview: cmd.preview,
+              sourceLabel: cmd.label,
+              input: cmd.prompt ? { prompt: cmd.prompt } : undefined,
+            },
+          },
         );
         return;
     }

@@ -64,32 +64,27 @@ describe("delete", () => {
 describe("make a video from this image", () => {
   const picture = init("image", 3);
 
-  it("prepares the image for the model shown, then opens the video form with it", () => {
-    const [preparing, cmds] = run(picture, { type: "MakeVideoOpened" }, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image });
-    expect(cmds).toEqual([{ type: "PrepareImage", image }]);
-    expect(update(preparing, { type: "MakeVideoClosed" })[0]).toBe(preparing);
-    expect(update(preparing, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([]);
-    const [closed, after] = update(preparing, { type: "ImagePrepared", url: "data:image/png;base64,AA" });
+  it("opens the video form with the stored image as the run's source, not a copy", () => {
+    const [closed, cmds] = run(picture, { type: "MakeVideoOpened" }, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image });
     expect(closed.makeVideo).toBeNull();
-    expect(after).toEqual([
-      { type: "OpenVideoForm", modelId: "wan/i2v", imageUrl: "data:image/png;base64,AA", preview: "/api/images/3/data", prompt: "a red fox" },
+    expect(cmds).toEqual([
+      {
+        type: "OpenVideoForm",
+        modelId: "wan/i2v",
+        source: { kind: "image", id: 3 },
+        preview: "/api/images/3/data",
+        label: "Image #3",
+        prompt: "a red fox",
+      },
     ]);
+    // Confirmed once: a second click on a closed dialog opens nothing.
+    expect(update(closed, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([]);
   });
 
   it("remembers the model the person picked", () => {
     const [model] = run(picture, { type: "MakeVideoOpened" }, { type: "MakeVideoModelChosen", modelId: "kling/i2v" });
-    expect(model.makeVideo).toEqual({ kind: "choosing", modelId: "kling/i2v", error: null });
-  });
-
-  it("shows why the image could not be prepared and lets the person try again", () => {
-    const [failed] = run(
-      picture,
-      { type: "MakeVideoOpened" },
-      { type: "MakeVideoConfirmed", modelId: "wan/i2v", image },
-      { type: "ImagePrepareFailed", message: "Could not read the image (HTTP 404)." },
-    );
-    expect(failed.makeVideo).toEqual({ kind: "choosing", modelId: "wan/i2v", error: "Could not read the image (HTTP 404)." });
-    expect(update(failed, { type: "MakeVideoConfirmed", modelId: "wan/i2v", image })[1]).toEqual([{ type: "PrepareImage", image }]);
+    expect(model.makeVideo).toEqual({ modelId: "kling/i2v" });
+    expect(run(model, { type: "MakeVideoClosed" })[0].makeVideo).toBeNull();
   });
 
   it("needs a model and an open dialog", () => {

@@ -13,9 +13,8 @@ export type Action = "cancel" | "retry" | "favourite";
 /** The image a video is made from, as the page shows it. */
 export type SourceImage = { id: number; mediaUrl: string; prompt: string };
 
-export type MakeVideo =
-  | { kind: "choosing"; modelId: string | null; error: string | null }
-  | { kind: "preparing"; modelId: string; image: SourceImage };
+/** The dialog's state: the model the person picked (null: the first one listed). */
+export type MakeVideo = { modelId: string | null };
 
 export type Model = {
   kind: MediaKind;
@@ -42,8 +41,6 @@ export type Msg =
   | { type: "MakeVideoModelChosen"; modelId: string }
   /** `modelId`: the model shown as chosen (the first one until the person picks another). */
   | { type: "MakeVideoConfirmed"; modelId: string; image: SourceImage }
-  | { type: "ImagePrepared"; url: string }
-  | { type: "ImagePrepareFailed"; message: string }
   | { type: "MakeVideoClosed" };
 
 export type Item = { kind: MediaKind; id: number };
@@ -58,9 +55,11 @@ export type Cmd =
   /** Drop the deleted record from the cache so nothing polls it. */
   | { type: "Forget"; item: Item }
   | { type: "GoToGallery"; kind: MediaKind }
-  /** Copy the image into an upload Replicate can fetch; answers with its URL. */
-  | { type: "PrepareImage"; image: SourceImage }
-  | { type: "OpenVideoForm"; modelId: string; imageUrl: string; preview: string; prompt: string };
+  /**
+   * Open the image-to-video form with the stored image as the run's source (RunIn.source), so the
+   * server sends its own asset to the model and the video records what it was made from.
+   */
+  | { type: "OpenVideoForm"; modelId: string; source: { kind: "image"; id: number }; preview: string; label: string; prompt: string };
 
 export function init(kind: MediaKind, id: number): Model {
   return { kind, id, pending: [], actionError: null, remove: null, makeVideo: null };
@@ -154,27 +153,27 @@ export function update(model: Model, msg: Msg): Step<Model, Cmd> {
     case "DeleteFailed":
       return only(model.remove ? { ...model, remove: { busy: false, error: msg.message } } : model);
     case "MakeVideoOpened":
-      return only(model.makeVideo ? model : { ...model, makeVideo: { kind: "choosing", modelId: null, error: null } });
+      return only(model.makeVideo ? model : { ...model, makeVideo: { modelId: null } });
     case "MakeVideoModelChosen":
-      return only(model.makeVideo?.kind === "choosing" ? { ...model, makeVideo: { ...model.makeVideo, modelId: msg.modelId } } : model);
-    case "MakeVideoConfirmed":
-      if (model.makeVideo?.kind !== "choosing" || msg.modelId === "") return only(model);
-      return [
-        { ...model, makeVideo: { kind: "preparing", modelId: msg.modelId, image: msg.image } },
-        [{ type: "PrepareImage", image: msg.image }],
-      ];
-    case "ImagePrepared": {
-      if (model.makeVideo?.kind !== "preparing") return only(model);
-      const { modelId, image } = model.makeVideo;
+      return only(model.makeVideo ? { ...model, makeVideo: { modelId: msg.modelId } } : model);
+    case "MakeVideoConfirmed": {
+      if (!model.makeVideo || msg.modelId === "") return only(model);
+      const { image } = msg;
       return [
         { ...model, makeVideo: null },
-        [{ type: "OpenVideoForm", modelId, imageUrl: msg.url, preview: image.mediaUrl, prompt: image.prompt }],
+        [
+          {
+            type: "OpenVideoForm",
+            modelId: msg.modelId,
+            source: { kind: "image", id: image.id },
+            preview: image.mediaUrl,
+            label: `Image #${image.id}`,
+            prompt: image.prompt,
+          },
+        ],
       ];
     }
-    case "ImagePrepareFailed":
-      if (model.makeVideo?.kind !== "preparing") return only(model);
-      return only({ ...model, makeVideo: { kind: "choosing", modelId: model.makeVideo.modelId, error: msg.message } });
     case "MakeVideoClosed":
-      return only(model.makeVideo?.kind === "preparing" ? model : { ...model, makeVideo: null });
+      return only({ ...model, makeVideo: null });
   }
 }

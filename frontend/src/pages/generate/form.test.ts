@@ -118,6 +118,15 @@ describe("media inputs from the gallery or an upload (issue 15)", () => {
     expect(cmds).toEqual([{ type: "Run", input: {}, source: { kind: "video", id: 12, input: "video" } }]);
   });
 
+  it("a video made from a stored image keeps the image's prompt and runs with the image as the source", () => {
+    const prefill = readPrefill({ source: { kind: "image", id: 3 }, sourcePreview: "/api/images/3/data", sourceLabel: "Image #3", input: { prompt: "a red fox" } });
+    const model = initFromPrefill(fields, prefill, false);
+    expect(model.values.prompt).toBe("a red fox");
+    expect(model.source).toEqual({ field: "image", kind: "image", id: 3, label: "Image #3", preview: "/api/images/3/data" });
+    const [, cmds] = run(model, { type: "Submitted", fields });
+    expect(cmds).toEqual([{ type: "Run", input: { prompt: "a red fox", steps: 4 }, source: { kind: "image", id: 3, input: "image" } }]);
+  });
+
   it("finds the image input of an upscaler, and nothing where the model takes no such media", () => {
     expect(sourceField(upscaler, "image")?.name).toBe("image");
     expect(sourceField(upscaler, "audio")).toBeNull();
