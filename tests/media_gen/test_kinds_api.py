@@ -402,3 +402,23 @@ def test_a_run_from_a_stored_item_retries_with_it_until_it_is_deleted(user_clien
     assert user_client.delete(f"/api/images/{image.pk}").status_code == 200
     refused = user_client.post(f"/api/images/{upscaled.pk}/retry")
     assert refused.status_code == 409 and "is gone" in refused.json()["detail"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL proves the partial index itself"
+)
+def test_captions_are_found_through_the_source_index(user):
+    """Without repeating the partial index's condition, SQLite walked every video per row of a page."""
+    from media_gen import selectors
+
+    page = selectors.generation_list(user=user, kind="video", filters=selectors.GenerationFilters())
+    queries = [
+        selectors._record_values(page, kind="video")[:51],
+        selectors._caption_runs().filter(source_id__in=[1, 2, 3]).order_by().values("id"),
+    ]
+    for query in queries:
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(str(row[3]) for row in cursor.fetchall())
+        assert "generation_source" in plan, plan
