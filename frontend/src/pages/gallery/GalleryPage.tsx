@@ -66,7 +66,7 @@ export function GalleryPage({ kind: pathKind }: { kind: GalleryKind }) {
   const kind = parseKind(params, pathKind);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  // The combine picks outlive a change of kind (videos and renders are picked on two lists).
+  // The combine picks outlive a change of kind (videos and renders are picked on two lists) and a reload.
   const performCombine: Perform<combine.Cmd, combine.Msg> = (cmd) => {
     switch (cmd.type) {
       case "Combine":
@@ -81,7 +81,9 @@ export function GalleryPage({ kind: pathKind }: { kind: GalleryKind }) {
         return;
     }
   };
-  const [picks, dispatchCombine] = useProgram(() => combine.init, combine.update, performCombine);
+  const [picks, dispatchCombine] = useProgram(() => combine.initFrom(sessionStorage), combine.update, performCombine);
+  // The ordered picks survive a reload of this tab (sessionStorage), and go when combined or cleared.
+  useEffect(() => combine.savePicks(sessionStorage, picks.picks), [picks.picks]);
   return (
     <div className="page gallery">
       {/* Keyed: each kind is its own list, with its own model. */}

@@ -1,6 +1,6 @@
 /**
  * "Combine videos" on the gallery: the person picks videos and renders in order (the picks outlive
- * a change of kind filter), chooses a transition and an output size, and sends them to
+ * a change of kind filter and, through sessionStorage, a reload of the tab), chooses a transition and an output size, and sends them to
  * POST /api/videos/combine; the new video's page then shows its progress. Model, Msg, Cmd and a
  * pure update; GalleryPage.tsx performs the commands.
  */
@@ -50,6 +50,58 @@ export type Cmd =
   | { type: "OpenVideo"; id: number };
 
 export const init: Model = { picks: [], open: false, transition: "cut", size: "first", submit: { kind: "idle" } };
+
+/** Where the ordered picks are kept for this tab, so a reload does not lose them. */
+export const PICKS_KEY = "simpoc.combine.picks";
+
+/** The storage calls the picks need (sessionStorage in the page, a fake in tests). */
+export type PickStore = { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
+
+function isPick(value: unknown): value is Pick {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    (v.kind === "video" || v.kind === "render") &&
+    typeof v.id === "number" &&
+    Number.isInteger(v.id) &&
+    v.id > 0 &&
+    typeof v.label === "string" &&
+    (v.thumbnailUrl === null || typeof v.thumbnailUrl === "string")
+  );
+}
+
+/** The picks saved in this tab, in order; anything unreadable or malformed counts as none. */
+export function loadPicks(store: PickStore): Pick[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(store.getItem(PICKS_KEY) ?? "[]");
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const picks: Pick[] = [];
+  for (const value of parsed) {
+    if (isPick(value) && !picks.some((p) => p.kind === value.kind && p.id === value.id)) {
+      picks.push({ kind: value.kind, id: value.id, label: value.label, thumbnailUrl: value.thumbnailUrl });
+    }
+  }
+  return picks;
+}
+
+/** Keeps the picks for a reload; none left removes the key. Storage may be full or refused: the picks then live in memory only. */
+export function savePicks(store: PickStore, picks: readonly Pick[]): void {
+  try {
+    if (picks.length === 0) store.removeItem(PICKS_KEY);
+    else store.setItem(PICKS_KEY, JSON.stringify(picks.map(({ kind, id, label, thumbnailUrl }) => ({ kind, id, label, thumbnailUrl }))));
+  } catch {
+    // Quota or privacy settings: nothing to do, the tray still works until the reload.
+  }
+}
+
+/** The model at page load: the saved picks, the rest as new. */
+export function initFrom(store: PickStore): Model {
+  return { ...init, picks: loadPicks(store) };
+}
 
 export function isPicked(model: Model, item: CombineItem): boolean {
   return model.picks.some((p) => p.kind === item.kind && p.id === item.id);
