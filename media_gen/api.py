@@ -579,6 +579,7 @@ def image_retry(request: HttpRequest, generation_id: int) -> dict:
     response={200: AudioListOut, **ERRORS},
     operation_id="audio_list",
     summary="Audio (music and speech)",
+    description=search.LIST_DESCRIPTION,
 )
 def audio_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     return _page(request, "audio", query)
