@@ -1,8 +1,8 @@
 """The Content-Security-Policy (django-csp) of every page: the SPA, the admin and the API docs.
 
 Everything is served from our own origin, so the base policy allows only 'self'. A view that needs
-more says so with ``csp_allow`` (the SPA runs Rapier's WebAssembly and shows the models' cover
-pictures; Swagger UI's stylesheet draws its icons from ``data:`` URLs). With ``MEDIA_STORAGE=s3``
+more says so with ``csp_allow`` (the SPA runs Rapier's WebAssembly, shows the models' cover
+pictures and plays a picked local audio/video file from a blob: URL; Swagger UI's stylesheet draws its icons from ``data:`` URLs). With ``MEDIA_STORAGE=s3``
 media is redirected to signed URLs on the object storage's origin, so images, video and downloads
 may come from there too.
 """
@@ -17,6 +17,8 @@ from django.conf import settings
 
 # Replicate's CDN, where the models' cover pictures live (the emulator sends them as data: URLs).
 REPLICATE_COVER_ORIGINS = ["https://replicate.delivery", "https://*.replicate.delivery"]
+# Object URLs of the person's own files (the generate form's preview player).
+BLOB = "blob:"
 # Swagger UI's stylesheet has its icons as data: URLs.
 DOCS_EXTRA = {"img-src": ["data:"]}
 
@@ -25,11 +27,14 @@ def spa_extra(*, demo_mode: bool) -> dict[str, list[str]]:
     """What the SPA needs beyond the base policy.
 
     Rapier's WASM is compiled from bytes in its bundle ('wasm-unsafe-eval', which allows no
-    JavaScript eval). Model covers are data: URLs in demo mode and Replicate's CDN otherwise.
+    JavaScript eval). Model covers are data: URLs in demo mode and Replicate's CDN otherwise. The
+    generate form plays a picked local audio or video file from an object URL (blob:) before it is
+    sent; blob: URLs are made by the page itself from the person's own file, never fetched.
     """
     return {
         "script-src": [WASM_UNSAFE_EVAL],
         "img-src": ["data:"] if demo_mode else ["data:", *REPLICATE_COVER_ORIGINS],
+        "media-src": [BLOB],
     }
 
 

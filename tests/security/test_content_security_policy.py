@@ -51,6 +51,21 @@ def test_spa_images_allow_model_covers(client: Client, settings):
     assert spa_extra(demo_mode=True)["img-src"] == ["data:"]  # the emulator's covers are data: URLs
 
 
+@pytest.mark.parametrize("path", ["/videos", "/audio", "/images?collection=image-editing"])
+def test_spa_may_play_a_picked_local_file_and_nothing_else_changes(client: Client, path):
+    spa = directives(client.get(path)["Content-Security-Policy"])
+    # The generate form's preview player plays the person's own file from an object URL.
+    assert spa["media-src"] == {"'self'", "blob:"}
+    base = directives(client.get("/admin/login/")["Content-Security-Policy"])
+    # Every other directive is the base policy's, plus only what the SPA already needed.
+    for name, values in base.items():
+        if name not in {"media-src", "script-src", "img-src"}:
+            assert spa[name] == values, name
+    assert set(spa) == set(base)
+    assert "blob:" not in " ".join(" ".join(v) for n, v in spa.items() if n != "media-src")
+    assert base["media-src"] == {"'self'"}  # the admin and the API docs play nothing local
+
+
 def test_report_only_mode_blocks_nothing_and_reports(client: Client, settings):
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
     settings.CONTENT_SECURITY_POLICY = None

@@ -1,4 +1,5 @@
-import type { FormSource, Upload } from "./form";
+import { playableFile, type FormSource, type Upload } from "./form";
+import { LocalMediaPreview } from "./LocalMediaPreview";
 import { fieldHint, type Accept, type Field } from "./schemaForm";
 import { SourcePicker } from "./SourcePicker";
 
@@ -118,6 +119,7 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
     case "uri": {
       const accept = field.accept;
       const fromGallery = source?.field === field.name;
+      const playable = playableFile(upload);
       const uploadLabel = accept === "audio" ? "Upload an audio file" : accept === "video" ? "Upload a video" : "Upload an image";
       control = (
         <div className="uri-input">
@@ -171,12 +173,12 @@ export function FieldInput({ field, value, error, upload, disabled, onChange, on
           {!fromGallery && (accept === "image" || accept === "any") && (upload?.kind === "done" || (text && !text.startsWith("data:") && accept === "image") || text.startsWith("data:image/")) ? (
             <img className="uri-preview" src={upload?.kind === "done" ? upload.preview : text} alt={`Preview of ${field.title}`} />
           ) : null}
-          {/* No player for an uploaded clip: the page's CSP keeps blob: URLs out of media-src. */}
           {!fromGallery && (accept === "audio" || accept === "video") && upload?.kind === "done" ? (
             <p className="hint" role="status">
               Uploaded {upload.filename}.
             </p>
           ) : null}
+          {!fromGallery && (accept === "audio" || accept === "video") && playable ? <LocalMediaPreview file={playable} kind={accept} title={field.title} /> : null}
         </div>
       );
       break;

@@ -59,7 +59,13 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
       case "Upload":
         return attempt(
           () => (cmd.accept === "image" ? uploadImage(cmd.file, cmd.file.name) : uploadMedia(cmd.file, cmd.file.name)),
-          (answer): Msg => ({ type: "UploadSucceeded", name: cmd.name, url: answer.url, preview: URL.createObjectURL(cmd.file) }),
+          // An audio or video file is played from the File itself (LocalMediaPreview makes and revokes its URL).
+          (answer): Msg => ({
+            type: "UploadSucceeded",
+            name: cmd.name,
+            url: answer.url,
+            preview: cmd.accept === "audio" || cmd.accept === "video" ? "" : URL.createObjectURL(cmd.file),
+          }),
           (message): Msg => ({ type: "UploadFailed", name: cmd.name, message }),
         );
       case "Run":

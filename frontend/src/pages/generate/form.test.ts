@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../app/effects";
-import { init, initFromPrefill, serverFieldErrors, sourceField, update, uploadProblem, type Model, type Msg } from "./form";
+import { init, initFromPrefill, playableFile, serverFieldErrors, sourceField, update, uploadProblem, type Model, type Msg } from "./form";
 import { readPrefill } from "./prefill";
 import { defaultValues, fieldsFromSchema } from "./schemaForm";
 
@@ -125,6 +125,22 @@ describe("media inputs from the gallery or an upload (issue 15)", () => {
     expect(model.source).toEqual({ field: "image", kind: "image", id: 3, label: "Image #3", preview: "/api/images/3/data" });
     const [, cmds] = run(model, { type: "Submitted", fields });
     expect(cmds).toEqual([{ type: "Run", input: { prompt: "a red fox", steps: 4 }, source: { kind: "image", id: 3, input: "image" } }]);
+  });
+
+  it("keeps a picked audio or video file to play while it uploads and after; not an image, not a refused file", () => {
+    const speech = fieldsFromSchema({ audio: { type: "string", format: "uri", "x-order": 0 } }, ["audio"]);
+    const clip = new File([new Uint8Array(100)], "tune.wav", { type: "audio/wav" });
+    const [uploading, cmds] = update(init(defaultValues(speech)), { type: "FileChosen", name: "audio", file: clip, accept: "audio" });
+    expect(cmds).toEqual([{ type: "Upload", name: "audio", file: clip, accept: "audio" }]);
+    expect(playableFile(uploading.uploads.audio)).toBe(clip);
+    const [done] = update(uploading, { type: "UploadSucceeded", name: "audio", url: "/media/tune.wav", preview: "" });
+    expect(done.uploads.audio).toMatchObject({ kind: "done", filename: "tune.wav" });
+    expect(playableFile(done.uploads.audio)).toBe(clip);
+    // Another file replaces it; a refused one (a picture for an audio input) leaves nothing to play.
+    const other = new File([new Uint8Array(10)], "take2.mp3", { type: "audio/mpeg" });
+    expect(playableFile(update(done, { type: "FileChosen", name: "audio", file: other, accept: "audio" })[0].uploads.audio)).toBe(other);
+    expect(playableFile(update(done, { type: "FileChosen", name: "audio", file: png(), accept: "audio" })[0].uploads.audio)).toBeNull();
+    expect(playableFile(update(fresh, { type: "FileChosen", name: "image", file: png(), accept: "image" })[0].uploads.image)).toBeNull();
   });
 
   it("finds the image input of an upscaler, and nothing where the model takes no such media", () => {

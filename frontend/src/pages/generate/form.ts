@@ -17,10 +17,19 @@ export type SourceKind = "image" | "video" | "audio";
 /** A stored item of the person used as one media input (sent as RunIn.source, not as a URL). */
 export type FormSource = { field: string; kind: SourceKind; id: number; label: string; preview: string | null };
 
+/**
+ * `file`: the picked local audio or video file, kept so the form can play it (from an object URL
+ * the player makes and revokes) while it uploads and after; images are previewed from `preview`.
+ */
 export type Upload =
-  | { kind: "uploading"; filename: string }
+  | { kind: "uploading"; filename: string; file?: File }
   | { kind: "failed"; filename: string; message: string }
-  | { kind: "done"; filename: string; preview: string };
+  | { kind: "done"; filename: string; preview: string; file?: File };
+
+/** The picked local file an audio or video input can play, if any. */
+export function playableFile(upload: Upload | undefined): File | null {
+  return upload && upload.kind !== "failed" && upload.file ? upload.file : null;
+}
 
 export type Model = {
   values: FormValues;
@@ -143,8 +152,9 @@ export function update(model: Model, msg: Msg): Step<Model, Cmd> {
       // The gallery item stays: it is what the person came here with, not a setting.
       return only({ ...init(defaultValues(msg.fields), model.openAfter), source: model.source });
     case "FileChosen": {
-      const uploading: Model = { ...model, uploads: { ...model.uploads, [msg.name]: { kind: "uploading", filename: msg.file.name } } };
       const accept = msg.accept ?? "image";
+      const playable = accept === "audio" || accept === "video" ? { file: msg.file } : {};
+      const uploading: Model = { ...model, uploads: { ...model.uploads, [msg.name]: { kind: "uploading", filename: msg.file.name, ...playable } } };
       const problem = uploadProblem(msg.file, accept);
       if (problem) return only(uploadFailed(uploading, msg.name, problem));
       return [{ ...uploading, source: withoutSourceOn(model, msg.name) }, [{ type: "Upload", name: msg.name, file: msg.file, accept }]];
@@ -157,7 +167,12 @@ export function update(model: Model, msg: Msg): Step<Model, Cmd> {
         errors: without(model.errors, msg.name),
         uploads: {
           ...model.uploads,
-          [msg.name]: { kind: "done", filename: previous?.filename ?? "image", preview: msg.preview },
+          [msg.name]: {
+            kind: "done",
+            filename: previous?.filename ?? "image",
+            preview: msg.preview,
+            ...(previous?.kind === "uploading" && previous.file ? { file: previous.file } : {}),
+          },
         },
       });
     }
