@@ -4,7 +4,7 @@ and new bytes (a re-download after a retry) give a new URL that the browser fetc
 import pytest
 from playwright.sync_api import expect
 
-from media_gen import api
+from media_gen import api, fastpath
 from media_gen.models import Generation
 from tests.gallery.factories import AssetFactory
 from tests.gallery.media import png_bytes
@@ -15,7 +15,8 @@ COUNT = 6
 
 @pytest.fixture
 def thumbnail_requests(monkeypatch) -> list[int]:
-    """Every thumbnail request that reached the app (the live server runs in this process)."""
+    """Every thumbnail request that reached the app (the live server runs in this process), whether
+    the route or the media fast path in front of it answered."""
     seen: list[int] = []
     original = api.stored_media_response
 
@@ -25,6 +26,7 @@ def thumbnail_requests(monkeypatch) -> list[int]:
         return original(request, media, kind=kind, thumbnail=thumbnail)
 
     monkeypatch.setattr(api, "stored_media_response", counting)
+    monkeypatch.setattr(fastpath, "stored_media_response", counting)
     return seen
 
 
