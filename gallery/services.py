@@ -288,6 +288,21 @@ def _cut_after_image_end(received: _Received) -> _Received:
     return replace(received, size=end, sha256=digest.hexdigest())
 
 
+def _check_audio_length(duration: float | None) -> None:
+    """Audio longer than AUDIO_MAX_SECONDS is refused (413), whatever the asset kind it arrives as."""
+    cap = settings.AUDIO_MAX_SECONDS
+    if duration is not None and duration > cap:
+        raise AssetRejected(
+            f"The audio is {_minutes(duration)} long; at most {_minutes(cap)} is accepted.",
+            status_code=413,
+        )
+
+
+def _minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} (min:s)"
+
+
 def _probe(received: _Received, *, kind: str) -> _Probed:
     """Decode far enough to know the size (images under IMAGE_MAX_PIXELS) and make the thumbnail."""
     path = Path(received.file.name)
@@ -299,10 +314,14 @@ def _probe(received: _Received, *, kind: str) -> _Probed:
                 small = thumbnails.image_thumbnail(source=path)
         elif received.content_type in AUDIO_TYPES:
             info = thumbnails.audio_probe(path=path)
+            # Refused before the waveform is drawn: decoding hours of audio is the costly part.
+            _check_audio_length(info.duration)
             waveform = thumbnails.audio_waveform(path=path)
             small = waveform.thumbnail
             if info.duration is None and waveform.decoded_seconds:
                 info = replace(info, duration=waveform.decoded_seconds)
+                # The container did not say; what was decoded did.
+                _check_audio_length(info.duration)
         else:
             info = thumbnails.video_probe(path=path)
             small = thumbnails.video_thumbnail(path=path, duration=info.duration)

@@ -289,6 +289,7 @@ if PRODUCTION and MEDIA_STORAGE == "s3" and not (AWS_ACCESS_KEY_ID and AWS_SECRE
 MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 1024 * 1024 * 1024)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 80_000_000)
+AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 1800)  # longest audio stored (uploads and outputs)
 USER_QUOTA_BYTES = env_int("USER_QUOTA_BYTES", 0)  # 0 = unlimited
 RETENTION_DAYS = env_int("RETENTION_DAYS", 0)  # 0 = keep forever
 # Dotted paths of functions(cutoff=datetime) -> int that the retention job calls after it deleted
