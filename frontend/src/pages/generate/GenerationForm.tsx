@@ -8,7 +8,7 @@ import { getModelSchema, mediaKeys, runModel, uploadImage, uploadMedia, type Col
 import { FieldInput } from "./FieldInput";
 import { initFromPrefill, sourceField, update, type Cmd, type Msg } from "./form";
 import type { Prefill } from "./prefill";
-import { fieldsFromSchema, imageInputField, type Field } from "./schemaForm";
+import { fieldsFromSchema, type Field } from "./schemaForm";
 
 const OPEN_AFTER_KEY = "simpoc.openResultAfterGenerate";
 
@@ -47,7 +47,6 @@ function SchemaForm({ kind, collection, modelId, prefill, onStarted, fields, ver
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const missingImage = useMemo(() => {
-    if (prefill.imageUrl && !imageInputField(fields)) return "This model has no image input, so the image could not be used.";
     if (prefill.source && !sourceField(fields, prefill.source.kind)) {
       return `This model takes no ${prefill.source.kind} input, so ${prefill.sourceLabel ?? "the item"} could not be used; choose another model.`;
     }

@@ -89,10 +89,11 @@ describe("a form handed over by another page", () => {
     expect(model.values).toMatchObject({ prompt: "again", steps: "6" });
   });
 
-  it("fills the image input with the image and shows its preview", () => {
-    const model = initFromPrefill(fields, { imageUrl: "data:image/png;base64,AA", imagePreview: "/api/images/3/data" }, false);
-    expect(model.values.image).toBe("data:image/png;base64,AA");
-    expect(model.uploads.image).toEqual({ kind: "done", filename: "image", preview: "/api/images/3/data" });
+  it("takes no image URL from another page: a stored image comes as the run's source", () => {
+    const model = initFromPrefill(fields, readPrefill({ imageUrl: "data:image/png;base64,AA", imagePreview: "/api/images/3/data" }), false);
+    expect(model.values.image).toBe("");
+    expect(model.uploads).toEqual({});
+    expect(model.source).toBeNull();
     expect(model.openAfter).toBe(false);
   });
 });

@@ -77,7 +77,7 @@ export function sourceField(fields: readonly Field[], kind: SourceKind): UriFiel
   return media.find((f) => f.required) ?? media[0] ?? uris.find((f) => f.accept === "any") ?? null;
 }
 
-/** The form as another page hands it over: an earlier run's inputs, a stored item, or an image URL for the image input. */
+/** The form as another page hands it over: an earlier run's inputs and/or a stored item for a media input. */
 export function initFromPrefill(fields: readonly Field[], prefill: Prefill, openAfter: boolean): Model {
   const values = prefill.input ? valuesFromInput(fields, prefill.input) : defaultValues(fields);
   if (prefill.source) {
@@ -87,11 +87,7 @@ export function initFromPrefill(fields: readonly Field[], prefill: Prefill, open
     const { kind, id } = prefill.source;
     return { ...model, values: { ...values, [field.name]: "" }, source: { field: field.name, kind, id, label: prefill.sourceLabel ?? `${kind} #${id}`, preview: prefill.sourcePreview ?? null } };
   }
-  const imageField = prefill.imageUrl ? imageInputField(fields) : null;
-  if (!imageField || !prefill.imageUrl) return init(values, openAfter);
-  const model = init({ ...values, [imageField.name]: prefill.imageUrl }, openAfter);
-  if (!prefill.imagePreview) return model;
-  return { ...model, uploads: { [imageField.name]: { kind: "done", filename: "image", preview: prefill.imagePreview } } };
+  return init(values, openAfter);
 }
 
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {

@@ -2,11 +2,7 @@
 export interface Prefill {
   /** An earlier run's inputs ("use these settings again"). */
   input?: Record<string, unknown>;
-  /** A fetchable URL of an image for the model's image input ("make a video from this image"). */
-  imageUrl?: string;
-  /** What to show as that image's preview (our own URL, which the browser can load). */
-  imagePreview?: string;
-  /** A stored item of the person for the model's media input ("Upscale", "Caption this video"). */
+  /** A stored item of the person for the model's media input ("Upscale", "Caption this video", "Make a video from this image"). */
   source?: { kind: "image" | "video" | "audio"; id: number };
   sourcePreview?: string;
   sourceLabel?: string;
@@ -20,8 +16,6 @@ export function readPrefill(state: unknown): Prefill {
   if (!isRecord(state)) return {};
   const prefill: Prefill = {};
   if (isRecord(state.input)) prefill.input = state.input;
-  if (typeof state.imageUrl === "string") prefill.imageUrl = state.imageUrl;
-  if (typeof state.imagePreview === "string") prefill.imagePreview = state.imagePreview;
   const source = state.source;
   if (isRecord(source) && typeof source.id === "number" && (source.kind === "image" || source.kind === "video" || source.kind === "audio")) {
     prefill.source = { kind: source.kind, id: source.id };
