@@ -14,6 +14,17 @@ from tests.media_gen.test_combine import clip
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 
+def shoot(page, name: str) -> None:
+    """At the desktop and the phone width, when E2E_SCREENSHOTS names a folder."""
+    if not SHOTS:
+        return
+    for width, height in ((1280, 720), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(150)
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
 def _with_audio_input(route) -> None:
     """The emulator's music model takes no audio; this one (as Replicate's melody models do) does."""
     answer = route.fetch().json()
@@ -49,8 +60,7 @@ def test_a_picked_audio_file_plays_and_its_object_url_is_revoked_on_change(demo_
     page.wait_for_function("(a) => a.readyState >= 1", arg=player.element_handle(), timeout=15_000)
     assert abs(player.evaluate("(a) => a.duration") - 2.0) < 0.2
     expect(form.get_by_text("Uploaded tune.wav.")).to_be_visible()
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/generate-audio-picked.png", full_page=True)
+    shoot(page, "generate-audio-picked")
     first = player.get_attribute("src")
     assert first and first.startswith("blob:")
 
@@ -93,6 +103,5 @@ def test_a_picked_video_file_plays_in_the_caption_form(demo_emulator, signed_in_
     page.wait_for_function(
         "(v) => v.readyState >= 1 && v.videoWidth > 0", arg=player.element_handle(), timeout=15_000
     )
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/generate-video-picked.png", full_page=True)
+    shoot(page, "generate-video-picked")
     assert page.evaluate("window.__cspViolations") == []
