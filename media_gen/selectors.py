@@ -140,6 +140,10 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     """
     if user.is_staff:
         return generation_list(user=user, kind=kind, filters=filters).count()
+    if filters == GenerationFilters():
+        total = _unfiltered_total(user=user, kind=kind)
+        if total is not None:
+            return total
     hidden = _hidden_assets()
     if hidden is None:
         return generation_list(user=user, kind=kind, filters=filters).count()
@@ -148,6 +152,22 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
     if hidden:
         total -= mine.filter(asset_id__in=hidden).count()
     return total
+
+
+def _unfiltered_total(*, user: AbstractBaseUser, kind: str) -> int | None:
+    """The owner's count of ``kind`` with no filter, in one raw statement when no asset is hidden
+    site-wide (almost always): the ORM built and compiled the hidden-asset list and the count on
+    every call, 2.5 ms of the gallery's first page (issue 16). None when some asset is hidden: then
+    ``generation_total`` subtracts them as before."""
+    generations, assets = Generation._meta.db_table, Asset._meta.db_table
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {generations} WHERE owner_id = %s AND kind = %s), "  # noqa: S608 (table names)
+        f"EXISTS (SELECT 1 FROM {assets} WHERE hidden_at IS NOT NULL)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, kind])
+        total, any_hidden = cursor.fetchone()
+    return None if any_hidden else total
 
 
 def _hidden_assets() -> list[int] | None:
