@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -346,7 +347,11 @@ def _page(request: HttpRequest, kind: str, query: ListQuery) -> HttpResponse:
         "total_is_estimate": result.total_is_estimate,
         "next": result.next,
     }
-    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
+    try:  # orjson: several times cheaper than json.dumps for 50 records (issue 16)
+        content = orjson.dumps(body)
+    except orjson.JSONEncodeError:  # an integer past 64 bits in a record's parameters
+        content = json.dumps(body).encode()
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
 
 
 def _media(
