@@ -39,3 +39,21 @@ def test_total_matches_the_listed_rows(mixed, user_client, monkeypatch, inline_m
 
 def test_staff_total_counts_hidden_ones(mixed, staff_client):
     assert staff_client.get("/api/images").json()["total"] == 7
+
+
+def test_unfiltered_total_is_one_raw_count_while_nothing_is_hidden(user, other_user, user_client):
+    for _ in range(3):
+        GenerationFactory(owner=user, asset=AssetFactory(owner=user))
+    GenerationFactory(owner=user)  # no output yet: counted
+    GenerationFactory(owner=user, kind="video")  # another kind
+    GenerationFactory(owner=other_user, asset=AssetFactory(owner=other_user))
+    assert selectors._unfiltered_total(user=user, kind="image") == 4
+    body = user_client.get("/api/images").json()
+    assert body["total"] == len(body["images"]) == 4
+
+
+def test_unfiltered_total_leaves_hidden_assets_to_the_exact_count(mixed, user):
+    # Someone else's hidden asset is enough: the raw count cannot tell whose it is.
+    assert selectors._unfiltered_total(user=user, kind="image") is None
+    filters = selectors.GenerationFilters()
+    assert selectors.generation_total(user=user, kind="image", filters=filters) == 4
