@@ -1,6 +1,7 @@
 """Thin ninja router of media generation; mounted at the API root (full paths of API.md)."""
 
 import json
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -279,15 +280,25 @@ def _records(request: HttpRequest, kind: str, rows: list[dict[str, Any]]) -> lis
 
 def _json_ready(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` as ninja would render it (datetimes as DjangoJSONEncoder writes them)."""
-    encoder = _ENCODER
     for name in ("created_at", "updated_at"):
-        record[name] = encoder.default(record[name])
+        record[name] = _datetime_text(record[name])
     for caption in record.get("captions", ()):
-        caption["created_at"] = encoder.default(caption["created_at"])
+        caption["created_at"] = _datetime_text(caption["created_at"])
     return record
 
 
 _ENCODER = DjangoJSONEncoder()
+
+
+def _datetime_text(value: Any) -> Any:
+    """``DjangoJSONEncoder().default(value)`` for a datetime, without its type tests and
+    ``is_aware``, called twice per record (issue 16): milliseconds, UTC as ``Z``."""
+    if type(value) is not datetime:
+        return _ENCODER.default(value)
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ListQuery(Schema):
