@@ -33,6 +33,8 @@ class _Prepared:
     compiler: SQLCompiler
     names: tuple[str, ...]
     alias: str
+    # The columns' converters, found once (``results_iter`` looked them up on every call).
+    converters: dict[int, tuple[list, Any]]
 
 
 def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
@@ -47,7 +49,8 @@ def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
     if not positions:
         raise ValueError("the queryset does not filter by the user's id as a parameter")
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    return _Prepared(sql, tuple(params), positions, compiler, names, queryset.db)
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return _Prepared(sql, tuple(params), positions, compiler, names, queryset.db, converters)
 
 
 def prepared_values(
@@ -67,4 +70,6 @@ def prepared_values(
         cursor.execute(prepared.sql, params)
         rows = cursor.fetchall()
     names = prepared.names
-    return [dict(zip(names, row, strict=True)) for row in prepared.compiler.results_iter(results=[rows])]
+    if prepared.converters:
+        rows = prepared.compiler.apply_converters(rows, prepared.converters)
+    return [dict(zip(names, row, strict=True)) for row in rows]
