@@ -271,7 +271,8 @@ def test_joints_hold_bodies_up_and_undo_removes_them(signed_in_page):
     expect(joints.get_by_role("listitem")).to_have_count(1)
     expect(joints.get_by_role("listitem")).to_contain_text("Rope (max length) to box")
     # the rope's length starts as the distance between the two centres (1 m down, and some across)
-    assert float(joints.get_by_label("Rope length (m)").input_value()) > 1.0
+    rope_length = float(joints.get_by_label("Rope length (m)").input_value())
+    assert rope_length > 1.0
     _select(page, "box")
     joints = page.get_by_role("group", name="Joints of box")
     joints.get_by_label("Joint type").select_option("fixed")
@@ -285,7 +286,10 @@ def test_joints_hold_bodies_up_and_undo_removes_them(signed_in_page):
     assert _tracked_y(page, "box") == 3.0
     _select(page, "sphere")
     page.get_by_role("button", name="Step").click()
-    assert _tracked_y(page, "sphere") > 1.0
+    # Wherever the swing is when the pause lands (that depends on the machine's speed), the sphere
+    # is within the rope's reach of the welded box and well off the ground it falls to without it.
+    swinging_y = _tracked_y(page, "sphere")
+    assert 3.0 - rope_length - 0.05 <= swinging_y and swinging_y > 0.6
     page.get_by_role("button", name="Reset").click()
 
     # Undo takes the weld away, then the rope: played again, both fall to the ground.
