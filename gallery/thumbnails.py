@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +164,7 @@ _AUDIO_STREAM = re.compile(rb"Stream #\S+.*?: Audio: ")
 WAVEFORM_SIZE = (THUMBNAIL_MAX_SIDE, 128)
 WAVEFORM_BACKGROUND = (24, 28, 38)
 WAVEFORM_COLOR = (94, 200, 160)
+WAVEFORM_PEAK_COLOR = (46, 98, 84)
 # Decoded to mono at this rate for the picture only: plenty for 512 columns, and cheap to read.
 WAVEFORM_SAMPLE_RATE = 8000
 WAVEFORM_READ_BYTES = 64 * 1024
@@ -196,8 +198,15 @@ def audio_probe(*, path: Path) -> MediaInfo:
     return MediaInfo(width=None, height=None, duration=duration)
 
 
+def _merge_pairs(values: np.ndarray, merge: Callable[..., np.ndarray]) -> np.ndarray:
+    """Neighbouring blocks merged two by two (an odd last one kept as it is)."""
+    even = len(values) // 2 * 2
+    return np.concatenate([merge(values[:even].reshape(-1, 2), axis=1), values[even:]])
+
+
 class _Peaks:
-    """The lowest and highest sample of each block of a stream of samples, in bounded memory.
+    """The lowest and highest sample and the energy (sum of squares) of each block of a stream of
+    samples, in bounded memory.
 
     Blocks start at 64 samples; whenever more than WAVEFORM_MAX_BLOCKS are kept, neighbours merge in
     pairs and the block doubles, so an hour of audio keeps as few numbers as a second of it.
@@ -207,8 +216,16 @@ class _Peaks:
         self.block = 64
         self.low = np.empty(0, dtype=np.int16)
         self.high = np.empty(0, dtype=np.int16)
+        self.energy = np.empty(0, dtype=np.float64)
+        self.count = np.empty(0, dtype=np.int64)
         self.carry = np.empty(0, dtype=np.int16)
         self.samples = 0
+
+    def _append(self, blocks: np.ndarray) -> None:
+        self.low = np.concatenate([self.low, blocks.min(axis=1)])
+        self.high = np.concatenate([self.high, blocks.max(axis=1)])
+        self.energy = np.concatenate([self.energy, np.square(blocks, dtype=np.float64).sum(axis=1)])
+        self.count = np.concatenate([self.count, np.full(len(blocks), blocks.shape[1], dtype=np.int64)])
 
     def add(self, samples: np.ndarray) -> None:
         self.samples += len(samples)
@@ -216,21 +233,20 @@ class _Peaks:
         whole = len(samples) // self.block * self.block
         self.carry = samples[whole:]
         if whole:
-            blocks = samples[:whole].reshape(-1, self.block)
-            self.low = np.concatenate([self.low, blocks.min(axis=1)])
-            self.high = np.concatenate([self.high, blocks.max(axis=1)])
+            self._append(samples[:whole].reshape(-1, self.block))
         while len(self.high) > WAVEFORM_MAX_BLOCKS:
-            even = len(self.high) // 2 * 2
-            self.low = np.concatenate([self.low[:even].reshape(-1, 2).min(axis=1), self.low[even:]])
-            self.high = np.concatenate([self.high[:even].reshape(-1, 2).max(axis=1), self.high[even:]])
+            self.low = _merge_pairs(self.low, np.min)
+            self.high = _merge_pairs(self.high, np.max)
+            self.energy = _merge_pairs(self.energy, np.sum)
+            self.count = _merge_pairs(self.count, np.sum)
             self.block *= 2
 
-    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lowest, highest, root mean square) of each block."""
         if len(self.carry):
-            self.low = np.append(self.low, self.carry.min())
-            self.high = np.append(self.high, self.carry.max())
+            self._append(self.carry.reshape(1, -1))
             self.carry = self.carry[:0]
-        return self.low, self.high
+        return self.low, self.high, np.sqrt(self.energy / np.maximum(self.count, 1))
 
 
 @dataclass(frozen=True)
@@ -240,20 +256,27 @@ class Waveform:
     decoded_seconds: float | None
 
 
-def _waveform_picture(low: np.ndarray, high: np.ndarray) -> Thumbnail:
+def _waveform_picture(low: np.ndarray, high: np.ndarray, rms: np.ndarray) -> Thumbnail:
+    """Peaks drawn dim and the loudness (RMS) bright over them, with a margin above and below, so
+    a steady tone reads as a sound and not as a filled rectangle."""
     width, height = WAVEFORM_SIZE
     starts = (np.arange(width) * len(high)) // width
     column_low = np.minimum.reduceat(low.astype(np.int32), starts)
     column_high = np.maximum.reduceat(high.astype(np.int32), starts)
+    column_rms = np.maximum.reduceat(rms, starts)
     # Scaled to the loudest sample, so a quiet recording still shows its shape.
     loudest = max(int(np.abs(column_low).max()), int(np.abs(column_high).max()), 1)
-    middle, reach = height / 2, height / 2 - 2
+    middle, reach = height / 2, height / 2 * 0.85
     image = Image.new("RGB", WAVEFORM_SIZE, WAVEFORM_BACKGROUND)
     draw = ImageDraw.Draw(image)
-    for x, (lowest, highest) in enumerate(zip(column_low.tolist(), column_high.tolist(), strict=True)):
-        top = middle - highest / loudest * reach
-        bottom = middle - lowest / loudest * reach
-        draw.line([(x, round(top)), (x, max(round(bottom), round(top)))], fill=WAVEFORM_COLOR)
+    draw.line([(0, round(middle)), (width - 1, round(middle))], fill=WAVEFORM_PEAK_COLOR)
+    columns = zip(column_low.tolist(), column_high.tolist(), column_rms.tolist(), strict=True)
+    for x, (lowest, highest, loudness) in enumerate(columns):
+        top = round(middle - highest / loudest * reach)
+        bottom = round(middle - lowest / loudest * reach)
+        draw.line([(x, top), (x, max(bottom, top))], fill=WAVEFORM_PEAK_COLOR)
+        spread = loudness / loudest * reach
+        draw.line([(x, round(middle - spread)), (x, round(middle + spread))], fill=WAVEFORM_COLOR)
     out = io.BytesIO()
     image.save(out, format="WEBP", quality=80, method=4)
     return Thumbnail(data=out.getvalue(), width=width, height=height)
@@ -316,5 +339,5 @@ def audio_waveform(*, path: Path) -> Waveform:
     if returncode != 0:
         # A damaged tail still draws what decoded before it.
         logger.info("ffmpeg stopped early drawing the waveform of %s: %s", path, complaint)
-    low, high = peaks.finish()
-    return Waveform(thumbnail=_waveform_picture(low, high), decoded_seconds=seconds)
+    low, high, rms = peaks.finish()
+    return Waveform(thumbnail=_waveform_picture(low, high, rms), decoded_seconds=seconds)

@@ -90,6 +90,20 @@ def test_waveform_is_drawn_from_the_samples(user):
     assert loud > height * 0.8
 
 
+def test_a_steady_tone_shows_its_loudness_inside_its_peaks(user):
+    # A full-scale sine: peaks at the top and bottom margin, its RMS (peak / sqrt 2) drawn bright
+    # within them, so the picture is a sound's band and not a filled rectangle.
+    asset = store(user, audio_bytes("wav", source="sine=frequency=300:duration=2"))
+
+    picture = np.asarray(Image.open(io.BytesIO(stored_bytes(asset.thumbnail))).convert("RGB"), dtype=np.int16)
+    height = picture.shape[0]
+    bright = (np.abs(picture - np.array(thumbnails.WAVEFORM_COLOR)).sum(axis=2) < 40).sum(axis=0)
+    drawn = (np.abs(picture - np.array(thumbnails.WAVEFORM_BACKGROUND)).sum(axis=2) > 60).sum(axis=0)
+    middle = slice(20, picture.shape[1] - 20)
+    assert 0.5 * height < np.median(bright[middle]) < 0.7 * height
+    assert 0.8 * height < np.median(drawn[middle]) < 0.92 * height
+
+
 def test_duration_of_a_longer_file(user):
     asset = store(user, audio_bytes("mp3", source="sine=frequency=500:duration=7.5"))
 
@@ -219,11 +233,13 @@ def test_peaks_stay_bounded_however_long_the_audio():
     for _ in range(500):  # 500 x 64 Ki samples: over an hour at 8 kHz
         peaks.add(rng.integers(-1000, 1000, size=65536, dtype=np.int16))
 
-    low, high = peaks.finish()
+    low, high, rms = peaks.finish()
 
-    assert len(high) <= thumbnails.WAVEFORM_MAX_BLOCKS + 1
+    assert len(high) == len(low) == len(rms) <= thumbnails.WAVEFORM_MAX_BLOCKS + 1
     assert len(high) > thumbnails.WAVEFORM_MAX_BLOCKS // 2
     assert high.max() <= 1000 and low.min() >= -1000
+    # uniform noise over +-1000: its RMS is 1000 / sqrt(3), whatever the blocks merged into
+    assert rms.min() > 560 and rms.max() < 600
 
 
 def test_a_long_file_is_drawn_with_flat_memory(tmp_path: Path):
