@@ -358,6 +358,9 @@ def _check_sqlite_file(
     except sqlite3.Error as exc:
         problems.append(f"cannot open the database: {exc}")
         return 0
+    # A damaged page can hold bytes that are not UTF-8 (the schema's text, a table name): read them
+    # with replacement characters so the damage is reported, not raised as UnicodeDecodeError.
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
     try:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
         if integrity != ["ok"]:
@@ -382,7 +385,7 @@ def _check_sqlite_file(
             checked += 1
             if digest != entry["sha256"] or size != entry["size"]:
                 problems.append(f"asset {entry['id']}: bytes do not match their sha256")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         problems.append(f"the database is damaged: {exc}")
     finally:
         conn.close()

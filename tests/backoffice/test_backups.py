@@ -1,5 +1,6 @@
 """Backups taken while the site writes, checked, rotated, and restored into an empty deployment."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -243,3 +244,20 @@ def test_backup_check_rehashes_assets_kept_in_object_storage(owner, tmp_path, s3
     result = backups.backup_check(folder=folder)
     assert not result.ok
     assert any(asset.storage_key in problem for problem in result.problems)
+
+
+@sqlite_only
+def test_a_backup_whose_schema_text_is_not_utf8_is_reported_damaged(owner, tmp_path):
+    # A flipped byte can land in the schema's text (triggers and indexes span many pages): the check
+    # reports the backup as damaged instead of crashing on a UnicodeDecodeError.
+    folder = Path(backups.backup_create(destination=tmp_path).path)
+    database = folder / "database.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET name = CAST(x'6761fe6c' AS TEXT) WHERE name = 'simpoc_backup'")
+        conn.commit()
+
+    result = backups.backup_check(folder=folder)
+
+    assert not result.ok
+    assert any("does not match the sha256" in problem for problem in result.problems)
