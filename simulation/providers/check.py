@@ -341,7 +341,7 @@ def plan_probes(plan: Plan, scene: dict[str, Any]) -> list[Probe]:
 
 
 def scene_check_by_simulation(
-    scene: dict[str, Any], *, plan: Plan | None = None, wall_seconds: float = 0.5
+    scene: dict[str, Any], *, plan: Plan | None = None, wall_seconds: float = 5.0
 ) -> tuple[bool, list[EventOutcome]]:
     """Run the generic probes (and the plan's events, when given) on `scene`: (passed, what was seen)."""
     probes = (plan_probes(plan, scene) if plan is not None else []) + generic_probes(scene)
