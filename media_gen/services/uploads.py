@@ -73,6 +73,10 @@ def _upload_store(
             expected_types=types,
         )
     except gallery_services.AssetRejected as exc:
+        # A file of an accepted type that is too long (audio over AUDIO_MAX_SECONDS) is a 413 like one
+        # that is too large; every other refusal is a 400 naming the types this input takes.
+        if exc.status_code == 413:
+            raise ServiceError(exc.message, status_code=413) from exc
         raise ServiceError(f"{refused} {exc.message}", status_code=400) from exc
     data = None
     if asset.size_bytes <= uploads.DATA_URL_MAX_BYTES and hasattr(stream, "seek"):

@@ -67,7 +67,7 @@ def test_the_upload_route_refuses_it_saying_why_and_stores_nothing(user_client, 
     upload = io.BytesIO(audio_bytes("wav", source="sine=frequency=440:duration=2"))
     upload.name = "long.wav"
     response = user_client.post("/api/upload-media", {"file": upload})
-    # media_gen's upload route answers every refused file with 400 and the service's reason.
-    assert response.status_code == 400, response.content
+    # Too long is refused like too large: 413, with the service's reason.
+    assert response.status_code == 413, response.content
     assert "The audio is 0:02 (min:s) long; at most 0:01 (min:s) is accepted." in response.json()["detail"]
     assert not Asset.objects.exists()
