@@ -1,4 +1,5 @@
-# The image fly.toml deploys: the built SPA, the Django app, gunicorn and the django-q2 worker.
+# The image fly.toml deploys: the built SPA, the Django app, granian (the web server) and the
+# django-q2 worker.
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /app
 COPY frontend/package.json frontend/package-lock.json frontend/
