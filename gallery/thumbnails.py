@@ -20,6 +20,11 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 logger = logging.getLogger(__name__)
 
 THUMBNAIL_MAX_SIDE = 512
+# The shorter side is at most this: enough to cover a gallery card (a square of about 200-260 CSS
+# px, the picture cropped to fill it) at device pixel ratio 1. A 512x512 thumbnail was four times the
+# pixels the card shows, and decoding 50 of them was most of the time a reopened gallery took
+# (bench/README.md, issue 16 item 6). A wide picture keeps up to 512 px on its longer side.
+THUMBNAIL_SHORT_SIDE = 256
 THUMBNAIL_CONTENT_TYPE = "image/webp"
 FFMPEG_TIMEOUT_SECONDS = 60
 UNREADABLE_IMAGE = "The image cannot be read: the file is damaged, incomplete or not really an image."
@@ -71,14 +76,28 @@ class Thumbnail:
     height: int
 
 
+def thumbnail_size(width: int, height: int) -> tuple[int, int]:
+    """The thumbnail's size for a picture of ``width`` x ``height``: the same shape, scaled down (never
+    up) until the longer side is at most THUMBNAIL_MAX_SIDE and the shorter at most THUMBNAIL_SHORT_SIDE."""
+    scale = min(1.0, THUMBNAIL_MAX_SIDE / max(width, height), THUMBNAIL_SHORT_SIDE / min(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def thumbnail_oversized(width: int | None, height: int | None) -> bool:
+    """Whether a stored thumbnail of this size is bigger than thumbnails are made now."""
+    if not width or not height:
+        return False
+    return thumbnail_size(width, height) != (width, height)
+
+
 def image_thumbnail(*, source: Path | io.BytesIO) -> Thumbnail:
-    """A WebP at most THUMBNAIL_MAX_SIDE on its longer side (first frame of an animation)."""
+    """A WebP of at most thumbnail_size() (first frame of an animation)."""
     with _open_image(source) as image:
-        image.draft("RGB", (THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))  # JPEG: decode at a reduced scale
+        image.draft("RGB", thumbnail_size(*image.size))  # JPEG: decode at a reduced scale
         try:
             image.seek(0)
             image = ImageOps.exif_transpose(image)
-            image.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
+            image.thumbnail(thumbnail_size(*image.size))
             # WebP keeps transparency, so only palette and odd modes need converting.
             if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
                 image = image.convert("RGBA")
@@ -161,7 +180,7 @@ def video_thumbnail(*, path: Path, duration: float | None) -> Thumbnail | None:
 # --- Audio: duration from ffmpeg's report, a waveform image from the decoded samples -------------
 
 _AUDIO_STREAM = re.compile(rb"Stream #\S+.*?: Audio: ")
-WAVEFORM_SIZE = (THUMBNAIL_MAX_SIDE, 128)
+WAVEFORM_SIZE = (THUMBNAIL_MAX_SIDE, 128)  # shown whole: wide, not cropped
 WAVEFORM_BACKGROUND = (24, 28, 38)
 WAVEFORM_COLOR = (94, 200, 160)
 WAVEFORM_PEAK_COLOR = (46, 98, 84)
