@@ -9,7 +9,8 @@ small asset's bytes) are one indexed read (``selectors.stored_media_for_key``); 
 session and user rows and then that read; no ORM query is compiled. Anything else (a stale session,
 a missing or wrong key, an item that is not the user's, no stored output) is left to the routes, which answer it exactly as before; the
 middleware only ever serves what the route would serve 200/206/304/416 for, with the same headers.
-It answers the gallery's first page the same way (``media_gen.fastpage``).
+It answers the gallery's first page the same way (``media_gen.fastpage``), and Replicate's ordinary
+webhook deliveries (``media_gen.webhook_fast``).
 """
 
 import re
@@ -33,6 +34,8 @@ from simpoc.services import LAST_USED_RESOLUTION, api_key_mark_used
 PAGE_PATH_PREFIXES = ("/api/images", "/api/videos", "/api/audio")
 MEDIA_PATH = re.compile(r"^/api/(images|videos|audio)/(\d{1,18})/(data|thumbnail)$")
 KIND_OF_PATH = {"images": "image", "videos": "video", "audio": "audio"}
+# Replicate's deliveries, answered ahead of the stack by ``media_gen.webhook_fast`` when ordinary.
+WEBHOOK_PATH = "/api/webhooks/replicate"
 
 
 def stored_media_response(
@@ -90,6 +93,11 @@ class MediaFastPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path_info == WEBHOOK_PATH:
+            from media_gen.webhook_fast import webhook_response  # it builds on this module
+
+            response = webhook_response(request)
+            return response if response is not None else self.get_response(request)
         if request.method in ("GET", "HEAD"):
             match = MEDIA_PATH.match(request.path_info)
             # ?output=N (a further file of a multi-output generation) is the routes' to serve.

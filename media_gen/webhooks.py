@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,11 +54,16 @@ def _secret(*, refresh: bool = False) -> str:
     return secret
 
 
-def _expected(secret: str, webhook_id: str, timestamp: str, body: bytes) -> bytes:
+@lru_cache(maxsize=4)
+def _signing_key(secret: str) -> bytes:
     try:
-        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise WebhookInvalid("The configured webhook secret is not valid base64.", status_code=503) from exc
+
+
+def _expected(secret: str, webhook_id: str, timestamp: str, body: bytes) -> bytes:
+    key = _signing_key(secret)
     return hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
 
 
@@ -75,10 +81,8 @@ def _matches(expected: bytes, signature_header: str) -> bool:
     return False
 
 
-def webhook_verify(
-    *, webhook_id: str, timestamp: str, signature: str, body: bytes, now: float | None = None
-) -> None:
-    """Raise WebhookInvalid (400 malformed or stale, 401 bad signature) unless Replicate signed it."""
+def _headers_check(*, webhook_id: str, timestamp: str, signature: str, now: float | None) -> None:
+    """Raise WebhookInvalid(400) for missing, malformed or stale headers."""
     if not (webhook_id and timestamp and signature):
         raise WebhookInvalid(
             "Missing webhook-id, webhook-timestamp or webhook-signature header.", status_code=400
@@ -93,6 +97,29 @@ def webhook_verify(
             "The webhook timestamp is more than 5 minutes off; refusing a stale or replayed call.",
             status_code=400,
         )
+
+
+def webhook_signed(
+    *, webhook_id: str, timestamp: str, signature: str, body: bytes, now: float | None = None
+) -> bool:
+    """True when ``webhook_verify`` would accept the call without asking Replicate for anything (the
+    secret configured, or cached); False for anything else, which ``webhook_verify`` then judges
+    (a 400 or 401, a fetch of the secret, a refresh after a rotation). No side effects."""
+    try:
+        _headers_check(webhook_id=webhook_id, timestamp=timestamp, signature=signature, now=now)
+        secret = settings.REPLICATE_WEBHOOK_SECRET or cache.get(
+            cache_key("media_gen:webhook-secret", replicate_client.base_url())
+        )
+        return bool(secret) and _matches(_expected(secret, webhook_id, timestamp, body), signature)
+    except WebhookInvalid:
+        return False
+
+
+def webhook_verify(
+    *, webhook_id: str, timestamp: str, signature: str, body: bytes, now: float | None = None
+) -> None:
+    """Raise WebhookInvalid (400 malformed or stale, 401 bad signature) unless Replicate signed it."""
+    _headers_check(webhook_id=webhook_id, timestamp=timestamp, signature=signature, now=now)
     if _matches(_expected(_secret(), webhook_id, timestamp, body), signature):
         return
     if (

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -179,7 +179,10 @@ def generation_move(
         rows = rows.filter(pk=pk)
     if where is not None:
         rows = rows.filter(where)
-    now = now or timezone.now()
+    return rows.update(**_move_changes(move, now or timezone.now(), values))
+
+
+def _move_changes(move: Move, now: datetime, values: dict[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = dict(move.sets)
     if move.target is not None:
         changes["status"] = move.target
@@ -188,7 +191,33 @@ def generation_move(
     if move.touches:
         changes["updated_at"] = now
     changes.update(values)
-    return rows.update(**changes)
+    return changes
+
+
+def generation_move_row(move: Move, *, pk: int, now: datetime | None = None, **values: Any) -> int:
+    """``generation_move(move, pk=pk, now=now, **values)`` as one UPDATE written here, not by a
+    queryset: the same statement the ORM compiles (each value prepared by its field, ``None`` as
+    NULL), without compiling it per call. The webhook fast path's move (``media_gen.webhook_fast``).
+    """
+    meta = Generation._meta
+    quote = connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in _move_changes(move, now or timezone.now(), values).items():
+        field = meta.get_field(name)
+        prepared = field.get_db_prep_save(value, connection=connection)
+        if prepared is None:
+            assignments.append(f"{quote(field.column)} = NULL")
+        else:
+            assignments.append(f"{quote(field.column)} = %s")
+            params.append(prepared)
+    sources = ", ".join(["%s"] * len(move.sources))
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 (names are the model's)
+        f"WHERE ({quote('status')} IN ({sources}) AND {quote('id')} = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *move.sources, pk])
+        return cursor.rowcount
 
 
 # --- Starting -------------------------------------------------------------------------------------
@@ -420,26 +449,55 @@ def _upstream_error(upstream: str, error: Any) -> str:
     return str(error or "")[:10_000]
 
 
+def prediction_move(
+    *, generation: Any, prediction: dict[str, Any], now: datetime
+) -> tuple[Move, dict[str, Any]] | None:
+    """The move (and its variable fields) that brings ``generation`` to what Replicate says, or None.
+
+    Pure: reads ``generation.prediction_id``, ``.kind`` and ``.collection`` only (a model or the
+    webhook fast path's row), writes nothing. After a ``Moves.SUCCEEDED`` that moved the row, the
+    download is queued (``download_queue``).
+    """
+    if not generation.prediction_id or prediction.get("id") != generation.prediction_id:
+        return None
+    upstream = str(prediction.get("status") or "")
+    if upstream in {"starting", "processing"}:
+        return Moves.RUNNING, {"upstream_status": upstream}
+    if upstream == "succeeded":
+        return _success_move(generation=generation, prediction=prediction, now=now)
+    if upstream in {"failed", "canceled", "aborted"}:
+        move = Moves.UPSTREAM_CANCELED if upstream == "canceled" else Moves.UPSTREAM_FAILED
+        return move, {
+            "upstream_status": upstream,
+            "error": _upstream_error(upstream, prediction.get("error")),
+        }
+    return None
+
+
+def download_queue(generation_id: int, *, broker: Any = None) -> None:
+    """Queue the download of a generation that ``Moves.SUCCEEDED`` just moved (on ``broker``, else
+    django-q2's configured one)."""
+    extra = {"broker": broker} if broker is not None else {}
+    async_task(
+        "media_gen.tasks.generation_download", generation_id, task_name=f"download {generation_id}", **extra
+    )
+
+
 def generation_apply_prediction(*, generation: Generation, prediction: dict[str, Any]) -> None:
     """Move the generation forward to what Replicate says (from a webhook or a poll)."""
-    if not generation.prediction_id or prediction.get("id") != generation.prediction_id:
-        return
-    upstream = str(prediction.get("status") or "")
     now = timezone.now()
-    pk = generation.pk
-    if upstream in {"starting", "processing"}:
-        generation_move(Moves.RUNNING, pk=pk, now=now, upstream_status=upstream)
-    elif upstream == "succeeded":
-        _apply_success(generation=generation, prediction=prediction, now=now)
-    elif upstream in {"failed", "canceled", "aborted"}:
-        move = Moves.UPSTREAM_CANCELED if upstream == "canceled" else Moves.UPSTREAM_FAILED
-        error = _upstream_error(upstream, prediction.get("error"))
-        generation_move(move, pk=pk, now=now, upstream_status=upstream, error=error)
+    planned = prediction_move(generation=generation, prediction=prediction, now=now)
+    if planned is None:
+        return
+    move, values = planned
+    if generation_move(move, pk=generation.pk, now=now, **values) and move is Moves.SUCCEEDED:
+        download_queue(generation.pk)
 
 
-def _apply_success(*, generation: Generation, prediction: dict[str, Any], now: datetime) -> None:
+def _success_move(
+    *, generation: Any, prediction: dict[str, Any], now: datetime
+) -> tuple[Move, dict[str, Any]]:
     """Keep a text output in the record (done), or start downloading every file of the output."""
-    pk = generation.pk
     output = prediction.get("output")
     kind = output_kind(generation)
     refused = (
@@ -448,32 +506,20 @@ def _apply_success(*, generation: Generation, prediction: dict[str, Any], now: d
         else _files_refused(output, kind=kind)
     )
     if refused is not None:
-        generation_move(
-            Moves.UPSTREAM_FAILED, pk=pk, now=now, upstream_status="succeeded", output=output, error=refused
-        )
-        return
+        return Moves.UPSTREAM_FAILED, {"upstream_status": "succeeded", "output": output, "error": refused}
     if kind == collections.TEXT:
-        generation_move(
-            Moves.TEXT_RECEIVED,
-            pk=pk,
-            now=now,
-            upstream_status="succeeded",
-            output=output,
-            text_output=_text_of(output),
-        )
-        return
-    started = generation_move(
-        Moves.SUCCEEDED,
-        pk=pk,
-        now=now,
-        upstream_status="succeeded",
-        output=output,
-        output_url=output_urls(output)[0],
-        upstream_completed_at=parse_datetime(str(prediction.get("completed_at") or "")) or now,
-        download_next_at=now,
-    )
-    if started:
-        async_task("media_gen.tasks.generation_download", pk, task_name=f"download {pk}")
+        return Moves.TEXT_RECEIVED, {
+            "upstream_status": "succeeded",
+            "output": output,
+            "text_output": _text_of(output),
+        }
+    return Moves.SUCCEEDED, {
+        "upstream_status": "succeeded",
+        "output": output,
+        "output_url": output_urls(output)[0],
+        "upstream_completed_at": parse_datetime(str(prediction.get("completed_at") or "")) or now,
+        "download_next_at": now,
+    }
 
 
 def prediction_vanished(generation: Generation) -> dict[str, Any]:

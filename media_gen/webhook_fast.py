@@ -1,0 +1,159 @@
+"""``POST /api/webhooks/replicate?generation=<id>`` answered ahead of the middleware stack and ninja.
+
+A delivery is Replicate telling us about a prediction; every one of them used to cost about 2.7 ms
+of CPU, most of it in the ORM (the generation read as a model with its ordering compiled, the
+conditional UPDATE compiled, the queue row saved as a model) and the rest in the stack in front of
+the route. Here, for the ordinary delivery only:
+
+- the signature is checked with the configured (or cached) secret, the same HMAC as
+  ``webhooks.webhook_verify``;
+- the generation is one raw indexed read of the three columns the move depends on;
+- what to do is ``lifecycle.prediction_move`` (the same decision the route makes);
+- the receipt, the move (``lifecycle.generation_move_row``: the ORM's UPDATE, written once) and the
+  download's queue row (django-q2's own ``async_task``, with a broker whose insert is one statement)
+  are one write transaction (``webhooks.webhook_transaction``: on SQLite ``BEGIN IMMEDIATE`` with
+  bounded retries, then 503 + Retry-After with nothing written).
+
+Anything else falls through to the route, which answers it exactly as before: another query string,
+a signature that does not match the known secret (or no secret known yet), a body that is not a JSON
+object as orjson reads it, an unknown generation, a prediction this module cannot plan, any database
+error before the commit (the transaction is rolled back first). Answers are the route's own bytes
+(``tests/media_gen/test_webhook_fast.py`` compares them).
+"""
+
+import re
+from typing import Any, NamedTuple
+
+import orjson
+from django.db import DatabaseError, connection, connections
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.brokers.orm import ORM
+from django_q.conf import Conf
+from django_q.models import OrmQ
+
+from media_gen.fastpath import add_routed_headers
+from media_gen.models import Generation
+from media_gen.services.delivery import _receipt_insert
+from media_gen.services.lifecycle import Moves, download_queue, generation_move_row, prediction_move
+from media_gen.webhooks import RETRY_AFTER_SECONDS, WebhookInvalid, webhook_signed, webhook_transaction
+
+# What the route's ``generation: int | None`` is given by ``_webhook_url``; anything else is the route's.
+_QUERY = re.compile(r"generation=([1-9][0-9]{0,17})")
+_ACCEPTED = {"ok": True, "message": "Accepted."}
+_DUPLICATE = {"ok": False, "message": "Duplicate delivery ignored."}
+
+
+class GenerationRow(NamedTuple):
+    """What ``prediction_move`` reads of a generation."""
+
+    pk: int
+    prediction_id: str
+    kind: str
+    collection: str
+
+
+def _generation_row(generation_id: int) -> GenerationRow | None:
+    meta = Generation._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("prediction_id", "kind", "collection")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote('id')} = %s",  # noqa: S608
+            [generation_id],
+        )
+        found = cursor.fetchone()
+    return GenerationRow(generation_id, *found) if found is not None else None
+
+
+class RowInsertBroker(ORM):
+    """django-q2's ORM broker whose ``enqueue`` is one INSERT of the row ``OrmQ.objects.create``
+    would save (key, signed payload, lock = now): no model instance. ``async_task`` builds and signs
+    the package as always, so the worker reads it like any other."""
+
+    def __init__(self, list_key: str):
+        self.list_key, self._info, self.connection, self.cache = list_key, None, None, None
+
+    def enqueue(self, task: str) -> Any:
+        db = connections[Conf.ORM]
+        meta, quote = OrmQ._meta, db.ops.quote_name
+        values = {"key": self.list_key or Conf.CLUSTER_NAME, "payload": task, "lock": timezone.now()}
+        columns = ", ".join(quote(meta.get_field(name).column) for name in values)
+        params = [meta.get_field(name).get_db_prep_save(value, db) for name, value in values.items()]
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)",  # noqa: S608
+                params,
+            )
+            return getattr(cursor, "lastrowid", None)
+
+
+_broker: list[RowInsertBroker | None] = []
+
+
+def _row_broker() -> RowInsertBroker | None:
+    """A ``RowInsertBroker`` when django-q2's broker is the plain ORM one (else None: its own)."""
+    if not _broker:
+        configured = get_broker()
+        _broker.append(RowInsertBroker(configured.list_key) if type(configured) is ORM else None)
+    return _broker[0]
+
+
+def _answer(request: HttpRequest, data: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    from simpoc.api import api  # the API's renderer, as the route's answer has it
+
+    response = api.create_response(request, data, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return add_routed_headers(request, response, vary_cookie=False)
+
+
+def webhook_response(request: HttpRequest) -> HttpResponse | None:
+    """The route's answer to an ordinary delivery, or None: the route answers it."""
+    query = _QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
+    if query is None:
+        return None
+    meta = request.META
+    webhook_id = meta.get("HTTP_WEBHOOK_ID", "")
+    body = request.body
+    if not webhook_signed(
+        webhook_id=webhook_id,
+        timestamp=meta.get("HTTP_WEBHOOK_TIMESTAMP", ""),
+        signature=meta.get("HTTP_WEBHOOK_SIGNATURE", ""),
+        body=body,
+    ):
+        return None
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    try:
+        generation = _generation_row(int(query[1]))
+    except DatabaseError:
+        return None
+    if generation is None:
+        return None
+    now = timezone.now()
+    try:
+        planned = prediction_move(generation=generation, prediction=payload, now=now)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # the route meets the same and answers as it always has
+    try:
+        with webhook_transaction():
+            if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk):
+                return _answer(request, _DUPLICATE)
+            if planned is not None:
+                move, values = planned
+                moved = generation_move_row(move, pk=generation.pk, now=now, **values)
+                if moved and move is Moves.SUCCEEDED:
+                    download_queue(generation.pk, broker=_row_broker())
+    except WebhookInvalid as exc:  # busy past the lock budget: nothing was written
+        return _answer(request, {"detail": exc.message}, status=exc.status_code)
+    except DatabaseError:
+        return None  # rolled back; the route meets the same trouble and answers it as it always does
+    return _answer(request, _ACCEPTED)
