@@ -36,6 +36,17 @@ class _Prepared:
     # The columns' converters, found once (``results_iter`` looked them up on every call).
     converters: dict[int, tuple[list, Any]]
 
+    def converted(self, row: tuple | list, name: str) -> Any:
+        """Column ``name`` of a raw row (``prepared_rows``) as ``prepared_values`` gives it."""
+        index = self.names.index(name)
+        value = row[index]
+        found = self.converters.get(index)
+        if found is not None:
+            converters, expression = found
+            for converter in converters:
+                value = converter(value, expression, self.compiler.connection)
+        return value
+
 
 def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
     placeholder = get_user_model()(pk=PLACEHOLDER_ID, is_staff=False, is_superuser=False)
@@ -53,23 +64,43 @@ def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
     return _Prepared(sql, tuple(params), positions, compiler, names, queryset.db, converters)
 
 
+def _prepared(key: Hashable, build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
+    cache: dict[Hashable, _Prepared] = _local.__dict__.setdefault("prepared", {})
+    prepared = cache.get(key)
+    if prepared is None:
+        prepared = cache[key] = _prepare(build)
+    return prepared
+
+
+def _run(prepared: _Prepared, user: AbstractBaseUser) -> list[tuple]:
+    params = list(prepared.params)
+    for position in prepared.user_positions:
+        params[position] = user.pk
+    with connections[prepared.alias].cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        return cursor.fetchall()
+
+
 def prepared_values(
     key: Hashable, *, user: AbstractBaseUser, build: Callable[[AbstractBaseUser], QuerySet]
 ) -> list[dict[str, Any]]:
     """``list(build(user))`` (a ``.values()`` queryset), compiled on this thread's first call for
     ``key``. ``build`` must give the same query for every non-staff user but the user's id, and
     ``key`` must name everything else it depends on (kind, limit, offset ...)."""
-    cache: dict[Hashable, _Prepared] = _local.__dict__.setdefault("prepared", {})
-    prepared = cache.get(key)
-    if prepared is None:
-        prepared = cache[key] = _prepare(build)
-    params = list(prepared.params)
-    for position in prepared.user_positions:
-        params[position] = user.pk
-    with connections[prepared.alias].cursor() as cursor:
-        cursor.execute(prepared.sql, params)
-        rows = cursor.fetchall()
+    prepared = _prepared(key, build)
+    rows = _run(prepared, user)
     names = prepared.names
     if prepared.converters:
         rows = prepared.compiler.apply_converters(rows, prepared.converters)
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def prepared_rows(
+    key: Hashable, *, user: AbstractBaseUser, build: Callable[[AbstractBaseUser], QuerySet]
+) -> tuple[_Prepared, list[tuple]]:
+    """``prepared_values``'s query and its rows as the database driver gives them: no converters
+    (the caller reads ``names`` and ``converters``, or ``converted`` a value). For a caller that
+    formats the values itself, e.g. the gallery's first page, where converting 50 rows (datetimes made
+    aware, JSON decoded) cost a fifth of the page (issue 16)."""
+    prepared = _prepared(key, build)
+    return prepared, _run(prepared, user)

@@ -1,0 +1,178 @@
+"""The gallery's first page built from the prepared query's raw rows (``api._first_page``) is, byte
+for byte, the page ``selectors.generation_page`` and ``_record`` give (the general path that filters,
+cursors, offsets and staff take), for records of every shape, on either engine."""
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import orjson
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone as django_timezone
+
+from gallery.models import Asset
+from media_gen import api, prepared, selectors
+from media_gen.models import Generation, GenerationOutput
+from tests.gallery.factories import AssetFactory
+from tests.gallery.media import png_bytes
+from tests.media_gen.factories import GenerationFactory
+from tests.media_gen.test_fast_page import every_kind_of_record
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["image", "video", "audio"]
+
+
+def dumped(body: dict) -> bytes:
+    """``_page``'s serialisation of a body."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return json.dumps(body).encode()
+
+
+def general(user, kind: str, limit: int) -> bytes:
+    """The first page through the selector and ``_record`` (what the routes answered before)."""
+    page = selectors.generation_page(user=user, kind=kind, filters=selectors.GenerationFilters(), limit=limit)
+    return dumped(api._body(kind, api._records_of(user, kind, page.items), page))
+
+
+def every_shape(user, kind: str) -> None:
+    """``every_kind_of_record`` and the shapes it lacks: further outputs, captions, a combine's items,
+    datetimes on whole seconds and at a microsecond, unicode and integers past 64 bits in ``inputs``."""
+    every_kind_of_record(user, kind)
+    second = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    stored = GenerationFactory(
+        owner=user,
+        kind=kind,
+        asset=AssetFactory(owner=user, kind=Asset.Kind.IMAGE, content=png_bytes(42, 30)),
+        completed_at=second,
+        inputs={"prompt": "日本語 ✓ \u00e9\u0301", "seed": 2**70, "neg": -(2**64), "f": 1e-7, "s": '\\"\n'},
+    )
+    Generation.objects.filter(pk=stored.pk).update(
+        created_at=second, updated_at=second + timedelta(microseconds=1)
+    )
+    for position in (1, 2):
+        GenerationOutput.objects.create(
+            generation=stored,
+            position=position,
+            asset=AssetFactory(owner=user, kind=Asset.Kind.IMAGE, content=png_bytes(43 + position, 30)),
+        )
+    GenerationFactory(
+        owner=user,
+        kind=kind,
+        source_kind="combine",
+        source_id=stored.pk,
+        inputs={"items": [{"kind": kind, "id": stored.pk}], "big": 18446744073709551615},
+        completed_at=second + timedelta(microseconds=999),
+    )
+    if kind == "video":
+        GenerationFactory(
+            owner=user,
+            kind="video",
+            source_kind="video",
+            source_id=stored.pk,
+            status="completed",
+            text_output="a caption",
+        )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("limit", [1, 5, 50, 100])
+def test_first_page_is_the_selectors_page(user, other_user, kind, limit):
+    every_shape(user, kind)
+    GenerationFactory(owner=other_user, kind=kind)  # someone else's: never listed
+    fast = dumped(api._first_page(user, kind, limit))
+    assert fast == general(user, kind, limit)
+    body = json.loads(fast)
+    assert len(body[f"{kind}s" if kind != "audio" else "audio"]) == min(limit, body["total"])
+    assert (body["next"] is not None) == (limit < body["total"])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_without_the_layout_the_converters_give_the_same_page(user, kind, monkeypatch):
+    every_shape(user, kind)
+    monkeypatch.setattr(api, "_first_page_layout", lambda prepared: None)
+    assert dumped(api._first_page(user, kind, 5)) == general(user, kind, 5)
+
+
+def test_a_page_of_plain_records_is_two_queries(user):
+    for _ in range(3):
+        GenerationFactory(owner=user, asset=AssetFactory(owner=user))
+    api._first_page(user, "image", 50)  # compiled
+    with CaptureQueriesContext(connection) as queries:
+        api._first_page(user, "image", 50)
+    assert len(queries) == 2, "the count and the rows; no extras to read"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_first_pages_query_is_the_selectors(user, kind, monkeypatch):
+    monkeypatch.setattr(prepared, "_local", type(prepared._local)())
+    selectors.generation_page(user=user, kind=kind, filters=selectors.GenerationFilters(), limit=50)
+    api._first_page(user, kind, 50)
+    cache = prepared._local.prepared
+    assert cache[("first_page", kind, 50)].sql == cache[("generation_page", kind, 50)].sql
+    assert cache[("first_page", kind, 50)].params == cache[("generation_page", kind, 50)].params
+
+
+def test_a_datetime_not_in_utc_takes_the_encoders_text(user, monkeypatch):
+    GenerationFactory(owner=user, completed_at=django_timezone.now())
+    zone = timezone(timedelta(hours=2))
+    original = api.prepared_rows
+
+    def in_another_zone(key, *, user, build):
+        found, rows = original(key, user=user, build=build)
+        names = found.names
+        moved = [
+            tuple(
+                (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+                if isinstance(value, datetime) and name in {"created_at", "updated_at", "completed_at"}
+                else value
+                for name, value in zip(names, row, strict=True)
+            )
+            for row in rows
+        ]
+        return found, moved
+
+    monkeypatch.setattr(api, "prepared_rows", in_another_zone)
+    (record,) = api._first_page(user, "image", 50)["images"]
+    generation = Generation.objects.get()
+    assert record["created_at"] == DjangoJSONEncoder().default(generation.created_at.astimezone(zone))
+    assert record["created_at"].endswith("+02:00")
+    assert record["updated_at"] == DjangoJSONEncoder().default(generation.updated_at.astimezone(zone))
+    assert record["metadata"]["completed_at"] == generation.completed_at.astimezone(zone).isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{}",
+        '{"prompt": "ü", "seed": 7}',
+        '{"a": 123456789012345678901234567890}',
+        '{"a": -9223372036854775809, "b": 18446744073709551616}',
+        '{"a": 0.12345678901234567890123}',
+        '{"a": NaN, "b": Infinity}',
+        '"\\ud800"',
+        '{"a": 1e400}',
+        '[1.0, -0.0, 1E5, "\\u00e9"]',
+        "null",
+    ],
+)
+def test_inputs_decode_as_json_loads(text):
+    decoded = api._inputs(text)
+    expected = json.loads(text)
+    assert repr(decoded) == repr(expected)
+    assert [type(value) for value in _leaves(decoded)] == [type(value) for value in _leaves(expected)]
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
