@@ -1,8 +1,10 @@
+import type { QueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { Loading } from "../components/Feedback";
 import { MediaDetailPage } from "../pages/detail/MediaDetailPage";
 import { GalleryPage } from "../pages/gallery/GalleryPage";
+import { prefetchGalleryList } from "../pages/gallery/galleryList";
 import { GeneratePage } from "../pages/generate/GeneratePage";
 import { LoginPage } from "../pages/login/LoginPage";
 import { NotFoundPage } from "../pages/notfound/NotFoundPage";
@@ -15,6 +17,12 @@ import { RequireSignIn } from "./RequireSignIn";
 const PhysicsPage = lazy(() => import("../pages/physics/PhysicsPage"));
 const ScenesPage = lazy(() => import("../pages/scenes/ScenesPage"));
 const SimulationsPage = lazy(() => import("../pages/simulations/SimulationsPage"));
+
+/** The first page's data requests, sent at start-up beside the session check rather than after it
+ * (the page then finds them in flight or done). Only the gallery's list, for now. */
+export function prefetchFirstPage(client: QueryClient, location: { pathname: string; search: string }): void {
+  prefetchGalleryList(client, location.pathname, location.search);
+}
 
 function Lazy({ children }: { children: React.ReactNode }) {
   return <Suspense fallback={<Loading label="Loading the page…" />}>{children}</Suspense>;

@@ -17,8 +17,10 @@ export async function fetchMe(): Promise<Me | null> {
   }
 }
 
+export const ME_FRESH_MS = 5 * 60_000;
+
 export function useMe() {
-  return useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 5 * 60_000 });
+  return useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: ME_FRESH_MS });
 }
 
 export function useApiRoot() {

@@ -28,7 +28,7 @@ export function GalleryCard({
     <li className={`tile${selected ? " selected" : ""}`} data-status={card.status} data-kind={card.kind}>
       <Link to={card.href} className="thumb" aria-label={`Open ${name}: ${card.label}`}>
         {card.thumbnailUrl && completed ? (
-          <img src={card.thumbnailUrl} alt="" loading="lazy" />
+          <img src={card.thumbnailUrl} alt="" loading="lazy" decoding="async" />
         ) : completed && card.text ? (
           <span className="thumb-text" data-testid="text-output">
             {card.text}

@@ -11,22 +11,20 @@ import {
   COLLECTIONS,
   deleteItem,
   isHidden,
-  listItems,
   listModels,
   mediaKeys,
   pollInterval,
   setFavorite,
 } from "../../media/api";
 import { renderKey } from "../../scene/renderPolling";
-import { deleteRender, listRenders } from "../../scene/sceneApi";
+import { deleteRender } from "../../scene/sceneApi";
 import * as combine from "./combine";
 import { CombineTray } from "./CombineTray";
 import { FilterBar } from "./FilterBar";
 import { GalleryCard, PlayerDialog } from "./GalleryCard";
+import { galleryListKey, LIST_FRESH_MS, listCards, RENDERS_KEY } from "./galleryList";
 import {
   archiveUrl,
-  cardOfItem,
-  cardOfRender,
   exportUrl,
   favouriteShown,
   filtersToParams,
@@ -35,7 +33,6 @@ import {
   isFiltered,
   kindInfo,
   kindPath,
-  listQuery,
   noFilters,
   pageCount,
   parseFilters,
@@ -48,9 +45,6 @@ import {
   type GalleryKind,
   type Msg,
 } from "./gallery";
-
-/** The simulation pages' key for renders: their lists and this one refresh together. */
-const RENDERS_KEY = ["simulation-renders"] as const;
 
 /** Where each generation family is generated. */
 const GENERATE: Partial<Record<GalleryKind, { path: string; label: string }>> = {
@@ -101,16 +95,6 @@ export function GalleryPage({ kind: pathKind }: { kind: GalleryKind }) {
   );
 }
 
-async function listCards(kind: GalleryKind, filters: Filters): Promise<{ cards: Card[]; total: number }> {
-  const query = listQuery(filters);
-  if (kind === "render") {
-    const page = await listRenders(query.limit ?? 24, query.offset ?? 0);
-    return { cards: page.renders.map(cardOfRender), total: page.total };
-  }
-  const page = await listItems(kind, query);
-  return { cards: page.items.map(cardOfItem), total: page.total };
-}
-
 function Gallery({
   kind,
   pathKind,
@@ -131,7 +115,6 @@ function Gallery({
   const [params, setParams] = useSearchParams();
   const search = params.toString();
   const filters = useMemo(() => parseFilters(new URLSearchParams(search)), [search]);
-  const query = listQuery(filters);
   const queryClient = useQueryClient();
 
   const perform: Perform<Cmd, Msg> = (cmd) => {
@@ -170,8 +153,10 @@ function Gallery({
   const [model, dispatch] = useProgram(() => init(kind, filters), update, perform);
 
   const list = useQuery({
-    queryKey: kind === "render" ? [...RENDERS_KEY, "gallery", query.offset] : mediaKeys.list(kind, query),
+    queryKey: galleryListKey(kind, filters),
     queryFn: () => listCards(kind, filters),
+    // The list the app's start-up requested (galleryList.ts) is used, not asked for twice.
+    staleTime: LIST_FRESH_MS,
     // Keep showing the current grid while the next page or filter loads: no flash of emptiness.
     placeholderData: keepPreviousData,
     refetchInterval: (q) => {
