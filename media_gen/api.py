@@ -482,19 +482,32 @@ def _first_page(user: Any, kind: str, limit: int) -> dict[str, Any]:
     if has_more and rows:
         last = rows[-1]
         next_cursor = cursor_encode(created_at=prepared.converted(last, "created_at"), pk=last[layout["id"]])
+    records = _first_page_records(user, kind, prepared, layout, rows, fragments=True)
+    if records is None:  # an integer past 64 bits: the page goes to json.dumps, which takes no fragment
+        records = _first_page_records(user, kind, prepared, layout, rows, fragments=False)
     return {
-        collections.PLURALS[kind]: _first_page_records(user, kind, prepared, layout, rows),
+        collections.PLURALS[kind]: records,
         "total": total,
         "total_is_estimate": False,
         "next": next_cursor,
     }
 
 
+# A record's JSON is a function of its row alone (and the kind) when it has no extras: kept per
+# process, keyed by the whole raw row (every column the record shows or depends on, the owner's id
+# among them), so the next request for an unchanged row splices the same bytes (``orjson.Fragment``)
+# instead of formatting it again; any change to the row (a status, a thumbnail stored, a favorite)
+# is another key. Bounded: emptied when full.
+_RECORD_JSON: dict[tuple, orjson.Fragment] = {}
+RECORD_JSON_MAX = 2048
+
+
 def _first_page_records(
-    user: Any, kind: str, prepared: Any, layout: dict[str, int], rows: list[tuple]
-) -> list[dict[str, Any]]:
+    user: Any, kind: str, prepared: Any, layout: dict[str, int], rows: list[tuple], *, fragments: bool
+) -> list[Any] | None:
     """``_json_ready(_record(row, extras))`` for each raw row, in one loop (the same dicts, in the
-    same order: the tests compare the bytes)."""
+    same order: the tests compare the bytes); with ``fragments``, each as its JSON (``orjson.Fragment``),
+    or None when one cannot be (an integer past 64 bits)."""
     ID, PROMPT, MODEL_ID, INPUTS, STATUS = (
         layout[name] for name in ("id", "prompt", "model_id", "inputs", "status")
     )
@@ -547,8 +560,19 @@ def _first_page_records(
     def converted(row: tuple, name: str) -> Any:
         return prepared.converted(row, name)
 
-    records = []
+    records: list[Any] = []
+    cache = _RECORD_JSON
     for row in rows:
+        key = None
+        if fragments and not (row[HAS_OUTPUTS] or (HAS_CAPTIONS is not None and row[HAS_CAPTIONS])):
+            key = (kind, row)
+            try:
+                found = cache.get(key)
+            except TypeError:  # a driver's value that does not hash: not kept
+                found = key = None
+            if found is not None:
+                records.append(found)
+                continue
         pk, status, stored = row[ID], row[STATUS], row[ASSET] is not None
         created, updated, completed = row[CREATED], row[UPDATED], row[COMPLETED]
         # A naive datetime is SQLite's UTC (the layout checked the connection's zone), an aware one
@@ -668,6 +692,15 @@ def _first_page_records(
             ]
         else:
             record["video_url"] = media_url
+        if fragments:
+            try:
+                record = orjson.Fragment(orjson.dumps(record))
+            except orjson.JSONEncodeError:
+                return None
+            if key is not None:
+                if len(cache) >= RECORD_JSON_MAX:
+                    cache.clear()
+                cache[key] = record
         records.append(record)
     return records
 

@@ -39,9 +39,10 @@ def general(user, kind: str, limit: int) -> bytes:
     return dumped(api._body(kind, api._records_of(user, kind, page.items), page))
 
 
-def every_shape(user, kind: str) -> None:
+def every_shape(user, kind: str, *, huge: bool = False) -> None:
     """``every_kind_of_record`` and the shapes it lacks: further outputs, captions, a combine's items,
-    datetimes on whole seconds and at a microsecond, unicode and integers past 64 bits in ``inputs``."""
+    datetimes on whole seconds and at a microsecond, unicode in ``inputs``, and with ``huge`` an
+    integer past 64 bits (the page then goes to ``json.dumps``)."""
     every_kind_of_record(user, kind)
     second = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     stored = GenerationFactory(
@@ -49,7 +50,13 @@ def every_shape(user, kind: str) -> None:
         kind=kind,
         asset=AssetFactory(owner=user, kind=Asset.Kind.IMAGE, content=png_bytes(42, 30)),
         completed_at=second,
-        inputs={"prompt": "日本語 ✓ \u00e9\u0301", "seed": 2**70, "neg": -(2**64), "f": 1e-7, "s": '\\"\n'},
+        inputs={
+            "prompt": "日本語 ✓ \u00e9\u0301",
+            "seed": 2**70 if huge else 2**63,
+            "neg": -(2**63),
+            "f": 1e-7,
+            "s": '\\"\n',
+        },
     )
     Generation.objects.filter(pk=stored.pk).update(
         created_at=second, updated_at=second + timedelta(microseconds=1)
@@ -81,11 +88,13 @@ def every_shape(user, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("limit", [1, 5, 50, 100])
-def test_first_page_is_the_selectors_page(user, other_user, kind, limit):
-    every_shape(user, kind)
+@pytest.mark.parametrize("huge", [False, True])
+def test_first_page_is_the_selectors_page(user, other_user, kind, limit, huge):
+    every_shape(user, kind, huge=huge)
     GenerationFactory(owner=other_user, kind=kind)  # someone else's: never listed
     fast = dumped(api._first_page(user, kind, limit))
     assert fast == general(user, kind, limit)
+    assert dumped(api._first_page(user, kind, limit)) == fast, "the records kept give the same bytes"
     body = json.loads(fast)
     assert len(body[f"{kind}s" if kind != "audio" else "audio"]) == min(limit, body["total"])
     assert (body["next"] is not None) == (limit < body["total"])
@@ -137,7 +146,7 @@ def test_a_datetime_not_in_utc_takes_the_encoders_text(user, monkeypatch):
         return found, moved
 
     monkeypatch.setattr(api, "prepared_rows", in_another_zone)
-    (record,) = api._first_page(user, "image", 50)["images"]
+    (record,) = json.loads(dumped(api._first_page(user, "image", 50)))["images"]
     generation = Generation.objects.get()
     assert record["created_at"] == DjangoJSONEncoder().default(generation.created_at.astimezone(zone))
     assert record["created_at"].endswith("+02:00")
@@ -176,3 +185,29 @@ def _leaves(value):
             yield from _leaves(item)
     else:
         yield value
+
+
+def test_a_kept_record_follows_its_row(user, monkeypatch):
+    """A change to any column a record shows is a new record, even one that leaves ``updated_at``
+    alone (a queryset update, a thumbnail stored on the asset)."""
+    monkeypatch.setattr(api, "_RECORD_JSON", {})
+    asset = AssetFactory(owner=user)
+    generation = GenerationFactory(owner=user, asset=asset)
+    first = json.loads(dumped(api._first_page(user, "image", 50)))["images"][0]
+    assert len(api._RECORD_JSON) == 1 and first["favorite"] is False
+    Generation.objects.filter(pk=generation.pk).update(favorite=True)
+    assert json.loads(dumped(api._first_page(user, "image", 50)))["images"][0]["favorite"] is True
+    thumbnail = AssetFactory(owner=user, content=png_bytes(20, 20))
+    Asset.objects.filter(pk=asset.pk).update(thumbnail=thumbnail)
+    record = json.loads(dumped(api._first_page(user, "image", 50)))["images"][0]
+    assert record["thumbnail_url"].startswith(f"/api/images/{generation.pk}/thumbnail?v=")
+    assert dumped(api._first_page(user, "image", 50)) == general(user, "image", 50)
+
+
+def test_the_kept_records_are_bounded(user, monkeypatch):
+    monkeypatch.setattr(api, "_RECORD_JSON", {})
+    monkeypatch.setattr(api, "RECORD_JSON_MAX", 3)
+    for _ in range(5):
+        GenerationFactory(owner=user)
+    assert dumped(api._first_page(user, "image", 50)) == general(user, "image", 50)
+    assert len(api._RECORD_JSON) <= 3
