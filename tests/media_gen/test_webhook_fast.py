@@ -304,3 +304,32 @@ def test_json_null_output_is_stored_as_sql_null_as_the_orm_does(user):
     with connection.cursor() as cursor:
         cursor.execute("SELECT output IS NULL FROM media_gen_generation WHERE id = %s", [generation.pk])
         assert cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_busy_past_the_budget_the_fast_path_answers_the_routes_503(secret, user, fast_answers, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    import sqlite3
+
+    from media_gen import webhooks
+
+    monkeypatch.setattr(webhooks, "LOCK_BUDGET_SECONDS", 0.05)
+    generation = GenerationFactory(owner=user, status="processing")
+    body = _prediction(generation, "succeeded", output=FILE)
+    Client().get("/health")  # the URLconf loaded before the lock is held
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        fast = _post(f"?generation={generation.pk}", body, _signed(body, webhook_id="msg_busy_fast"))
+        routed = _routed(
+            monkeypatch, f"?generation={generation.pk}", body, _signed(body, webhook_id="msg_busy_r")
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+    assert fast_answers[0] is not None and fast.status_code == 503
+    _same_answer(fast, routed)
+    assert fast["Retry-After"] == str(webhooks.RETRY_AFTER_SECONDS)
+    assert not WebhookReceipt.objects.exists() and not OrmQ.objects.exists()
+    assert Generation.objects.get(pk=generation.pk).status == "processing"
