@@ -9,12 +9,15 @@ export type CombineControl = { number: number | null; toggle: () => void } | nul
 
 export function GalleryCard({
   card,
+  eager = false,
   favorite,
   selected,
   combine,
   dispatch,
 }: {
   card: Card;
+  /** Load the thumbnail at once rather than when scrolled near (the cards first in view). */
+  eager?: boolean;
   /** The favourite as the person last set it (the list may not have caught up yet). */
   favorite: boolean | null;
   selected: boolean;
@@ -28,7 +31,7 @@ export function GalleryCard({
     <li className={`tile${selected ? " selected" : ""}`} data-status={card.status} data-kind={card.kind}>
       <Link to={card.href} className="thumb" aria-label={`Open ${name}: ${card.label}`}>
         {card.thumbnailUrl && completed ? (
-          <img src={card.thumbnailUrl} alt="" loading="lazy" decoding="async" />
+          <img src={card.thumbnailUrl} alt="" loading={eager ? "eager" : "lazy"} decoding="async" />
         ) : completed && card.text ? (
           <span className="thumb-text" data-testid="text-output">
             {card.text}

@@ -46,6 +46,10 @@ import {
   type Msg,
 } from "./gallery";
 
+/** The first cards' thumbnails load at once (the first rows on a desktop screen); the rest when
+ * scrolled near, so a long page does not fetch and decode what nobody looks at. */
+const EAGER_THUMBNAILS = 12;
+
 /** Where each generation family is generated. */
 const GENERATE: Partial<Record<GalleryKind, { path: string; label: string }>> = {
   video: { path: "/videos", label: "Generate a video" },
@@ -295,10 +299,11 @@ function Gallery({
       ) : null}
 
       <ul className="grid" aria-label={info.label} aria-busy={list.isFetching}>
-        {items.map((card) => (
+        {items.map((card, index) => (
           <GalleryCard
             key={card.id}
             card={card}
+            eager={index < EAGER_THUMBNAILS}
             favorite={card.favorite === null ? null : favouriteShown(model, { id: card.id, favorite: card.favorite })}
             selected={model.selected.includes(card.id)}
             combine={combineControl(card)}
