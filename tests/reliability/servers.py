@@ -1,6 +1,7 @@
 """Throwaway servers for the restart tests: a PostgreSQL cluster (initdb in a temporary folder,
-pg_ctl on a free port), a Redis server, and the app itself (gunicorn and qcluster child processes
-on the embedded settings, pointed at those servers). Never the shared servers at 5432/6379."""
+pg_ctl on a free port), a Redis server, and the app itself (``scripts/serve http``, i.e. granian
+and its workers, and qcluster, as child processes on the embedded settings, pointed at those
+servers). Never the shared servers at 5432/6379."""
 
 import contextlib
 import glob
@@ -15,10 +16,10 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -125,7 +126,8 @@ class ThrowawayRedis:
 
 
 class App:
-    """The app's processes (web: gunicorn; worker: qcluster) on their own settings and data folder."""
+    """The app's processes (web: ``scripts/serve http``, i.e. granian; worker: qcluster) on their own
+    settings and data folder."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="simpoc-app-"))
@@ -184,30 +186,18 @@ class App:
         return self.shell(script)
 
     def start(self, name: str) -> subprocess.Popen:
+        env = self.env
         if name == "web":
-            command = [
-                str(VENV_BIN / "gunicorn"),
-                "simpoc.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.web_port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--timeout",
-                "30",
-            ]
+            # scripts/serve's own web server (granian, its workers and threads), on our port.
+            command = [str(REPO / "scripts" / "serve"), "http"]
+            env = {**self.env, "PYTHON": sys.executable, "HOST": "127.0.0.1", "PORT": str(self.web_port)}
         else:
             command = [sys.executable, "manage.py", "qcluster", "--skip-checks"]
         log = (self.folder / f"{name}.log").open("a")
-        process = subprocess.Popen(
-            command, cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True
-        )
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log, start_new_session=True)
         self.processes[name] = process
         if name == "web":
-            self._wait(lambda: self.get("/health", timeout=1)[0] == 200, what="gunicorn")
+            self._wait(lambda: self.get("/health", timeout=1)[0] == 200, what="granian")
         else:
             self._wait(lambda: "running." in self.log(name), what="qcluster")
         return process
@@ -233,7 +223,8 @@ class App:
 
     def request(
         self, method: str, path: str, *, key: str = "", body: object = None, timeout: float = 10
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, Message, bytes]:
+        """Status, headers (looked up by any case: granian sends names in lower case), body."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"http://127.0.0.1:{self.web_port}{path}", data=data, method=method)
         if key:
@@ -242,11 +233,11 @@ class App:
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, error.headers, error.read()
 
-    def get(self, path: str, *, key: str = "", timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    def get(self, path: str, *, key: str = "", timeout: float = 10) -> tuple[int, Message, bytes]:
         return self.request("GET", path, key=key, timeout=timeout)
 
     def close(self) -> None:

@@ -1,8 +1,9 @@
 """Issue 17, item 2: the real servers restarted while work is in flight. The app runs as it does in
-production (gunicorn and ``manage.py qcluster`` child processes) against servers of its own: a
-throwaway PostgreSQL cluster stopped and started with pg_ctl, and the web server killed mid-upload
-and mid-stream. Requests during an outage get 503 with Retry-After, never a 500 or a hang; the
-worker reconnects by itself; every item completes once; nothing is stored twice or orphaned.
+production (``scripts/serve http``, i.e. granian, and ``manage.py qcluster`` child processes)
+against servers of its own: a throwaway PostgreSQL cluster stopped and started with pg_ctl, and the
+web server killed mid-upload and mid-stream. Requests during an outage get 503 with Retry-After,
+never a 500 or a hang; the worker reconnects by itself; every item completes once; nothing is
+stored twice or orphaned.
 
 These tests start their own servers, so they run once per suite run (the SQLite pass) and are
 skipped on the PostgreSQL pass. Their numbers are in tests/reliability/README.md.
@@ -14,6 +15,7 @@ import io
 import json
 import shutil
 import time
+from email.message import Message
 
 import pytest
 from django.core import signing
@@ -42,7 +44,7 @@ def app_env(emulator, **extra: str) -> dict[str, str]:
     }
 
 
-def run_image(app: App, key: str, prompt: str) -> tuple[int, dict, dict]:
+def run_image(app: App, key: str, prompt: str) -> tuple[int, Message, dict]:
     status, headers, body = app.request(
         "POST",
         "/api/run-image-model",
@@ -185,7 +187,7 @@ def test_redis_restarted_while_generations_and_downloads_are_in_flight(emulator)
         redis.close()
 
 
-def _post_webhook(app: App, generation_id: int, payload: bytes, headers: dict) -> tuple[int, dict, bytes]:
+def _post_webhook(app: App, generation_id: int, payload: bytes, headers: dict) -> tuple[int, Message, bytes]:
     connection_ = http.client.HTTPConnection("127.0.0.1", app.web_port, timeout=15)
     try:
         connection_.request(
@@ -195,7 +197,7 @@ def _post_webhook(app: App, generation_id: int, payload: bytes, headers: dict) -
             headers={**headers, "Content-Type": "application/json"},
         )
         response = connection_.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, response.msg, response.read()  # any case: granian sends lower case
     finally:
         connection_.close()
 
