@@ -9,10 +9,13 @@ the route. Here, for the ordinary delivery only:
   ``webhooks.webhook_verify``;
 - the generation is one raw indexed read of the three columns the move depends on;
 - what to do is ``lifecycle.prediction_move`` (the same decision the route makes);
-- the receipt, the move (``lifecycle.generation_move_row``: the ORM's UPDATE, written once) and the
-  download's queue row (django-q2's own ``async_task``, with a broker whose insert is one statement)
-  are one write transaction (``webhooks.webhook_transaction``: on SQLite ``BEGIN IMMEDIATE`` with
-  bounded retries, then 503 + Retry-After with nothing written).
+- a redelivery (its webhook-id recorded already) is answered from one read, without the write lock;
+- the receipt, the move (``lifecycle.generation_move_statement``: the ORM's UPDATE, written once)
+  and the download's queue row (the package built and signed by django-q2's own ``async_task``,
+  inserted as the row ``OrmQ.objects.create`` would save) are one write transaction
+  (``webhooks.webhook_transaction``: on SQLite ``BEGIN IMMEDIATE`` with bounded retries, then 503 +
+  Retry-After with nothing written). Everything they need is prepared before the lock is taken, so
+  it is held for three statements and the commit.
 
 Anything else falls through to the route, which answers it exactly as before: another query string,
 a signature that does not match the known secret (or no secret known yet), a body that is not a JSON
@@ -34,9 +37,9 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from media_gen.fastpath import add_routed_headers
-from media_gen.models import Generation
+from media_gen.models import Generation, WebhookReceipt
 from media_gen.services.delivery import _receipt_insert
-from media_gen.services.lifecycle import Moves, download_queue, generation_move_row, prediction_move
+from media_gen.services.lifecycle import Moves, download_queue, generation_move_statement, prediction_move
 from media_gen.webhooks import RETRY_AFTER_SECONDS, WebhookInvalid, webhook_signed, webhook_transaction
 
 # What the route's ``generation: int | None`` is given by ``_webhook_url``; anything else is the route's.
@@ -69,6 +72,19 @@ def _generation_row(generation_id: int) -> GenerationRow | None:
     return GenerationRow(generation_id, *found) if found is not None else None
 
 
+def _received(webhook_id: str) -> bool:
+    """The webhook-id is recorded already (a redelivery): read without the write lock. The INSERT
+    … ON CONFLICT in the transaction still decides a race between two copies arriving at once."""
+    quote = connection.ops.quote_name
+    meta = WebhookReceipt._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote('webhook_id')} = %s",  # noqa: S608
+            [webhook_id],
+        )
+        return cursor.fetchone() is not None
+
+
 class RowInsertBroker(ORM):
     """django-q2's ORM broker whose ``enqueue`` is one INSERT of the row ``OrmQ.objects.create``
     would save (key, signed payload, lock = now): no model instance. ``async_task`` builds and signs
@@ -91,6 +107,18 @@ class RowInsertBroker(ORM):
             return getattr(cursor, "lastrowid", None)
 
 
+class _Held(ORM):
+    """Keeps the package ``async_task`` built and signed, to be inserted later (inside the write
+    transaction, by ``RowInsertBroker``): the signing is done before the lock is taken."""
+
+    def __init__(self, list_key: str):
+        self.list_key, self._info, self.connection, self.cache = list_key, None, None, None
+        self.package: str | None = None
+
+    def enqueue(self, task: str) -> None:
+        self.package = task
+
+
 _broker: list[RowInsertBroker | None] = []
 
 
@@ -100,6 +128,18 @@ def _row_broker() -> RowInsertBroker | None:
         configured = get_broker()
         _broker.append(RowInsertBroker(configured.list_key) if type(configured) is ORM else None)
     return _broker[0]
+
+
+def _download_package(generation_id: int) -> tuple[RowInsertBroker, str] | None:
+    """The download's signed queue package, built now by django-q2's ``async_task``, and the broker
+    to insert it with; None where it is queued inside the transaction as the route does (another
+    broker than the ORM's, or ``sync`` mode, where queueing runs the task)."""
+    broker = _row_broker()
+    if broker is None or Conf.SYNC:
+        return None
+    held = _Held(broker.list_key)
+    download_queue(generation_id, broker=held)
+    return (broker, held.package) if held.package is not None else None
 
 
 def _answer(request: HttpRequest, data: dict[str, Any], *, status: int = 200) -> HttpResponse:
@@ -138,20 +178,37 @@ def webhook_response(request: HttpRequest) -> HttpResponse | None:
         return None
     if generation is None:
         return None
+    try:
+        if _received(webhook_id):
+            return _answer(request, _DUPLICATE)
+    except DatabaseError:
+        return None
     now = timezone.now()
     try:
         planned = prediction_move(generation=generation, prediction=payload, now=now)
+        # Everything the writes need is prepared before the write lock is taken.
+        statement = package = None
+        if planned is not None:
+            move, values = planned
+            statement = generation_move_statement(move, pk=generation.pk, now=now, **values)
+            if move is Moves.SUCCEEDED:
+                package = _download_package(generation.pk)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None  # the route meets the same and answers as it always has
     try:
         with webhook_transaction():
             if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk):
                 return _answer(request, _DUPLICATE)
-            if planned is not None:
-                move, values = planned
-                moved = generation_move_row(move, pk=generation.pk, now=now, **values)
+            if statement is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*statement)
+                    moved = cursor.rowcount
                 if moved and move is Moves.SUCCEEDED:
-                    download_queue(generation.pk, broker=_row_broker())
+                    if package is not None:
+                        broker, signed = package
+                        broker.enqueue(signed)
+                    else:
+                        download_queue(generation.pk)
     except WebhookInvalid as exc:  # busy past the lock budget: nothing was written
         return _answer(request, {"detail": exc.message}, status=exc.status_code)
     except DatabaseError:

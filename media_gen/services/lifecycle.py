@@ -194,11 +194,12 @@ def _move_changes(move: Move, now: datetime, values: dict[str, Any]) -> dict[str
     return changes
 
 
-def generation_move_row(move: Move, *, pk: int, now: datetime | None = None, **values: Any) -> int:
-    """``generation_move(move, pk=pk, now=now, **values)`` as one UPDATE written here, not by a
-    queryset: the same statement the ORM compiles (each value prepared by its field, ``None`` as
-    NULL), without compiling it per call. The webhook fast path's move (``media_gen.webhook_fast``).
-    """
+def generation_move_statement(
+    move: Move, *, pk: int, now: datetime | None = None, **values: Any
+) -> tuple[str, list[Any]]:
+    """``generation_move(move, pk=pk, now=now, **values)``'s UPDATE and its parameters, written here
+    instead of compiled by a queryset: the same statement (each value prepared by its field, ``None``
+    as NULL). The webhook fast path prepares it before it takes the write lock."""
     meta = Generation._meta
     quote = connection.ops.quote_name
     assignments, params = [], []
@@ -215,8 +216,15 @@ def generation_move_row(move: Move, *, pk: int, now: datetime | None = None, **v
         f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 (names are the model's)
         f"WHERE ({quote('status')} IN ({sources}) AND {quote('id')} = %s)"
     )
+    return sql, [*params, *move.sources, pk]
+
+
+def generation_move_row(move: Move, *, pk: int, now: datetime | None = None, **values: Any) -> int:
+    """``generation_move(move, pk=pk, now=now, **values)`` by ``generation_move_statement``: the
+    number of rows moved."""
+    sql, params = generation_move_statement(move, pk=pk, now=now, **values)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *move.sources, pk])
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 

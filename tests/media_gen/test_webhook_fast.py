@@ -333,3 +333,18 @@ def test_busy_past_the_budget_the_fast_path_answers_the_routes_503(secret, user,
     assert fast["Retry-After"] == str(webhooks.RETRY_AFTER_SECONDS)
     assert not WebhookReceipt.objects.exists() and not OrmQ.objects.exists()
     assert Generation.objects.get(pk=generation.pk).status == "processing"
+
+
+def test_two_copies_racing_past_the_read_are_recorded_once(secret, user, fast_answers, monkeypatch):
+    """Both copies of a delivery read "not received" before either commits: the INSERT decides."""
+    generation = GenerationFactory(owner=user, status="processing")
+    body = _prediction(generation, "succeeded", output=FILE)
+    headers = _signed(body, webhook_id="msg_race")
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(webhook_fast, "_received", lambda webhook_id: False)
+    first = _post(f"?generation={generation.pk}", body, headers)
+    second = _post(f"?generation={generation.pk}", body, headers)
+    assert None not in fast_answers
+    assert first.json() == {"ok": True, "message": "Accepted."}
+    assert second.json() == {"ok": False, "message": "Duplicate delivery ignored."}
+    assert OrmQ.objects.count() == 1 and WebhookReceipt.objects.count() == 1
