@@ -4,7 +4,8 @@ headless Chromium (Debian's, via Playwright), against the app as deployed (gunic
     .venv/bin/python -m bench.bench_gallery_browser [--quick] [--record]
 
 - **Gallery, cold and warm.** 50 image generations (distinct 1024x1024 JPEGs, so 50 distinct
-  512x512 WebP thumbnails). Cold: a fresh browser context (empty cache, a session cookie and nothing else) opens
+  WebP thumbnails, 256x256 since issue 16 item 6: ``gallery.thumbnails.thumbnail_size``; stored data
+  from older runs is brought there by ``manage.py shrink_thumbnails``, as a deployed site would be). Cold: a fresh browser context (empty cache, a session cookie and nothing else) opens
   the page; warm: a new page in the same context opens it again. The time is from the navigation's
   start until every thumbnail is decoded (``img.decode()`` resolved, ``complete`` and
   ``naturalWidth > 0``), taken in the page by an init script that watches the thumbnails appear.
@@ -134,7 +135,7 @@ VIDEO_JS = """async () => {
 
 def _photo(seed: int) -> bytes:
     """A 1024x1024 JPEG like a generated picture: soft shapes and detail at every scale (octaves of
-    noise), so its 512x512 WebP thumbnail has a photo's size, not a flat drawing's or pure noise's."""
+    noise), so its WebP thumbnail has a photo's size, not a flat drawing's or pure noise's."""
     from PIL import Image, ImageChops
 
     rng = random.Random(seed)
@@ -292,6 +293,7 @@ def run(quick: bool) -> list[Table]:
 
     call_command("migrate", verbosity=0)
     prepared = _prepare(videos)
+    call_command("shrink_thumbnails", verbosity=0, stdout=io.StringIO())  # data stored by older runs
     runs = 2 if quick else 5
     spa: list[dict] = []
     original: list[dict] = []
