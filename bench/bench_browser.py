@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_browser [--quick] [--record]
 
 The approach of ``tests/e2e/test_physics_step_benchmark.py``: sign in, open ``/physics`` on the app
-(gunicorn, built SPA), import a scene of 500 boxes and spheres (a 10x10 grid, five layers), play
+(granian, built SPA), import a scene of 500 boxes and spheres (a 10x10 grid, five layers), play
 three simulated seconds (free fall, then the pile-up with most contacts) and read the editor's own
 figure, the median milliseconds Rapier spends in ``world.step()`` per 1/60 s step. The reference,
 in the same page, is a fixed JavaScript loop (10 million multiply-adds on doubles): it tells how fast

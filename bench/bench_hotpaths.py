@@ -4,9 +4,10 @@
 
 Both commits are exported (``git archive``) under ``bench/.cache/hotpaths/``, each with a SQLite
 database of its own holding a 100 KB PNG generation and 5,000 listed images of one user, and served
-by gunicorn as ``scripts/serve`` would (gthread 2x8), then by the other worker set-ups worth
-comparing on two cores (sync x3, gthread 2x2). For each: the 100 KB image with 8 keep-alive
-clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients and 1 client, and
+by granian as ``scripts/serve`` does (WSGI, 2 workers x 2 blocking threads, its flags), then by the
+other set-ups worth comparing on two cores (granian 2x8; gunicorn gthread 2x8, the set-up before
+issue 16, sync x3 and gthread 2x2, where gunicorn is installed: ``pip install gunicorn``). For
+each: the 100 KB image with 8 keep-alive clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients and 1 client, and
 ``GET /health`` with 8 clients; nginx (``sendfile on``) serving the same PNG is the reference, run
 inside every measurement so that ratios compare like with like on a shared machine. Every request
 to the app carries an API key. Prints one JSON line per set-up and a table; records nothing.
@@ -15,8 +16,7 @@ to the app carries an API key. Prints one JSON line per set-up and a table; reco
 ``bench_hotpaths_old`` / ``bench_hotpaths_new``). ``--cpu`` measures instead the CPU each request
 costs in process (the WSGI app called directly, 1,000 times; 300 with ``--quick``) for an API key and
 a browser session: on a shared machine this is the figure that queueing for a core does not inflate.
-``--setups`` measures "new" with every set-up even with ``--quick`` (granian only where installed:
-``pip install granian``). ``--worktree`` takes the working tree (tracked and untracked files) as "new" instead of HEAD.
+``--setups`` measures "new" with every set-up even with ``--quick``. ``--worktree`` takes the working tree (tracked and untracked files) as "new" instead of HEAD.
 """
 
 from __future__ import annotations
@@ -112,7 +112,21 @@ for label, path, auth in cases:
 print(json.dumps(result))
 """
 # (server or gunicorn worker class, processes, threads per process); the first is scripts/serve's.
-SETUPS = [("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2), ("granian", 2, 2), ("granian", 2, 8)]
+SETUPS = [("granian", 2, 2), ("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2), ("granian", 2, 8)]
+# scripts/serve's granian flags beyond the bind and the worker counts (its access-log format included).
+GRANIAN_FLAGS = [
+    "--backlog",
+    "1024",
+    "--http1-header-read-timeout",
+    "30000",
+    "--respawn-failed-workers",
+    "--workers-kill-timeout",
+    "30",
+    "--access-log",
+    "--access-log-fmt",
+    '%(addr)s - - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms '
+    '"%(header{referer})s" "%(header{user-agent})s"',
+]
 
 
 def _export(rev: str, name: str) -> Path:
@@ -166,9 +180,9 @@ def _measure(
     prepared = _prepare(code, env)
     port = common.free_port()
     if worker_class == "granian":  # Rust HTTP server, Python WSGI app in blocking threads
-        command = [str(common.BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1"]
-        command += ["--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads)]
-        command += ["--no-ws", "--access-log", "simpoc.wsgi:application"]
+        command = [common.PYTHON, "-m", "granian", "--interface", "wsgi", "simpoc.wsgi:application"]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(workers), "--blocking-threads", str(threads), *GRANIAN_FLAGS]
     else:
         command = [str(common.BIN / "gunicorn"), "simpoc.wsgi", "--bind", f"127.0.0.1:{port}"]
         command += ["--workers", str(workers), "--worker-class", worker_class, "--timeout", "120"]
@@ -271,8 +285,8 @@ def main() -> None:
                 (old, SETUPS[:1]),
             ):
                 for worker_class, workers, threads in setups:
-                    if worker_class == "granian" and not (common.BIN / "granian").exists():
-                        continue
+                    if worker_class != "granian" and not (common.BIN / "gunicorn").exists():
+                        continue  # gunicorn is no dependency since issue 16: compared where installed
                     label = f"{code.name} {engine} {worker_class} {workers}x{threads}"
                     row = _measure(code, label, engine, worker_class, workers, threads, nginx.url, seconds)
                     print(json.dumps(row), flush=True)

@@ -3,12 +3,12 @@ webhooks against the app as deployed, for 60 seconds (10 with ``--quick``), with
 
     .venv/bin/python -m bench.bench_load [--quick] [--record]
 
-The app runs as ``scripts/serve web`` does (gunicorn gthread 2x8 on loopback, SQLite, the django-q2
-worker beside it processing the queued webhook work). 50 client threads in this process each keep
+The app runs as ``scripts/serve web`` does (granian 2 workers x 2 threads on loopback, SQLite, the
+django-q2 worker beside it processing the queued webhook work). 50 client threads in this process each keep
 one keep-alive connection and pick, per request: a gallery page (``GET /api/images`` or
 ``/api/videos``, 35%), a thumbnail (30%), a 256 KiB range of a stored 8 MiB video (20%), or a signed
 ``POST /api/webhooks/replicate`` with a fresh ``webhook-id`` (15%). An error is any answer other
-than the expected 200/206 (or a dropped connection). The gunicorn processes' resident memory is
+than the expected 200/206 (or a dropped connection). The web server's processes' resident memory is
 sampled every 50 ms; the table shows the peak of the largest worker and of all of them together.
 """
 
@@ -138,7 +138,7 @@ def _request(kind: str, data: dict, rng: random.Random) -> tuple[str, str, bytes
 
 
 class _Memory(threading.Thread):
-    """Peak VmRSS of each gunicorn process (master and workers), sampled every 50 ms."""
+    """Peak VmRSS of each web server process (granian's main process and its workers), every 50 ms."""
 
     def __init__(self, master: int):
         super().__init__(daemon=True)
@@ -194,7 +194,7 @@ def run(quick: bool) -> list[Table]:
     errors: list[str] = []
     with common.App(env) as app:
         common.Client(app.url).latencies("/health", 20)  # warm both workers
-        memory = _Memory(app.gunicorn.pid)
+        memory = _Memory(app.server.pid)
         memory.start()
         threads = [
             threading.Thread(target=_client, args=(app.url, data, seconds, seed, results, errors))
@@ -210,7 +210,7 @@ def run(quick: bool) -> list[Table]:
     for error in errors[:10]:
         print("error:", error, flush=True)
     table = Table(
-        f"Load: {CLIENTS} clients for {seconds:g} s (SQLite, gunicorn 2x8 + django-q2 worker)",
+        f"Load: {CLIENTS} clients for {seconds:g} s (SQLite, granian 2x2 + django-q2 worker)",
         ["kind", "requests", "share", "req/s", "p50", "p99", "errors"],
     )
     for kind, _ in MIX:
@@ -235,10 +235,10 @@ def run(quick: bool) -> list[Table]:
         ms(percentile(every, 99)),
         f"{len(errors)} {verdict(not errors)}",
     )
-    workers = [value for pid, value in memory.peak.items() if pid != app.gunicorn.pid]
+    workers = [value for pid, value in memory.peak.items() if pid != app.server.pid]
     rss = Table("Load: peak resident memory of the web server", ["process", "MiB"])
-    rss.add("largest gunicorn worker", f"{max(workers) / 2**20:.0f}")
-    rss.add("master + workers together", f"{memory.peak_total / 2**20:.0f}")
+    rss.add("largest granian worker", f"{max(workers) / 2**20:.0f}")
+    rss.add("main process + workers together", f"{memory.peak_total / 2**20:.0f}")
     if errors:
         table.notes.append(f"**{len(errors)} errors**; the first: {errors[0][:200]}")
     ERRORS.extend(errors)

@@ -6,7 +6,7 @@ The built-in Replicate emulator runs on loopback in this process (demo mode: no 
 trusts downloads from the emulator's host:port) and records its webhooks instead of sending them;
 every output is padded to 5 MiB. For each run a Generation in "processing" is created, the emulator
 completes its prediction, and the clock starts when this process POSTs the signed "completed"
-webhook to the app as deployed (gunicorn + the django-q2 worker on the ORM broker, SQLite). It stops
+webhook to the app as deployed (granian + the django-q2 worker on the ORM broker, SQLite). It stops
 when the generation has its asset (downloaded, sniffed, thumbnailed, stored). The reference is a plain
 GET of the same 5 MiB file from the emulator.
 """

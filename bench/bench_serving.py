@@ -4,14 +4,15 @@
 
 Stores H.264 videos of noise (20, 100, 500 MiB; --quick: 20 MiB only), a 100 KB image and 21 videos
 of 20 MiB in one SQLite database under bench/.cache/serving/ (kept between runs), starts the app as
-deployed (``scripts/serve web``: gunicorn gthread 2x8, production settings, the task worker) and
-Debian's nginx (``sendfile on``) serving the same bytes from files, both on loopback, and measures:
+deployed (``scripts/serve web``: granian 2 workers x 2 threads, production settings, the task
+worker) and Debian's nginx (``sendfile on``) serving the same bytes from files, both on loopback,
+and measures:
 
 - one client, whole downloads with curl: time to the first body byte, throughput, and the TTFB of a
   1 MiB range in the middle; references: nginx, and a raw SQLite BLOB read of the same row
   (``sqlite3`` ``blobopen``, 256 KiB reads) in this process;
 - 4 clients downloading the 20 MiB video at once: total throughput, against nginx;
-- each gunicorn worker's peak anonymous RSS growth while it streams each file;
+- each web server worker's (granian's) peak anonymous RSS growth while it streams each file;
 - the 100 KB image with 8 keep-alive clients (wrk): requests/s, against nginx;
 - the video list (``GET /api/videos``, 21 videos of 20 MiB stored, BLOBs never read), 1 client,
   against ``GET /health`` on the same server;
@@ -240,9 +241,9 @@ def _four_clients(setup: Setup) -> Table:
 
 
 def _memory(setup: Setup) -> Table:
-    """3. Peak memory growth of the gunicorn workers while streaming each file once."""
+    """3. Peak memory growth of the web server's workers while streaming each file once."""
     memory = Table(
-        "Web process peak memory growth while streaming (one download, both gunicorn workers sampled)",
+        "Web process peak memory growth while streaming (one download, both granian workers sampled)",
         [
             "file",
             "anonymous RSS growth (MiB)",

@@ -7,7 +7,7 @@ The pieces live by concern; this module only gathers them, so a benchmark needs 
 - ``bench.report``: ``Table``, the machine's description, recording to ``bench/README.md``, ``main``;
 - ``bench.processes``: free ports, waiting for and stopping servers, RSS sampling, background threads
   and fresh processes;
-- ``bench.servers``: the app as deployed (``App``: gunicorn + production settings, as
+- ``bench.servers``: the app as deployed (``App``: granian + production settings, as
   ``scripts/serve web`` does) and nginx (``Nginx``) on loopback;
 - ``bench.clients``: HTTP clients (a keep-alive ``Client``, ``curl``, ``wrk``);
 - ``bench.datasets``: generated data (``make_video``).
@@ -30,7 +30,16 @@ from bench.processes import (
     wait_http,
 )
 from bench.report import Table, load_average, machine, main, record, tables_dump, tables_load, tool_version
-from bench.servers import App, Nginx, app_env, database_url, django_setup, gunicorn_command, nginx_binary
+from bench.servers import (
+    App,
+    Nginx,
+    app_command,
+    app_env,
+    database_url,
+    django_setup,
+    gunicorn_command,
+    nginx_binary,
+)
 from bench.stats import median, ms, percentile, ratio, timed, verdict
 
 __all__ = [
@@ -47,6 +56,7 @@ __all__ = [
     "Nginx",
     "RssSampler",
     "Table",
+    "app_command",
     "app_env",
     "background",
     "children",

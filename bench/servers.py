@@ -1,16 +1,18 @@
-"""The app as deployed (gunicorn + production settings, as ``scripts/serve web`` does) and nginx on
+"""The app as deployed (granian + production settings, as ``scripts/serve web`` does) and nginx on
 loopback, each on a free port for the length of a ``with`` block."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.paths import BENCH_SECRET_KEY, BIN, POSTGRES, PYTHON, ROOT
+from bench.paths import BENCH_SECRET_KEY, POSTGRES, PYTHON, ROOT
 from bench.processes import children, free_port, stop, wait_http
 
 
@@ -59,35 +61,23 @@ def django_setup(env: dict[str, str]) -> None:
     django.setup()
 
 
-def gunicorn_command(port: int, workers: int | None = None) -> list[str]:
-    """``scripts/serve web``'s gunicorn command, bound to loopback, access log included."""
-    serve = (ROOT / "scripts" / "serve").read_text()
-    for flag in ("--worker-class gthread", "--timeout 120", "--access-logfile -"):
-        if flag not in " ".join(serve.split()):
-            print(f"warning: scripts/serve no longer says {flag!r}; update bench/servers.py", file=sys.stderr)
-    return [
-        str(BIN / "gunicorn"),
-        "simpoc.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers or int(os.environ.get("WEB_WORKERS", "2"))),
-        "--threads",
-        os.environ.get("WEB_THREADS", "8"),
-        "--worker-class",
-        "gthread",
-        "--timeout",
-        "120",
-        "--forwarded-allow-ips",
-        "*",
-        "--access-logfile",
-        "-",
-    ]
+def app_command(port: int, workers: int | None = None) -> list[str]:
+    """``scripts/serve http``: the deployed web server (granian, WSGI, ``WEB_WORKERS`` x
+    ``WEB_THREADS``, access log on), bound to loopback. ``env`` and the script ``exec`` into granian,
+    so the process started is granian's main process and its children are the workers."""
+    settings = [f"PYTHON={PYTHON}", "HOST=127.0.0.1", f"PORT={port}"]
+    if workers:
+        settings.append(f"WEB_WORKERS={workers}")
+    return ["env", *settings, str(ROOT / "scripts" / "serve"), "http"]
+
+
+# The name from before scripts/serve ran granian (issue 16); other bench files still import it.
+gunicorn_command = app_command
 
 
 class App:
     """``scripts/serve web`` on a free loopback port: migrate, the task worker when the database is
-    SQLite (or when ``worker=True``), gunicorn gthread with 2 workers x 8 threads."""
+    SQLite (or when ``worker=True``), the web server (granian, 2 workers x 2 threads by default)."""
 
     def __init__(
         self,
@@ -121,23 +111,30 @@ class App:
             )
         # The access log goes to stdout as deployed (and is dropped); errors to a log under DATA_DIR.
         self.log = (Path(self.env["DATA_DIR"]) / "server.log").open("ab")
-        self.gunicorn = subprocess.Popen(
-            gunicorn_command(self.port, self.workers),
+        self.server = subprocess.Popen(
+            app_command(self.port, self.workers),
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
-        self.processes.append(self.gunicorn)
-        wait_http(self.url + "/health", self.gunicorn)
+        self.gunicorn = self.server  # the attribute's name from before granian (issue 16)
+        self.processes.append(self.server)
+        wait_http(self.url + "/health", self.server)
         return self
 
     def worker_pids(self) -> list[int]:
-        return children(self.gunicorn.pid)
+        """The web server's worker processes (granian's main process forks them)."""
+        return children(self.server.pid)
 
     def __exit__(self, *exc: object) -> None:
+        workers = self.worker_pids() if self.server.poll() is None else []
         for process in reversed(self.processes):
             stop(process)
+        for pid in workers:  # granian's main process killed after 15 s leaves its workers behind
+            with contextlib.suppress(OSError):
+                if b"granian" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
         self.log.close()
 
 
