@@ -142,11 +142,23 @@ def _download_package(generation_id: int) -> tuple[RowInsertBroker, str] | None:
     return (broker, held.package) if held.package is not None else None
 
 
+_rendered: dict[str, tuple[bytes, str]] = {}
+
+
 def _answer(request: HttpRequest, data: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """What the route's ``Status(status, data)`` becomes (ninja's renderer; the 200 answers are two
+    fixed bodies, rendered once), with the headers the stack behind adds."""
     from simpoc.api import api  # the API's renderer, as the route's answer has it
 
-    response = api.create_response(request, data, status=status)
-    if status == 503:
+    if status == 200:
+        key = data["message"]
+        if key not in _rendered:
+            rendered = api.create_response(request, data, status=200)
+            _rendered[key] = (rendered.content, rendered["Content-Type"])
+        content, content_type = _rendered[key]
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = api.create_response(request, data, status=status)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return add_routed_headers(request, response, vary_cookie=False)
 
