@@ -455,12 +455,30 @@ def _inputs(text: Any) -> Any:
     return json.loads(text)
 
 
+# Read as SQLite's stored text (``str()`` of the naive UTC datetime) rather than parsed by the driver.
+_DATETIMES = ("created_at", "updated_at", "completed_at")
+
+
+def _text_parts(text: str) -> tuple[str, str] | None:
+    """The date and the time (``HH:MM:SS`` and the milliseconds if any, as ``isoformat``
+    then DjangoJSONEncoder keep them) of SQLite's text of a naive UTC datetime (``YYYY-MM-DD
+    HH:MM:SS[.ffffff]``, ``str(datetime)``), or None for any other shape."""
+    size = len(text)
+    if (size != 19 and size != 26) or text[10] != " " or text[13] != ":" or text[16] != ":" or text[4] != "-":
+        return None
+    if size == 19:
+        return text[:10], text[11:]
+    if text[19] != "." or text[20:] == "000000":
+        return (text[:10], text[11:19]) if text[19] == "." else None
+    return text[:10], text[11:]
+
+
 def _first_page(user: Any, kind: str, limit: int) -> dict[str, Any]:
     """The body of the first page of ``limit`` of ``user``'s ``kind`` (``_body`` of
     ``selectors.generation_page``'s page, without its converters)."""
     total = selectors.generation_total(user=user, kind=kind, filters=_NO_FILTERS)
     prepared, rows = prepared_rows(
-        ("first_page", kind, limit), user=user, build=_first_page_rows(kind, limit)
+        ("first_page", kind, limit), user=user, build=_first_page_rows(kind, limit), as_text=_DATETIMES
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -577,24 +595,36 @@ def _first_page_records(
         created, updated, completed = row[CREATED], row[UPDATED], row[COMPLETED]
         # A naive datetime is SQLite's UTC (the layout checked the connection's zone), an aware one
         # PostgreSQL's; anything else takes the converters and the encoder's formatting.
-        if created.__class__ is datetime and (created.tzinfo is None or created.tzinfo is UTC):
+        # SQLite's text (``as_text``), else a naive datetime (SQLite's UTC: the layout checked the
+        # connection's zone) or an aware one (PostgreSQL's); anything else takes the converters and
+        # the encoder's formatting.
+        parts = _text_parts(created) if created.__class__ is str else None
+        if parts is not None:
+            created = f"{parts[0]}T{parts[1][:12]}Z"
+        elif created.__class__ is datetime and (created.tzinfo is None or created.tzinfo is UTC):
             text = created.isoformat()
             created = (text[:23] if created.microsecond else text[:19]) + "Z"
         else:
             created = _datetime_text(converted(row, "created_at"))
-        if updated.__class__ is datetime and (updated.tzinfo is None or updated.tzinfo is UTC):
+        parts = _text_parts(updated) if updated.__class__ is str else None
+        if parts is not None:
+            updated = f"{parts[0]}T{parts[1][:12]}Z"
+        elif updated.__class__ is datetime and (updated.tzinfo is None or updated.tzinfo is UTC):
             text = updated.isoformat()
             updated = (text[:23] if updated.microsecond else text[:19]) + "Z"
         else:
             updated = _datetime_text(converted(row, "updated_at"))
-        if not completed:
-            completed = None
+        if completed is None:
+            pass
+        elif completed.__class__ is str and (parts := _text_parts(completed)) is not None:
+            completed = f"{parts[0]}T{parts[1]}+00:00"
         elif completed.__class__ is datetime and completed.tzinfo is None:
             completed = completed.isoformat() + "+00:00"
         elif completed.__class__ is datetime and completed.tzinfo is UTC:
             completed = completed.isoformat()
         else:
-            completed = converted(row, "completed_at").isoformat()
+            completed = converted(row, "completed_at")
+            completed = completed.isoformat() if completed else None
         inputs = row[INPUTS]
         inputs = None if inputs is None else _inputs(inputs)
         webhook, favorite = row[WEBHOOK], row[FAVORITE]

@@ -7,6 +7,7 @@ only swaps the id in and runs it: the rows come back through that compiler's own
 are exactly what ``queryset.values(...)`` gives (the tests compare the two).
 """
 
+import sqlite3
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from django.db.models.sql.compiler import SQLCompiler
 # Stands for the user's id while compiling: no table's ids get near it, and it must appear in the
 # parameters (a query that inlined it, or does not filter by the user, is refused).
 PLACEHOLDER_ID = 7_340_912_553_118_061
+# sqlite3's converter that leaves a column's stored text as text (``prepared_rows(as_text=...)``):
+# named in the column's alias, which sqlite3 reads before the declared type (Django's connections
+# have ``PARSE_COLNAMES``). Registered on first use; the name is this module's own.
+TEXT_CONVERTER = "simpoc_text"
 
 _local = threading.local()
 
@@ -35,6 +40,8 @@ class _Prepared:
     alias: str
     # The columns' converters, found once (``results_iter`` looked them up on every call).
     converters: dict[int, tuple[list, Any]]
+    # The columns the driver gives as their stored text (SQLite; ``prepared_rows(as_text=...)``).
+    text_columns: frozenset[str] = frozenset()
 
     def converted(self, row: tuple | list, name: str) -> Any:
         """Column ``name`` of a raw row (``prepared_rows``) as ``prepared_values`` gives it."""
@@ -48,7 +55,7 @@ class _Prepared:
         return value
 
 
-def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
+def _prepare(build: Callable[[AbstractBaseUser], QuerySet], as_text: tuple[str, ...] = ()) -> _Prepared:
     placeholder = get_user_model()(pk=PLACEHOLDER_ID, is_staff=False, is_superuser=False)
     queryset = build(placeholder)
     query = queryset.query
@@ -61,14 +68,29 @@ def _prepare(build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
         raise ValueError("the queryset does not filter by the user's id as a parameter")
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
     converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-    return _Prepared(sql, tuple(params), positions, compiler, names, queryset.db, converters)
+    text_columns = []
+    if as_text and compiler.connection.vendor == "sqlite":
+        sqlite3.register_converter(TEXT_CONVERTER, bytes.decode)
+        quote = compiler.connection.ops.quote_name
+        for name in as_text:
+            alias = f" AS {quote(name)}"
+            if name in names and sql.count(alias) == 1:  # else the column keeps its type's converter
+                sql = sql.replace(alias, f" AS {quote(f'{name} [{TEXT_CONVERTER}]')}")
+                text_columns.append(name)
+    return _Prepared(
+        sql, tuple(params), positions, compiler, names, queryset.db, converters, frozenset(text_columns)
+    )
 
 
-def _prepared(key: Hashable, build: Callable[[AbstractBaseUser], QuerySet]) -> _Prepared:
+def _prepared(
+    key: Hashable, build: Callable[[AbstractBaseUser], QuerySet], as_text: tuple[str, ...] = ()
+) -> _Prepared:
     cache: dict[Hashable, _Prepared] = _local.__dict__.setdefault("prepared", {})
+    if as_text:
+        key = (key, as_text)
     prepared = cache.get(key)
     if prepared is None:
-        prepared = cache[key] = _prepare(build)
+        prepared = cache[key] = _prepare(build, as_text) if as_text else _prepare(build)
     return prepared
 
 
@@ -96,11 +118,17 @@ def prepared_values(
 
 
 def prepared_rows(
-    key: Hashable, *, user: AbstractBaseUser, build: Callable[[AbstractBaseUser], QuerySet]
+    key: Hashable,
+    *,
+    user: AbstractBaseUser,
+    build: Callable[[AbstractBaseUser], QuerySet],
+    as_text: tuple[str, ...] = (),
 ) -> tuple[_Prepared, list[tuple]]:
     """``prepared_values``'s query and its rows as the database driver gives them: no converters
     (the caller reads ``names`` and ``converters``, or ``converted`` a value). For a caller that
     formats the values itself, e.g. the gallery's first page, where converting 50 rows (datetimes made
-    aware, JSON decoded) cost a fifth of the page (issue 16)."""
-    prepared = _prepared(key, build)
+    aware, JSON decoded) cost a fifth of the page (issue 16). On SQLite the columns ``as_text`` names
+    come as their stored text (``text_columns``), not parsed by the driver: a datetime's text can be
+    formatted without building a datetime; ``converted`` still gives the ORM's value."""
+    prepared = _prepared(key, build, as_text)
     return prepared, _run(prepared, user)

@@ -122,8 +122,10 @@ def test_the_first_pages_query_is_the_selectors(user, kind, monkeypatch):
     selectors.generation_page(user=user, kind=kind, filters=selectors.GenerationFilters(), limit=50)
     api._first_page(user, kind, 50)
     cache = prepared._local.prepared
-    assert cache[("first_page", kind, 50)].sql == cache[("generation_page", kind, 50)].sql
-    assert cache[("first_page", kind, 50)].params == cache[("generation_page", kind, 50)].params
+    first = cache[(("first_page", kind, 50), api._DATETIMES)]
+    sql = first.sql.replace(f" [{prepared.TEXT_CONVERTER}]", "")  # SQLite's columns read as text
+    assert sql == cache[("generation_page", kind, 50)].sql
+    assert first.params == cache[("generation_page", kind, 50)].params
 
 
 def test_a_datetime_not_in_utc_takes_the_encoders_text(user, monkeypatch):
@@ -131,13 +133,13 @@ def test_a_datetime_not_in_utc_takes_the_encoders_text(user, monkeypatch):
     zone = timezone(timedelta(hours=2))
     original = api.prepared_rows
 
-    def in_another_zone(key, *, user, build):
-        found, rows = original(key, user=user, build=build)
+    def in_another_zone(key, *, user, build, as_text=()):
+        found, rows = original(key, user=user, build=build, as_text=as_text)
         names = found.names
         moved = [
             tuple(
-                (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
-                if isinstance(value, datetime) and name in {"created_at", "updated_at", "completed_at"}
+                found.converted(row, name).astimezone(zone)
+                if value is not None and name in {"created_at", "updated_at", "completed_at"}
                 else value
                 for name, value in zip(names, row, strict=True)
             )
@@ -211,3 +213,48 @@ def test_the_kept_records_are_bounded(user, monkeypatch):
         GenerationFactory(owner=user)
     assert dumped(api._first_page(user, "image", 50)) == general(user, "image", 50)
     assert len(api._RECORD_JSON) <= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-01-02 03:04:05",
+        "2026-01-02 03:04:05.123456",
+        "2026-01-02 03:04:05.000999",
+        "2026-01-02 03:04:05.000001",
+        "2026-01-02 03:04:05.000000",
+        "0999-12-31 23:59:59.999999",
+    ],
+)
+def test_sqlites_text_of_a_datetime_is_formatted_as_the_encoder_would(text):
+    value = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    date, time = api._text_parts(text)
+    assert f"{date}T{time[:12]}Z" == DjangoJSONEncoder().default(value)
+    assert f"{date}T{time}+00:00" == value.isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-01-02T03:04:05", "2026-01-02 03:04:05+00:00", "2026-01-02 03:04:05.123", "20260102 030405", ""],
+)
+def test_other_texts_take_the_converters(text):
+    assert api._text_parts(text) is None
+
+
+def test_sqlite_gives_the_datetimes_as_text(user):
+    GenerationFactory(owner=user, completed_at=django_timezone.now())
+    found, (row,) = api.prepared_rows(
+        ("first_page", "image", 50),
+        user=user,
+        build=api._first_page_rows("image", 50),
+        as_text=api._DATETIMES,
+    )
+    values = [row[found.names.index(name)] for name in api._DATETIMES]
+    if connection.vendor == "sqlite":
+        assert found.text_columns == set(api._DATETIMES)
+        assert all(isinstance(value, str) for value in values)
+    else:
+        assert found.text_columns == set()
+        assert all(isinstance(value, datetime) for value in values)
+    generation = Generation.objects.get()
+    assert found.converted(row, "created_at") == generation.created_at
