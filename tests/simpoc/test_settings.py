@@ -1,5 +1,6 @@
 """Settings come from the environment: safe defaults, and production refuses to start half-configured."""
 
+import json
 import os
 import subprocess
 import sys
@@ -26,26 +27,45 @@ def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Co
     )
 
 
-def setting(name: str, env: dict[str, str], tmp_path: Path) -> str:
-    result = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        f"from django.conf import settings; print(repr(settings.{name}))",
-        env=env,
-        tmp_path=tmp_path,
+def settings_read(names: list[str], env: dict[str, str], tmp_path: Path) -> list[str]:
+    """The repr of each setting as a fresh process with `env` sees it (one process for all: importing
+    the settings module is what is under test, so the apps are not loaded)."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SIMPOC_"))
+    }
+    clean.update({"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "simpoc.settings", **env})
+    program = "import json; from django.conf import settings; print(json.dumps([{}]))".format(
+        ", ".join(f"repr(settings.{name})" for name in names)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def setting(name: str, env: dict[str, str], tmp_path: Path) -> str:
+    return settings_read([name], env, tmp_path)[0]
 
 
 def test_development_defaults_are_sqlite_in_wal_and_the_orm_broker(tmp_path):
-    assert "sqlite3" in setting("DATABASES['default']['ENGINE']", {}, tmp_path)
-    assert "journal_mode=WAL" in setting("DATABASES['default']['OPTIONS']['init_command']", {}, tmp_path)
-    assert setting("DATABASES['default']['OPTIONS']['timeout']", {}, tmp_path) == "20"
-    assert setting("Q_CLUSTER.get('orm')", {}, tmp_path) == "'default'"
-    assert setting("DEBUG", {}, tmp_path) == "False"
-    assert str(tmp_path) in setting("DATABASES['default']['NAME']", {}, tmp_path)
+    engine, options, orm, debug, name = settings_read(
+        [
+            "DATABASES['default']['ENGINE']",
+            "DATABASES['default']['OPTIONS']",
+            "Q_CLUSTER.get('orm')",
+            "DEBUG",
+            "DATABASES['default']['NAME']",
+        ],
+        {},
+        tmp_path,
+    )
+    assert "sqlite3" in engine
+    assert "journal_mode=WAL" in options
+    assert "'timeout': 20" in options
+    assert orm == "'default'"
+    assert debug == "False"
+    assert str(tmp_path) in name
 
 
 def test_database_path_and_url_are_honoured(tmp_path):
