@@ -25,7 +25,7 @@ from media_gen.search import (
     search_count,
     search_filter,
     search_parse,
-    search_ranked_ids,
+    search_scope_page,
 )
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
 from simpoc.models import ApiKey
@@ -299,17 +299,18 @@ def _search_page(
     if search is None:  # generation_page sends only searches here
         return GenerationPage(items=[], total=0, next=None)
     plain = GenerationFilters(**{**filters.__dict__, "q": None})
-    allowed = _filtered(_visible(user=user).filter(kind=kind), plain, user=user, kind=kind)
-    matched, relevance = search_filter(allowed, search=search, kind=kind, owner_id=_search_scope(user))
-    total = _search_total(matched, search=search, plain=plain, user=user, kind=kind)
-    shown = max(0, min(limit, min(total, SEARCH_MAX) - offset))
-    if not shown:
-        page_ids: list[int] = []
-    elif user.is_staff and _unfiltered(plain):  # the index alone orders them (ties: newest id first)
-        page_ids = search_ranked_ids(search=search, kind=kind, owner_id=None, offset=offset, limit=shown)
+    if user.is_staff and _unfiltered(plain):
+        # The index alone counts and orders them (the newest matches ranked, ties: newest id first).
+        total, page_ids = search_scope_page(
+            search=search, kind=kind, owner_id=None, offset=offset, limit=limit
+        )
     else:
+        allowed = _filtered(_visible(user=user).filter(kind=kind), plain, user=user, kind=kind)
+        matched, relevance = search_filter(allowed, search=search, kind=kind, owner_id=_search_scope(user))
+        total = _search_total(matched, search=search, plain=plain, user=user, kind=kind)
+        shown = max(0, min(limit, min(total, SEARCH_MAX) - offset))
         ranked = matched.order_by(relevance.asc(), "-created_at", "-id").values_list("id", flat=True)
-        page_ids = list(ranked[offset : offset + shown])
+        page_ids = list(ranked[offset : offset + shown]) if shown else []
     rows = {row["id"]: row for row in _record_values(Generation.objects.filter(id__in=page_ids), kind=kind)}
     end = offset + len(page_ids)
     cursor = base64.urlsafe_b64encode(f"{SEARCH_CURSOR}{end}".encode()).decode().rstrip("=")

@@ -65,3 +65,16 @@ def test_an_owner_search_ranks_every_match(user_client, foxes, monkeypatch):
     a, _, _, d = foxes
     monkeypatch.setattr(search, "RANK_WINDOW", 1)
     assert ids(user_client)[0] == [a, d]
+
+
+def test_staff_search_past_the_count_cap(staff_client, foxes, monkeypatch):
+    """More matches than ``SEARCH_MAX``: the count stops there, pages too, the order holds."""
+    from media_gen import selectors
+
+    a, _, c, d = foxes
+    monkeypatch.setattr(search, "SEARCH_MAX", 3)
+    monkeypatch.setattr(selectors, "SEARCH_MAX", 3)
+    first, body = ids(staff_client, limit=2)
+    assert (first, body["total"], body["total_is_estimate"]) == ([c, a], 3, True)
+    rest, last = ids(staff_client, limit=2, before=body["next"])
+    assert (rest, last["next"]) == ([d], None)
