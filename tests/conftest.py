@@ -5,6 +5,27 @@ from django.test import Client
 
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory, make_api_key
 
+ENGINE_INDEPENDENT = (
+    "engine_independent: the same answer on any database engine (pure computation, the emulator, the "
+    "browser's own physics, how pages look): runs on the SQLite pass only; scripts/test runs the suite "
+    "twice and CI must stay under 30 minutes"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", ENGINE_INDEPENDENT)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    skip = pytest.mark.skip(reason="engine-independent: runs once, on the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("engine_independent"):
+            item.add_marker(skip)
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

@@ -32,6 +32,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from gallery.models import Asset
 from tests.e2e.test_generate_image import demo_emulator  # noqa: F401  (a fixture)
 
+pytestmark = pytest.mark.engine_independent
+
 SHOT_MAX_HEIGHT = 4000
 LOADING_TIMEOUT_MS = 30_000
 VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

@@ -6,6 +6,7 @@ import math
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -204,6 +205,7 @@ def test_rendered_videos_play_in_simulations(signed_in_page):
     expect(page.get_by_text("No rendered videos yet")).to_be_visible()
 
 
+@pytest.mark.engine_independent
 def test_an_out_of_range_value_stays_with_its_message_instead_of_silently_reverting(signed_in_page):
     page = signed_in_page
     page.get_by_role("link", name="Physics").click()
@@ -248,6 +250,7 @@ def _play_for_a_second(page) -> None:
     page.get_by_role("button", name="Pause").click()
 
 
+@pytest.mark.engine_independent
 def test_joints_hold_bodies_up_and_undo_removes_them(signed_in_page):
     page = signed_in_page
     page.goto("/physics")

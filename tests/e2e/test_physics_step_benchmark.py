@@ -9,7 +9,10 @@ The editor measures the time Rapier spends in `world.step()` and shows it next t
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.engine_independent
 
 BODIES = 500
 TARGET_MS = 4.0

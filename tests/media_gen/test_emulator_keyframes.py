@@ -4,10 +4,13 @@ browser's seek in a generated video decodes at most a second of it."""
 import subprocess
 
 import imageio_ffmpeg
+import pytest
 from PIL import Image
 
 from media_gen.emulator import media
 from tests.keyframes import frame_times, longest_keyframe_gap
+
+pytestmark = pytest.mark.engine_independent
 
 
 def _gap(tmp_path, data: bytes) -> float:

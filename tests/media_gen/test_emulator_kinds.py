@@ -17,6 +17,8 @@ from PIL import Image, ImageChops, ImageStat
 from media_gen.emulator import Emulator, EmulatorConfig, audio, media
 from media_gen.emulator.catalogue import COLLECTIONS, MODELS_BY_ID
 
+pytestmark = pytest.mark.engine_independent
+
 NEW_COLLECTIONS = {
     "super-resolution": "emulator/upscaler",
     "image-editing": "emulator/image-editor",

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.engine_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SIMPOC_ENV": "production",

@@ -10,6 +10,8 @@ from simulation.providers.parse import plan_parse
 from simulation.providers.refiner import scene_refine_locally
 from simulation.validation import scene_check
 
+pytestmark = pytest.mark.engine_independent
+
 ISSUE_SENTENCES = [
     "a domino run of ten red dominoes knocked over by a blue ball",
     "a bowling ball rolling down a ramp into ten pins",

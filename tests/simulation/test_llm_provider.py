@@ -9,6 +9,8 @@ from simulation.providers.choice import provider_get
 from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
 
+pytestmark = pytest.mark.engine_independent
+
 GOOD = json.dumps(scene_json(body("crate", position=(0, 0.5, 0), color="#8d6e63")))
 OVERLAPPING = json.dumps(scene_json(body("a"), body("b", position=(0.3, 0.5, 0))))
 SCHEMA_VIOLATING = json.dumps(

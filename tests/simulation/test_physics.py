@@ -18,6 +18,8 @@ from simulation.scene_schema import scene_parse
 from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
 
+pytestmark = pytest.mark.engine_independent
+
 VECTOR_DIR = Path(__file__).parents[2] / "examples" / "physics"
 
 

@@ -8,6 +8,8 @@ from simulation.scene_schema import scene_parse
 from tests.keyframes import frame_times, longest_keyframe_gap
 from tests.simulation.test_render import FALLING_BALL
 
+pytestmark = pytest.mark.engine_independent
+
 
 def test_a_render_has_a_keyframe_at_least_every_second(tmp_path):
     path = tmp_path / "out.mp4"

@@ -16,6 +16,8 @@ from simulation.scene_schema import GroundStyle, Material, SceneInvalid, scene_p
 from tests.simulation.factories import body, scene_json
 from tests.simulation.test_render import read_frames
 
+pytestmark = pytest.mark.engine_independent
+
 W, H = 320, 180
 
 

@@ -9,6 +9,8 @@ from simulation.scene_schema import SCHEMA_PATH, SceneInvalid, scene_json_schema
 from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
 
+pytestmark = pytest.mark.engine_independent
+
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "scenes").glob("*.json"))
 
 

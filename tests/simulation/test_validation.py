@@ -2,8 +2,12 @@
 
 import math
 
+import pytest
+
 from simulation.validation import scene_check
 from tests.simulation.factories import body, scene_json
+
+pytestmark = pytest.mark.engine_independent
 
 
 def messages(report):
