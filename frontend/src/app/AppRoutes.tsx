@@ -10,6 +10,7 @@ import { LoginPage } from "../pages/login/LoginPage";
 import { NotFoundPage } from "../pages/notfound/NotFoundPage";
 import { SettingsPage } from "../pages/settings/SettingsPage";
 import { Layout } from "./Layout";
+import { fetchMe, ME_FRESH_MS, meKey } from "./session";
 import { RequireSignIn } from "./RequireSignIn";
 
 // The simulation pages load on demand: the editor will pull in three.js and Rapier, which must
@@ -18,9 +19,12 @@ const PhysicsPage = lazy(() => import("../pages/physics/PhysicsPage"));
 const ScenesPage = lazy(() => import("../pages/scenes/ScenesPage"));
 const SimulationsPage = lazy(() => import("../pages/simulations/SimulationsPage"));
 
-/** The first page's data requests, sent at start-up beside the session check rather than after it
- * (the page then finds them in flight or done). Only the gallery's list, for now. */
+/** The session check and the first page's data requests, sent together at start-up, before React
+ * first renders (the page then finds them in flight or done). Only the gallery's list, for now. The
+ * sign-in page asks for neither. */
 export function prefetchFirstPage(client: QueryClient, location: { pathname: string; search: string }): void {
+  if (location.pathname.startsWith("/login")) return;
+  void client.prefetchQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: ME_FRESH_MS });
   prefetchGalleryList(client, location.pathname, location.search);
 }
 
