@@ -5,7 +5,7 @@ document declares, in the declared shape."""
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -98,4 +98,8 @@ def identity(request, user, emulator, quiet_queue, settings):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_answers_match_the_document(case, identity):
+    if not identity and case.operation.definition.raw.get("security") and connection.vendor != "sqlite":
+        # Without credentials a route that requires them refuses before any query, the same on any
+        # engine, and the SQLite pass has fuzzed that already; the open routes are fuzzed here too.
+        pytest.skip("anonymous on a route that needs credentials: fuzzed on the SQLite pass")
     case.call_and_validate(headers=identity, checks=CHECKS)
