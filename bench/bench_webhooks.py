@@ -179,7 +179,7 @@ def case(db: str, quick: bool) -> dict:
     user, _ = get_user_model().objects.get_or_create(username="bench-webhooks")
     count = 60 if quick else 400
     clients = 8
-    each = 60 if quick else 250  # deliveries per client of the 8
+    each = 100 if quick else 250  # deliveries per client of the 8
     ids, prediction_ids = _generations(user, count + clients * each)
     serial = _signed(ids[:count], prediction_ids[:count])
     parallel = _posts(_signed(ids[count:], prediction_ids[count:]))
