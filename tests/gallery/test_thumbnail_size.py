@@ -64,3 +64,25 @@ def test_shrink_thumbnails_remakes_old_512_px_ones(user, monkeypatch):
     assert current.thumbnail.pk == Asset.objects.get(pk=current.pk).thumbnail_id  # untouched
     assert "1 thumbnails remade" in out.getvalue()
     assert oversized_thumbnail_ids() == []  # a second run has nothing to do
+
+
+@pytest.mark.s3
+def test_shrink_thumbnails_in_object_storage_replaces_the_object(
+    s3, user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tests.gallery.conftest import object_keys
+
+    monkeypatch.setattr(thumbnails, "THUMBNAIL_SHORT_SIDE", 512)
+    asset = services.asset_store(owner=user, stream=io.BytesIO(png_bytes(1024, 1024)), kind="image")
+    monkeypatch.undo()
+    old_key = asset.thumbnail.storage_key
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("shrink_thumbnails", stdout=io.StringIO())
+
+    asset.refresh_from_db()
+    new = asset.thumbnail
+    assert new.storage_key and new.storage_key != old_key
+    assert object_keys(s3) == {asset.storage_key, new.storage_key}  # the old object went after commit
+    picture = Image.open(io.BytesIO(b"".join(storage_backends.object_chunks(key=new.storage_key))))
+    assert picture.size == (256, 256)
