@@ -19,8 +19,9 @@ the route. Here, for the ordinary delivery only:
 
 Anything else falls through to the route, which answers it exactly as before: another query string,
 a signature that does not match the known secret (or no secret known yet), a body that is not a JSON
-object as orjson reads it, an unknown generation, a prediction this module cannot plan, any database
-error before the commit (the transaction is rolled back first). Answers are the route's own bytes
+object as orjson reads it, an unknown generation, a prediction this module cannot plan, any error
+before the commit (a database error, a task broker that cannot take the download: the transaction
+is rolled back first). Answers are the route's own bytes
 (``tests/media_gen/test_webhook_fast.py`` compares them).
 """
 
@@ -205,8 +206,8 @@ def webhook_response(request: HttpRequest) -> HttpResponse | None:
             statement = generation_move_statement(move, pk=generation.pk, now=now, **values)
             if move is Moves.SUCCEEDED:
                 package = _download_package(generation.pk)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None  # the route meets the same and answers as it always has
+    except Exception:  # whatever it is, the route meets it too and answers it as it always has
+        return None
     try:
         with webhook_transaction():
             if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk):
@@ -223,6 +224,8 @@ def webhook_response(request: HttpRequest) -> HttpResponse | None:
                         download_queue(generation.pk)
     except WebhookInvalid as exc:  # busy past the lock budget: nothing was written
         return _answer(request, {"detail": exc.message}, status=exc.status_code)
-    except DatabaseError:
-        return None  # rolled back; the route meets the same trouble and answers it as it always does
+    except Exception:
+        # Rolled back (a database error, a broker that cannot take the task): the route meets the
+        # same trouble and answers it as it always does (503 + Retry-After for these).
+        return None
     return _answer(request, _ACCEPTED)

@@ -348,3 +348,34 @@ def test_two_copies_racing_past_the_read_are_recorded_once(secret, user, fast_an
     assert first.json() == {"ok": True, "message": "Accepted."}
     assert second.json() == {"ok": False, "message": "Duplicate delivery ignored."}
     assert OrmQ.objects.count() == 1 and WebhookReceipt.objects.count() == 1
+
+
+def test_a_broker_that_fails_inside_the_transaction_leaves_the_answer_to_the_route(
+    secret, user, fast_answers, monkeypatch
+):
+    """The download cannot be queued (Redis down): nothing is recorded, the route answers its 503,
+    and Replicate's redelivery is accepted."""
+    import redis
+
+    from media_gen.services import lifecycle
+
+    generation = GenerationFactory(owner=user, status="processing")
+    body = _prediction(generation, "succeeded", output=FILE)
+    headers = _signed(body, webhook_id="msg_broker_down")
+
+    def broker_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(webhook_fast, "_row_broker", lambda: None)  # as with REDIS_URL: queued inside
+    monkeypatch.setattr(lifecycle, "async_task", broker_down)
+    down = Client(raise_request_exception=False).post(
+        f"/api/webhooks/replicate?generation={generation.pk}",
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
+    assert fast_answers == [None]
+    assert down.status_code == 503 and down["Retry-After"], down.content
+    assert not WebhookReceipt.objects.exists()
+    assert Generation.objects.get(pk=generation.pk).status == "processing"
