@@ -460,17 +460,23 @@ _DATETIMES = ("created_at", "updated_at", "completed_at")
 
 
 def _text_parts(text: str) -> tuple[str, str] | None:
-    """The date and the time (``HH:MM:SS`` and the milliseconds if any, as ``isoformat``
-    then DjangoJSONEncoder keep them) of SQLite's text of a naive UTC datetime (``YYYY-MM-DD
-    HH:MM:SS[.ffffff]``, ``str(datetime)``), or None for any other shape."""
+    """The date and the time (``HH:MM:SS``, then ``.ffffff`` unless the microseconds are 0, as
+    ``isoformat`` writes them) of a UTC datetime's text as the database gives it: SQLite's stored
+    ``str(datetime)`` (``YYYY-MM-DD HH:MM:SS[.ffffff]``) or PostgreSQL's output in UTC
+    (``YYYY-MM-DD HH:MM:SS[.f{1,6}]+00``); None for any other shape."""
+    if text.endswith("+00"):
+        text = text[:-3]
     size = len(text)
-    if (size != 19 and size != 26) or text[10] != " " or text[13] != ":" or text[16] != ":" or text[4] != "-":
+    if size < 19 or size > 26 or text[10] != " " or text[13] != ":" or text[16] != ":" or text[4] != "-":
         return None
     if size == 19:
         return text[:10], text[11:]
-    if text[19] != "." or text[20:] == "000000":
-        return (text[:10], text[11:19]) if text[19] == "." else None
-    return text[:10], text[11:]
+    fraction = text[20:]
+    if text[19] != "." or not fraction.isdigit() or not fraction.isascii():
+        return None
+    if size < 26:
+        fraction = fraction.ljust(6, "0")
+    return (text[:10], text[11:19]) if fraction == "000000" else (text[:10], f"{text[11:19]}.{fraction}")
 
 
 def _first_page(user: Any, kind: str, limit: int) -> dict[str, Any]:
@@ -485,10 +491,7 @@ def _first_page(user: Any, kind: str, limit: int) -> dict[str, Any]:
     layout = _first_page_layout(prepared)
     if layout is None:
         names = prepared.names
-        items = [
-            dict(zip(names, row, strict=True))
-            for row in prepared.compiler.apply_converters(rows, prepared.converters)
-        ]
+        items = [{name: prepared.converted(row, name) for name in names} for row in rows]
         next_cursor = (
             cursor_encode(created_at=items[-1]["created_at"], pk=items[-1]["id"])
             if has_more and items

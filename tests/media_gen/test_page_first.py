@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone as django_timezone
+from django.utils.dateparse import parse_datetime
 
 from gallery.models import Asset
 from media_gen import api, prepared, selectors
@@ -224,10 +225,15 @@ def test_the_kept_records_are_bounded(user, monkeypatch):
         "2026-01-02 03:04:05.000001",
         "2026-01-02 03:04:05.000000",
         "0999-12-31 23:59:59.999999",
+        "2026-01-02 03:04:05.123",
+        "2026-01-02 03:04:05+00",  # PostgreSQL's output in UTC: the fraction's trailing zeros dropped
+        "2026-01-02 03:04:05.5+00",
+        "2026-01-02 03:04:05.0005+00",
+        "2026-01-02 03:04:05.123456+00",
     ],
 )
-def test_sqlites_text_of_a_datetime_is_formatted_as_the_encoder_would(text):
-    value = datetime.fromisoformat(text).replace(tzinfo=UTC)
+def test_a_datetimes_text_is_formatted_as_the_encoder_would(text):
+    value = parse_datetime(text).replace(tzinfo=UTC)
     date, time = api._text_parts(text)
     assert f"{date}T{time[:12]}Z" == DjangoJSONEncoder().default(value)
     assert f"{date}T{time}+00:00" == value.isoformat()
@@ -235,13 +241,22 @@ def test_sqlites_text_of_a_datetime_is_formatted_as_the_encoder_would(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-01-02T03:04:05", "2026-01-02 03:04:05+00:00", "2026-01-02 03:04:05.123", "20260102 030405", ""],
+    [
+        "2026-01-02T03:04:05",
+        "2026-01-02 03:04:05+00:00",
+        "2026-01-02 03:04:05+02",
+        "2026-01-02 03:04:05.1234567",
+        "2026-01-02 03:04:05.12a",
+        "2026-01-02 03:04:05,123",
+        "20260102 030405",
+        "",
+    ],
 )
 def test_other_texts_take_the_converters(text):
     assert api._text_parts(text) is None
 
 
-def test_sqlite_gives_the_datetimes_as_text(user):
+def test_the_datetimes_come_as_text(user):
     GenerationFactory(owner=user, completed_at=django_timezone.now())
     found, (row,) = api.prepared_rows(
         ("first_page", "image", 50),
@@ -250,11 +265,23 @@ def test_sqlite_gives_the_datetimes_as_text(user):
         as_text=api._DATETIMES,
     )
     values = [row[found.names.index(name)] for name in api._DATETIMES]
-    if connection.vendor == "sqlite":
-        assert found.text_columns == set(api._DATETIMES)
-        assert all(isinstance(value, str) for value in values)
-    else:
-        assert found.text_columns == set()
-        assert all(isinstance(value, datetime) for value in values)
+    assert found.text_columns == set(api._DATETIMES)
+    assert all(isinstance(value, str) for value in values)
     generation = Generation.objects.get()
     assert found.converted(row, "created_at") == generation.created_at
+    assert found.converted(row, "completed_at") == generation.completed_at
+    # Other queries on the connection still read datetimes (the text loader was the cursor's).
+    assert isinstance(Generation.objects.values_list("created_at", flat=True).get(), datetime)
+
+
+def test_without_every_datetime_as_text_postgresql_parses_them(user):
+    GenerationFactory(owner=user)
+    found, (row,) = api.prepared_rows(
+        ("first_page", "image", 50),
+        user=user,
+        build=api._first_page_rows("image", 50),
+        as_text=("created_at",),
+    )
+    assert isinstance(row[found.names.index("updated_at")], datetime)
+    created_at = row[found.names.index("created_at")]
+    assert isinstance(created_at, datetime if connection.vendor == "postgresql" else str)
