@@ -29,7 +29,7 @@ import re
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import DatabaseError, connection, connections
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_q.brokers import get_broker
@@ -165,7 +165,19 @@ def _answer(request: HttpRequest, data: dict[str, Any], *, status: int = 200) ->
 
 
 def webhook_response(request: HttpRequest) -> HttpResponse | None:
-    """The route's answer to an ordinary delivery, or None: the route answers it."""
+    """The route's answer to an ordinary delivery, or None: the route answers it.
+
+    Any error (a database or cache that is down, a task broker that cannot take the download; the
+    write transaction rolled back first) is left to the route too: it meets the same trouble and
+    answers it as it always has (503 + Retry-After for these), not a 500 from the middleware.
+    """
+    try:
+        return _response(request)
+    except Exception:
+        return None
+
+
+def _response(request: HttpRequest) -> HttpResponse | None:
     query = _QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
     if query is None:
         return None
@@ -185,29 +197,20 @@ def webhook_response(request: HttpRequest) -> HttpResponse | None:
         return None
     if not isinstance(payload, dict):
         return None
-    try:
-        generation = _generation_row(int(query[1]))
-    except DatabaseError:
-        return None
+    generation = _generation_row(int(query[1]))
     if generation is None:
         return None
-    try:
-        if _received(webhook_id):
-            return _answer(request, _DUPLICATE)
-    except DatabaseError:
-        return None
+    if _received(webhook_id):
+        return _answer(request, _DUPLICATE)
     now = timezone.now()
-    try:
-        planned = prediction_move(generation=generation, prediction=payload, now=now)
-        # Everything the writes need is prepared before the write lock is taken.
-        statement = package = None
-        if planned is not None:
-            move, values = planned
-            statement = generation_move_statement(move, pk=generation.pk, now=now, **values)
-            if move is Moves.SUCCEEDED:
-                package = _download_package(generation.pk)
-    except Exception:  # whatever it is, the route meets it too and answers it as it always has
-        return None
+    planned = prediction_move(generation=generation, prediction=payload, now=now)
+    # Everything the writes need is prepared before the write lock is taken.
+    statement = package = None
+    if planned is not None:
+        move, values = planned
+        statement = generation_move_statement(move, pk=generation.pk, now=now, **values)
+        if move is Moves.SUCCEEDED:
+            package = _download_package(generation.pk)
     try:
         with webhook_transaction():
             if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk):
@@ -224,8 +227,4 @@ def webhook_response(request: HttpRequest) -> HttpResponse | None:
                         download_queue(generation.pk)
     except WebhookInvalid as exc:  # busy past the lock budget: nothing was written
         return _answer(request, {"detail": exc.message}, status=exc.status_code)
-    except Exception:
-        # Rolled back (a database error, a broker that cannot take the task): the route meets the
-        # same trouble and answers it as it always does (503 + Retry-After for these).
-        return None
     return _answer(request, _ACCEPTED)

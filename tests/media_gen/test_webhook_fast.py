@@ -379,3 +379,27 @@ def test_a_broker_that_fails_inside_the_transaction_leaves_the_answer_to_the_rou
     assert down.status_code == 503 and down["Retry-After"], down.content
     assert not WebhookReceipt.objects.exists()
     assert Generation.objects.get(pk=generation.pk).status == "processing"
+
+
+def test_a_cache_that_is_down_leaves_the_answer_to_the_route(settings, user, fast_answers, monkeypatch):
+    """No configured secret and the cache (Redis) unreachable: the route's 503, not a 500."""
+    import redis
+
+    from media_gen import webhooks
+
+    settings.REPLICATE_WEBHOOK_SECRET = ""
+
+    def cache_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(webhooks.cache, "get", cache_down)
+    generation = GenerationFactory(owner=user, status="processing")
+    body = _prediction(generation, "processing")
+    answer = Client(raise_request_exception=False).post(
+        f"/api/webhooks/replicate?generation={generation.pk}",
+        data=body,
+        content_type="application/json",
+        headers=_signed(body, webhook_id="msg_cache_down"),
+    )
+    assert fast_answers == [None]
+    assert answer.status_code == 503 and answer["Retry-After"], answer.content
