@@ -4,8 +4,8 @@
 
 Both commits are exported (``git archive``) under ``bench/.cache/hotpaths/``, each with a SQLite
 database of its own holding a 100 KB PNG generation and 5,000 listed images of one user, and served
-by granian as ``scripts/serve`` does (WSGI, 2 workers x 2 blocking threads, its flags), then by the
-other set-ups worth comparing on two cores (granian 2x8; gunicorn gthread 2x8, the set-up before
+by granian as ``scripts/serve`` does (WSGI, 2 workers x 8 blocking threads, its flags), then by the
+other set-ups worth comparing on two cores (granian 2x2; gunicorn gthread 2x8, the set-up before
 issue 16, sync x3 and gthread 2x2, where gunicorn is installed: ``pip install gunicorn``). For
 each: the 100 KB image with 8 keep-alive clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients and 1 client, and
 ``GET /health`` with 8 clients; nginx (``sendfile on``) serving the same PNG is the reference, run
@@ -112,7 +112,7 @@ for label, path, auth in cases:
 print(json.dumps(result))
 """
 # (server or gunicorn worker class, processes, threads per process); the first is scripts/serve's.
-SETUPS = [("granian", 2, 2), ("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2), ("granian", 2, 8)]
+SETUPS = [("granian", 2, 8), ("gthread", 2, 8), ("sync", 3, 1), ("gthread", 2, 2), ("granian", 2, 2)]
 # scripts/serve's granian flags beyond the bind and the worker counts (its access-log format included).
 GRANIAN_FLAGS = [
     "--backlog",

@@ -3,7 +3,7 @@ webhooks against the app as deployed, for 60 seconds (10 with ``--quick``), with
 
     .venv/bin/python -m bench.bench_load [--quick] [--record]
 
-The app runs as ``scripts/serve web`` does (granian 2 workers x 2 threads on loopback, SQLite, the
+The app runs as ``scripts/serve web`` does (granian 2 workers x 8 threads on loopback, SQLite, the
 django-q2 worker beside it processing the queued webhook work). 50 client threads in this process each keep
 one keep-alive connection and pick, per request: a gallery page (``GET /api/images`` or
 ``/api/videos``, 35%), a thumbnail (30%), a 256 KiB range of a stored 8 MiB video (20%), or a signed
@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import random
 import secrets
 import threading
@@ -210,7 +211,7 @@ def run(quick: bool) -> list[Table]:
     for error in errors[:10]:
         print("error:", error, flush=True)
     table = Table(
-        f"Load: {CLIENTS} clients for {seconds:g} s (SQLite, granian 2x2 + django-q2 worker)",
+        f"Load: {CLIENTS} clients for {seconds:g} s (SQLite, granian 2x{os.environ.get('WEB_THREADS', '8')} + django-q2 worker)",
         ["kind", "requests", "share", "req/s", "p50", "p99", "errors"],
     )
     for kind, _ in MIX:

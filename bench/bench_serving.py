@@ -4,7 +4,7 @@
 
 Stores H.264 videos of noise (20, 100, 500 MiB; --quick: 20 MiB only), a 100 KB image and 21 videos
 of 20 MiB in one SQLite database under bench/.cache/serving/ (kept between runs), starts the app as
-deployed (``scripts/serve web``: granian 2 workers x 2 threads, production settings, the task
+deployed (``scripts/serve web``: granian 2 workers x 8 threads, production settings, the task
 worker) and Debian's nginx (``sendfile on``) serving the same bytes from files, both on loopback,
 and measures:
 

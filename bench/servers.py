@@ -77,7 +77,7 @@ gunicorn_command = app_command
 
 class App:
     """``scripts/serve web`` on a free loopback port: migrate, the task worker when the database is
-    SQLite (or when ``worker=True``), the web server (granian, 2 workers x 2 threads by default)."""
+    SQLite (or when ``worker=True``), the web server (granian, 2 workers x 8 threads by default)."""
 
     def __init__(
         self,
