@@ -166,3 +166,36 @@ def test_a_bad_session_with_a_good_key_is_the_keys(user, answered):
     response = client.get("/api/images")
     assert response.status_code == 200 and response.json()["total"] == 1
     assert answered == [], "a cookie is the route's to judge"
+
+
+def test_a_session_is_decoded_once_per_stored_text(user, other_user, monkeypatch, answered):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    monkeypatch.setattr(fastpage, "_DECODED", {})
+    client = signed_in_client(user)
+    decoded = []
+    original = SessionStore.decode
+
+    def counted(self, session_data):
+        decoded.append(session_data)
+        return original(self, session_data)
+
+    monkeypatch.setattr(SessionStore, "decode", counted)
+    assert client.get("/api/images").status_code == 200
+    assert client.get("/api/images").status_code == 200
+    assert answered == ["image", "image"] and len(decoded) == 1
+    client.logout()  # the session's row goes: nothing kept answers for it
+    assert client.get("/api/images").status_code == 401
+    assert answered == ["image", "image"]
+    other = signed_in_client(other_user)  # another session, another text
+    decoded.clear()
+    assert other.get("/api/images").status_code == 200
+    assert answered == ["image"] * 3 and len(decoded) == 1
+
+
+def test_decoded_sessions_are_bounded(user, monkeypatch, answered):
+    monkeypatch.setattr(fastpage, "_DECODED", {})
+    monkeypatch.setattr(fastpage, "DECODED_MAX", 2)
+    for _ in range(3):
+        assert signed_in_client(user).get("/api/images").status_code == 200
+    assert len(fastpage._DECODED) <= 2 and answered == ["image"] * 3
