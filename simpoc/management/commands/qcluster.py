@@ -28,7 +28,16 @@ class Command(DjangoQCommand):
         stop = shutdown.install()
         cluster = Cluster()
 
+        stopping = False
+
         def on_signal(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            if stopping:
+                # A second signal while the cluster stops (a supervisor that signals the whole
+                # group, then the process) would run cluster.stop() inside itself, which hung for
+                # ten minutes; the first stop is already on its way.
+                return
+            stopping = True
             stop.set()  # every forked process sees it: loops stop sleeping and return
             if cluster.sentinel is not None:
                 cluster.stop()  # waits for the workers' rounds and every cluster process to end
