@@ -117,21 +117,6 @@ def test_worker_killed_mid_download_both_complete_once_after_restart(emulator, u
     )
 
 
-def test_a_second_sigterm_while_stopping_does_not_hang_the_worker(emulator, user, worker):
-    first = worker()
-    emulator.config.run_delay = 4.0
-    start_generation(user, "a kite")  # the poll loop runs while something is in flight
-    wait_until(lambda: Lease.objects.filter(name=POLL_LOOP_LEASE).exists(), timeout=20, what="the loop")
-    started = time.monotonic()
-    os.kill(first.process.pid, signal.SIGTERM)
-    time.sleep(0.1)  # the cluster is stopping: a supervisor signals again
-    os.kill(first.process.pid, signal.SIGTERM)
-    first.process.wait(timeout=60)
-    took = time.monotonic() - started
-    assert took < 5.0, f"qcluster took {took:.2f} s to stop after two signals"
-    assert first.process.returncode == 0
-
-
 def test_sigterm_stops_the_worker_within_two_seconds_and_loses_nothing(emulator, user, worker):
     first = worker()
     emulator.config.run_delay = 4.0
