@@ -584,6 +584,23 @@ def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
     )
 
 
+def _media_rows(sql: str, params: list[Any]) -> list[tuple]:
+    """The rows of a media query. On PostgreSQL in binary: a 100 KB bytea sent as text is hex, encoded
+    by the server and decoded here, about 430 us of a small image's 1.2 ms (issue 16); Django's
+    cursors bind on the client and cannot ask for binary results, so this one is psycopg's own."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg  # only on PostgreSQL
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
+
+
 def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -620,10 +637,8 @@ def stored_media(
     if not user.is_staff:
         sql += " AND g.owner_id = %s AND s.owner_id = %s AND s.hidden_at IS NULL"
         params += [user.pk, user.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return _stored_media(row) if row else None
+    rows = _media_rows(sql, params)
+    return _stored_media(rows[0]) if rows else None
 
 
 @dataclass(frozen=True)
@@ -642,11 +657,9 @@ def stored_media_for_key(
         return None
     prefix = raw_key[len(API_KEY_PREFIX) : len(API_KEY_PREFIX) + LOOKUP_PREFIX_LENGTH]
     digest = hash_api_key(raw_key)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _media_sql(thumbnail=thumbnail, by_key=True), [SMALL_MEDIA_BYTES, generation_id, kind, prefix]
-        )
-        rows = cursor.fetchall()
+    rows = _media_rows(
+        _media_sql(thumbnail=thumbnail, by_key=True), [SMALL_MEDIA_BYTES, generation_id, kind, prefix]
+    )
     now = timezone.now()
     for row in rows:
         key_id, key_hash, expires_at, last_used = row[11:15]
