@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django_q.cluster import Cluster
 from django_q.management.commands.qcluster import Command as DjangoQCommand
 
 from simpoc import shutdown
+
+# How long a stop may take before the process exits anyway (the platform kills after 30 s).
+STOP_SECONDS = 20
 
 
 class Command(DjangoQCommand):
@@ -30,17 +34,24 @@ class Command(DjangoQCommand):
 
         stopping = False
 
+        def stop_cluster() -> None:
+            stop.set()  # every forked process sees it: loops stop sleeping and return
+            if cluster.sentinel is not None and cluster.sentinel.is_alive():
+                cluster.stop()  # waits for the workers' rounds and every cluster process to end
+
         def on_signal(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             if stopping:
-                # A second signal while the cluster stops (a supervisor that signals the whole
-                # group, then the process) would run cluster.stop() inside itself, which hung for
-                # ten minutes; the first stop is already on its way.
-                return
+                return  # a second signal while stopping: the first stop is on its way
             stopping = True
-            stop.set()  # every forked process sees it: loops stop sleeping and return
-            if cluster.sentinel is not None:
-                cluster.stop()  # waits for the workers' rounds and every cluster process to end
+            # In a thread with a deadline: when the signal also reached the cluster's children (a
+            # supervisor that signals the whole process group), one of them can die holding a lock
+            # of the shared stop events, and setting them then waited forever (seen under `timeout`).
+            stopper = threading.Thread(target=stop_cluster, name="qcluster-stop", daemon=True)
+            stopper.start()
+            stopper.join(timeout=STOP_SECONDS)
+            if stopper.is_alive():
+                logging.getLogger(__name__).warning("The task cluster did not stop within %s s", STOP_SECONDS)
             # Nothing is left to clean up: skip the interpreter's teardown of every imported
             # module (about a second on a busy machine), which would count against the platform's
             # kill timeout.
