@@ -2,6 +2,7 @@
 mid-download, then started again: a new generation completes within two polling intervals and the
 interrupted one completes too, once. SIGTERM stops the worker within 2 s and loses nothing."""
 
+import contextlib
 import os
 import signal
 import time
@@ -14,6 +15,7 @@ from gallery.models import Asset
 from media_gen import services
 from media_gen.models import Generation
 from media_gen.services.delivery import DOWNLOAD_LEASE_PREFIX, POLL_LOOP_LEASE
+from simpoc.management.commands.qcluster import STOP_SECONDS
 from simpoc.models import Lease
 from tests.reliability.test_crash_recovery import BLOCK_IN_FIRST_THUMBNAIL, MODEL, creates, emulator_settings
 
@@ -115,6 +117,28 @@ def test_worker_killed_mid_download_both_complete_once_after_restart(emulator, u
         timeout=5,
         what="the download leases' release",
     )
+
+
+def test_sigterm_to_the_worker_and_then_its_group_still_stops_it(worker):
+    """What GNU `timeout` (and some supervisors) do: the signal to the process, then to its group, so
+    the cluster's children die while the main process waits for them: it hung in Event.set for good."""
+    first = worker()
+    started = time.monotonic()
+    os.kill(first.process.pid, signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(first.process.pid, signal.SIGTERM)
+    first.process.wait(timeout=60)
+    took = time.monotonic() - started
+    assert took < STOP_SECONDS + 3, f"qcluster took {took:.1f} s to stop"
+    wait_until(lambda: not group_alive(first.process.pid), timeout=10, what="none of its processes left")
+
+
+def group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_sigterm_stops_the_worker_within_two_seconds_and_loses_nothing(emulator, user, worker):

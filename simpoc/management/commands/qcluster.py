@@ -6,10 +6,12 @@ loop in a worker ends its round and returns, and the cluster exits within about 
 """
 
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django_q.management.commands.qcluster import Command as DjangoQCommand
 from simpoc import shutdown
 
 # How long a stop may take before the process exits anyway (the platform kills after 30 s).
-STOP_SECONDS = 20
+STOP_SECONDS = 10
 
 
 class Command(DjangoQCommand):
@@ -49,9 +51,15 @@ class Command(DjangoQCommand):
             # of the shared stop events, and setting them then waited forever (seen under `timeout`).
             stopper = threading.Thread(target=stop_cluster, name="qcluster-stop", daemon=True)
             stopper.start()
-            stopper.join(timeout=STOP_SECONDS)
-            if stopper.is_alive():
+            deadline = time.monotonic() + STOP_SECONDS
+            while stopper.is_alive() and time.monotonic() < deadline:
+                stopper.join(timeout=0.1)
+                if not multiprocessing.active_children():
+                    break  # the sentinel (the workers' parent) has ended: nothing is left to wait for
+            if stopper.is_alive() and time.monotonic() >= deadline:
                 logging.getLogger(__name__).warning("The task cluster did not stop within %s s", STOP_SECONDS)
+                for child in multiprocessing.active_children():
+                    child.kill()  # work in flight is leased: the next start takes it over
             # Nothing is left to clean up: skip the interpreter's teardown of every imported
             # module (about a second on a busy machine), which would count against the platform's
             # kill timeout.
