@@ -204,7 +204,7 @@ def _ranked_window(cursor, *, search: Search, scope: str, window: list[int]) -> 
     if not window:
         return []
     if connection.vendor == "sqlite":
-        ranking = [words for words in [[w] for w in search.words] + search.phrases]
+        ranking = [[w] for w in search.words] + search.phrases
         ranking = [words for words in ranking if not _common(cursor, words=words, scope=scope)]
         if not ranking:
             return window
@@ -233,11 +233,17 @@ def search_ranked_ids(
     images at 1M rows; joining each match to its row for ``created_at`` 195 ms."""
     scope = search_scope(kind=kind, owner_id=owner_id)
     with connection.cursor() as cursor:
-
-        def newest(offset: int, limit: int) -> list[int]:
-            return _newest(cursor, search=search, scope=scope, offset=offset, limit=limit)
-
+        newest = _index_newest(cursor, search=search, scope=scope)
         return _windowed(cursor, search=search, scope=scope, newest=newest, offset=offset, limit=limit)
+
+
+def _index_newest(cursor, *, search: Search, scope: str):
+    """``newest(offset, limit)`` for ``_windowed``, read from the index (``_newest``)."""
+
+    def newest(offset: int, limit: int) -> list[int]:
+        return _newest(cursor, search=search, scope=scope, offset=offset, limit=limit)
+
+    return newest
 
 
 def _windowed(cursor, *, search: Search, scope: str, newest, offset: int, limit: int) -> list[int]:
@@ -281,10 +287,7 @@ def search_scope_page(
         if not shown:
             return total, []
         if total > SEARCH_MAX:  # not the newest: ask for those
-
-            def newest(offset: int, limit: int) -> list[int]:
-                return _newest(cursor, search=search, scope=scope, offset=offset, limit=limit)
-
+            newest = _index_newest(cursor, search=search, scope=scope)
         else:
 
             def newest(offset: int, limit: int) -> list[int]:

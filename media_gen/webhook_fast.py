@@ -40,7 +40,13 @@ from django_q.models import OrmQ
 from media_gen.fastpath import add_routed_headers
 from media_gen.models import Generation, WebhookReceipt
 from media_gen.services.delivery import _receipt_insert
-from media_gen.services.lifecycle import Moves, download_queue, generation_move_statement, prediction_move
+from media_gen.services.lifecycle import (
+    Moves,
+    download_queue,
+    generation_move_execute,
+    generation_move_statement,
+    prediction_move,
+)
 from media_gen.webhooks import RETRY_AFTER_SECONDS, WebhookInvalid, webhook_signed, webhook_transaction
 
 # What the route's ``generation: int | None`` is given by ``_webhook_url``; anything else is the route's.
@@ -108,12 +114,12 @@ class RowInsertBroker(ORM):
             return getattr(cursor, "lastrowid", None)
 
 
-class _Held(ORM):
+class _Held(RowInsertBroker):
     """Keeps the package ``async_task`` built and signed, to be inserted later (inside the write
     transaction, by ``RowInsertBroker``): the signing is done before the lock is taken."""
 
     def __init__(self, list_key: str):
-        self.list_key, self._info, self.connection, self.cache = list_key, None, None, None
+        super().__init__(list_key)
         self.package: str | None = None
 
     def enqueue(self, task: str) -> None:
@@ -216,9 +222,7 @@ def _response(request: HttpRequest) -> HttpResponse | None:
             if not _receipt_insert(webhook_id=webhook_id, generation_id=generation.pk):
                 return _answer(request, _DUPLICATE)
             if statement is not None:
-                with connection.cursor() as cursor:
-                    cursor.execute(*statement)
-                    moved = cursor.rowcount
+                moved = generation_move_execute(statement)
                 if moved and move is Moves.SUCCEEDED:
                     if package is not None:
                         broker, signed = package

@@ -40,10 +40,19 @@ class WebhookInvalid(Exception):
         self.status_code = status_code
 
 
+def _secret_key() -> str:
+    return cache_key("media_gen:webhook-secret", replicate_client.base_url())
+
+
+def _known_secret() -> str | None:
+    """The secret configured or cached, without asking Replicate."""
+    return settings.REPLICATE_WEBHOOK_SECRET or cache.get(_secret_key())
+
+
 def _secret(*, refresh: bool = False) -> str:
     if settings.REPLICATE_WEBHOOK_SECRET:
         return settings.REPLICATE_WEBHOOK_SECRET
-    key = cache_key("media_gen:webhook-secret", replicate_client.base_url())
+    key = _secret_key()
     secret = None if refresh else cache.get(key)
     if secret is None:
         try:
@@ -107,9 +116,7 @@ def webhook_signed(
     (a 400 or 401, a fetch of the secret, a refresh after a rotation). No side effects."""
     try:
         _headers_check(webhook_id=webhook_id, timestamp=timestamp, signature=signature, now=now)
-        secret = settings.REPLICATE_WEBHOOK_SECRET or cache.get(
-            cache_key("media_gen:webhook-secret", replicate_client.base_url())
-        )
+        secret = _known_secret()
         return bool(secret) and _matches(_expected(secret, webhook_id, timestamp, body), signature)
     except WebhookInvalid:
         return False

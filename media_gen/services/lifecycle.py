@@ -219,10 +219,9 @@ def generation_move_statement(
     return sql, [*params, *move.sources, pk]
 
 
-def generation_move_row(move: Move, *, pk: int, now: datetime | None = None, **values: Any) -> int:
-    """``generation_move(move, pk=pk, now=now, **values)`` by ``generation_move_statement``: the
-    number of rows moved."""
-    sql, params = generation_move_statement(move, pk=pk, now=now, **values)
+def generation_move_execute(statement: tuple[str, list[Any]]) -> int:
+    """Run a ``generation_move_statement``: the number of rows moved (0 or 1)."""
+    sql, params = statement
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

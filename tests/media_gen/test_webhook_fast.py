@@ -18,7 +18,12 @@ from django_q.signing import SignedPackage
 from media_gen import webhook_fast
 from media_gen.emulator.server import webhook_signature
 from media_gen.models import Generation, WebhookReceipt
-from media_gen.services.lifecycle import Moves, generation_move, generation_move_row
+from media_gen.services.lifecycle import (
+    Moves,
+    generation_move,
+    generation_move_execute,
+    generation_move_statement,
+)
 from tests.media_gen.factories import GenerationFactory
 
 pytestmark = pytest.mark.django_db
@@ -282,7 +287,9 @@ def test_the_row_move_is_the_orm_move(name, user):
     orm_row = GenerationFactory(owner=user, **before)
     raw_row = GenerationFactory(owner=user, **before)
     assert generation_move(move, pk=orm_row.pk, now=now, **MOVE_VALUES) == 1
-    assert generation_move_row(move, pk=raw_row.pk, now=now, **MOVE_VALUES) == 1
+    assert (
+        generation_move_execute(generation_move_statement(move, pk=raw_row.pk, now=now, **MOVE_VALUES)) == 1
+    )
     orm_values = Generation.objects.filter(pk=orm_row.pk).values().get()
     raw_values = Generation.objects.filter(pk=raw_row.pk).values().get()
     for values in (orm_values, raw_values):
@@ -294,13 +301,20 @@ def test_the_row_move_is_the_orm_move(name, user):
 
 def test_the_row_move_leaves_a_row_outside_its_sources(user):
     generation = GenerationFactory(owner=user, status="completed")
-    assert generation_move_row(Moves.RUNNING, pk=generation.pk, upstream_status="processing") == 0
+    assert (
+        generation_move_execute(
+            generation_move_statement(Moves.RUNNING, pk=generation.pk, upstream_status="processing")
+        )
+        == 0
+    )
     assert Generation.objects.get(pk=generation.pk).status == "completed"
 
 
 def test_json_null_output_is_stored_as_sql_null_as_the_orm_does(user):
     generation = GenerationFactory(owner=user, status="processing", output=["old"])
-    generation_move_row(Moves.UPSTREAM_FAILED, pk=generation.pk, output=None, error="x")
+    generation_move_execute(
+        generation_move_statement(Moves.UPSTREAM_FAILED, pk=generation.pk, output=None, error="x")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT output IS NULL FROM media_gen_generation WHERE id = %s", [generation.pk])
         assert cursor.fetchone()[0]
