@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from media_gen.fastpath import add_routed_headers, raw_api_key
+from simpoc import hotsql
 from simpoc.models import ApiKey
 from simpoc.services import API_KEY_PREFIX, LOOKUP_PREFIX_LENGTH, api_key_mark_used, hash_api_key
 
@@ -87,9 +88,7 @@ def key_user(raw_key: str) -> tuple[Any, ApiKey] | None:
         f"FROM {ApiKey._meta.db_table} k JOIN {user_table} u ON u.id = k.user_id "
         "WHERE k.prefix = %s AND k.revoked_at IS NULL"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix])
-        rows = cursor.fetchall()
+    rows = hotsql.fetch(sql, [prefix])
     for row in rows:
         if not constant_time_compare(row[1], digest):
             continue
@@ -126,15 +125,13 @@ def session_user(session_key: str) -> Any | None:
     the route decides (it may flush the session or rotate its hash, which this never does)."""
     if settings.SESSION_ENGINE != DB_SESSIONS or MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
-            [session_key, timezone.now()],
-        )
-        found = cursor.fetchone()
-    if found is None:
+    found = hotsql.fetch(
+        "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
+        [session_key, timezone.now()],
+    )
+    if not found:
         return None
-    data = _decoded(session_key, found[0])
+    data = _decoded(session_key, found[0][0])
     user_id, backend, session_hash = (
         data.get(name) for name in (SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY)
     )
@@ -146,15 +143,13 @@ def session_user(session_key: str) -> Any | None:
     except Exception:
         return None
     columns = ", ".join(_user_columns())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {model._meta.db_table} WHERE {model._meta.pk.column} = %s",  # noqa: S608
-            [pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    found = hotsql.fetch(
+        f"SELECT {columns} FROM {model._meta.db_table} WHERE {model._meta.pk.column} = %s",  # noqa: S608
+        [pk],
+    )
+    if not found:
         return None
-    user = _user(row)
+    user = _user(found[0])
     if not user.is_active or not constant_time_compare(session_hash, user.get_session_auth_hash()):
         return None
     return user

@@ -15,10 +15,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.dateparse import parse_datetime
+
+from simpoc import hotsql
 
 try:
     from psycopg.types.string import TextLoader
@@ -122,11 +123,8 @@ def _run(prepared: _Prepared, user: AbstractBaseUser) -> list[tuple]:
     params = list(prepared.params)
     for position in prepared.user_positions:
         params[position] = user.pk
-    with connections[prepared.alias].cursor() as cursor:
-        if prepared.text_columns and cursor.db.vendor == "postgresql":
-            cursor.cursor.adapters.register_loader("timestamptz", TextLoader)
-        cursor.execute(prepared.sql, params)
-        return cursor.fetchall()
+    loaders = {"timestamptz": TextLoader} if prepared.text_columns else None
+    return hotsql.fetch(prepared.sql, params, loaders=loaders, using=prepared.alias)
 
 
 def prepared_values(

@@ -30,6 +30,7 @@ from media_gen.search import (
     search_scope_page,
 )
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
+from simpoc import hotsql
 from simpoc.models import ApiKey
 from simpoc.rules import visible_to
 from simpoc.services import API_KEY_PREFIX, LOOKUP_PREFIX_LENGTH, ServiceError, hash_api_key
@@ -166,9 +167,7 @@ def _unfiltered_total(*, user: AbstractBaseUser, kind: str) -> int | None:
         f"SELECT (SELECT COUNT(*) FROM {generations} WHERE owner_id = %s AND kind = %s), "  # noqa: S608 (table names)
         f"EXISTS (SELECT 1 FROM {assets} WHERE hidden_at IS NOT NULL)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, kind])
-        total, any_hidden = cursor.fetchone()
+    ((total, any_hidden),) = hotsql.fetch(sql, [user.pk, kind])
     return None if any_hidden else total
 
 
@@ -587,20 +586,10 @@ def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
 
 
 def _media_rows(sql: str, params: list[Any]) -> list[tuple]:
-    """The rows of a media query. On PostgreSQL in binary: a 100 KB bytea sent as text is hex, encoded
-    by the server and decoded here, about 430 us of a small image's 1.2 ms (issue 16); Django's
-    cursors bind on the client and cannot ask for binary results, so this one is psycopg's own."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    import psycopg  # only on PostgreSQL
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        return cursor.fetchall()
+    """The rows of a media query, prepared on PostgreSQL and in binary there: a 100 KB bytea sent as
+    text is hex, encoded by the server and decoded here, about 430 us of a small image's 1.2 ms
+    (issue 16)."""
+    return hotsql.fetch(sql, params, binary=True)
 
 
 class _KeptBytes:

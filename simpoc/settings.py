@@ -138,8 +138,15 @@ TEMPLATES = [
 
 # --- Database: SQLite (WAL, busy timeout) by default, PostgreSQL from DATABASE_URL ---------------
 DATABASE_URL = env("DATABASE_URL")
+# The hot paths' reads as prepared statements on PostgreSQL (simpoc/hotsql.py); off behind a
+# transaction-pooling PgBouncer older than 1.21.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASE_PREPARED_STATEMENTS:
+        # Django turns psycopg's prepared statements off (None); its own cursors bind on the client
+        # and never prepare, so this lets only hotsql's reads, which ask for it, be prepared.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 else:
     DATABASE_PATH = Path(env("DATABASE_PATH", str(DATA_DIR / "simpoc.sqlite3")))
     DATABASE_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,17 @@ def test_database_path_and_url_are_honoured(tmp_path):
     assert "postgresql" in pg
 
 
+def test_postgresql_prepares_the_hot_reads_unless_told_not_to(tmp_path):
+    url = {"DATABASE_URL": "postgres://u@db.example:5432/x"}
+    (on,) = settings_read(["DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')"], url, tmp_path)
+    (off,) = settings_read(
+        ["DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')"],
+        {**url, "DATABASE_PREPARED_STATEMENTS": "false"},
+        tmp_path,
+    )
+    assert (on, off) == ("5", "None")  # None: psycopg prepares nothing (a transaction-pooling PgBouncer)
+
+
 def test_redis_url_moves_the_task_queue_to_redis(tmp_path):
     env = {"REDIS_URL": "redis://127.0.0.1:6379/3"}
     assert setting("Q_CLUSTER.get('redis')", env, tmp_path) == "'redis://127.0.0.1:6379/3'"
