@@ -27,11 +27,11 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
 class _LoggedCursor(CursorDebugWrapper):
-    """Django's query log for these reads, with the SQL as written: Django's would read the sent query
-    back from the cursor, which psycopg keeps only for a statement bound on the client."""
+    """Django's query log for these reads, each with its values in as Django logs a query: Django would
+    read the sent query back from the cursor, which psycopg keeps only for one bound on the client."""
 
     def execute(self, sql: str, params: Any = None) -> Any:
-        with self.debug_sql(sql, params):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
             return CursorWrapper.execute(self, sql, params)
 
 
