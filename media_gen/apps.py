@@ -10,8 +10,10 @@ def _ensure_polling_schedule(sender: AppConfig, **kwargs: object) -> None:
 
 def _ensure_search_triggers(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     from media_gen.search import search_triggers_ensure
+    from media_gen.totals import totals_triggers_ensure
 
     search_triggers_ensure(using=using)
+    totals_triggers_ensure(using=using)
 
 
 def _search_functions(sender: object, connection: object, **kwargs: object) -> None:
@@ -38,7 +40,8 @@ class MediaGenConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (also a fresh deployment's), so the schedule exists without a manual step.
         post_migrate.connect(_ensure_polling_schedule, sender=self, dispatch_uid="media_gen.polling_schedule")
-        # A migration that rebuilds the SQLite table drops the search index's triggers; put them back.
+        # A migration that rebuilds the SQLite table drops its triggers (the search index's, the
+        # owners' totals'); put them back.
         post_migrate.connect(_ensure_search_triggers, sender=self, dispatch_uid="media_gen.search_triggers")
         from django.db.backends.signals import connection_created
 

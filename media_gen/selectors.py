@@ -30,6 +30,7 @@ from media_gen.search import (
     search_scope_page,
 )
 from media_gen.services.lifecycle import DOWNLOAD_WINDOW
+from media_gen.totals import TABLE as TOTALS
 from simpoc import hotsql
 from simpoc.models import ApiKey
 from simpoc.rules import visible_to
@@ -158,16 +159,17 @@ def generation_total(*, user: AbstractBaseUser, kind: str, filters: GenerationFi
 
 
 def _unfiltered_total(*, user: AbstractBaseUser, kind: str) -> int | None:
-    """The owner's count of ``kind`` with no filter, in one raw statement when no asset is hidden
-    site-wide (almost always): the ORM built and compiled the hidden-asset list and the count on
-    every call, 2.5 ms of the gallery's first page (issue 16). None when some asset is hidden: then
-    ``generation_total`` subtracts them as before."""
-    generations, assets = Generation._meta.db_table, Asset._meta.db_table
+    """The owner's count of ``kind`` with no filter, from the table of totals the database keeps
+    (``media_gen.totals``: one row read, where counting the owner's index entries cost 1 ms of
+    PostgreSQL's CPU at 5,000 items), when no asset is hidden site-wide (almost always). None when
+    some asset is hidden: then ``generation_total`` subtracts them as before."""
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {generations} WHERE owner_id = %s AND kind = %s), "  # noqa: S608 (table names)
-        f"EXISTS (SELECT 1 FROM {assets} WHERE hidden_at IS NOT NULL)"
+        f"SELECT (SELECT total FROM {TOTALS} WHERE owner_id = %s AND kind = %s), "  # noqa: S608 (table names)
+        f"EXISTS (SELECT 1 FROM {Asset._meta.db_table} WHERE hidden_at IS NOT NULL)"
     )
     ((total, any_hidden),) = hotsql.fetch(sql, [user.pk, kind])
+    if total is None:
+        total = 0
     return None if any_hidden else total
 
 
