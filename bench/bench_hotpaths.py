@@ -7,7 +7,7 @@ database of its own holding a 100 KB PNG generation and 5,000 listed images of o
 by granian as ``scripts/serve`` does (WSGI, 2 workers x 8 blocking threads, its flags), then by the
 other set-ups worth comparing on two cores (granian 2x2; gunicorn gthread 2x8, the set-up before
 issue 16, sync x3 and gthread 2x2, where gunicorn is installed: ``pip install gunicorn``). For
-each: the 100 KB image with 8 keep-alive clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients and 1 client, and
+each, after a second of 8 clients on each path to warm every thread: the 100 KB image with 8 keep-alive clients (wrk) and 1 client (p50), the first gallery page of 50 with 8 clients and 1 client, and
 ``GET /health`` with 8 clients; nginx (``sendfile on``) serving the same PNG is the reference, run
 inside every measurement so that ratios compare like with like on a shared machine. Every request
 to the app carries an API key. Prints one JSON line per set-up and a table; records nothing.
@@ -205,6 +205,10 @@ def _measure(
         client = common.Client(url, key)
         image_path = f"/api/images/{prepared['id']}/data"
         client.latencies(image_path, 30)
+        # Every thread's first request opens its connection and compiles its queries (tens of ms):
+        # 16 of them in a 3-second run are the p99. Warm every thread first, so p99 is steady state.
+        for path in (image_path, "/api/images?limit=50"):
+            common.wrk(url + path, connections=8, seconds=1, headers=key)
         image_one = common.median(client.latencies(image_path, 300))
         page_one = common.median(client.latencies("/api/images?limit=50", 200))
         image_eight = common.wrk(url + image_path, connections=8, seconds=seconds, headers=key)
