@@ -63,12 +63,18 @@ def _postgres_rows(
         raw = cursor_class(db.connection)
         for type_name, loader in loaders.items():
             raw.adapters.register_loader(type_name, loader)
-        # Django's own wrapper: its execute wrappers, query log and error translation apply.
-        cursor = _LoggedCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
         try:
-            with cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
+            if db.execute_wrappers or db.queries_logged:
+                # Django's own wrapper, for its execute wrappers and query log.
+                cursor = _LoggedCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
+                with cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
+            # What that wrapper does otherwise, without its layers (a third of a read's client CPU).
+            db.validate_no_broken_transaction()
+            with db.wrap_database_errors, raw:
+                raw.execute(sql, params)
+                return raw.fetchall()
         except Exception:
             if attempt == 2 or db.in_atomic_block or db.is_usable():
                 raise  # the statement failed, not the connection (or a transaction is open)

@@ -2,9 +2,11 @@
 PostgreSQL connection, logged and wrapped as Django's queries are, and run again on a new connection
 when the kept one turns out to be dead (they skip Django's per-request health check)."""
 
+from contextlib import nullcontext
+
 import psycopg
 import pytest
-from django.db import DatabaseError, connection
+from django.db import ProgrammingError, connection
 from django.test.utils import CaptureQueriesContext
 
 from simpoc import hotsql
@@ -95,11 +97,14 @@ def test_a_dead_connection_is_replaced_and_the_read_run_again():
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_statement_is_raised_once_and_the_connection_kept():
+@pytest.mark.parametrize("logged", [False, True], ids=["plain", "logged"])
+def test_a_failing_statement_is_raised_as_djangos_error_and_the_connection_kept(logged):
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
-    with CaptureQueriesContext(connection) as queries, pytest.raises(DatabaseError):
+    capture = CaptureQueriesContext(connection) if logged else nullcontext()
+    with capture as queries, pytest.raises(ProgrammingError):  # Django's class, not psycopg's
         hotsql.fetch("SELECT no_such_column FROM auth_user WHERE id = %s", [1])
-    assert len(queries.captured_queries) == 1  # not run again: the connection was fine
+    if logged:
+        assert len(queries.captured_queries) == 1  # not run again: the connection was fine
     assert connection.connection.info.backend_pid == pid
     assert hotsql.fetch("SELECT %s::int + 1", [1]) == [(2,)]
