@@ -127,14 +127,11 @@ class MediaFastPathMiddleware:
         thumbnail = part == "thumbnail"
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if session_key:  # the routes try the session first, and so must this
-            from media_gen.fastpage import session_user  # it builds on this module
+            from media_gen.fastpage import session_media  # it builds on this module
 
-            user = session_user(session_key)
-            if user is None:
-                return None  # not a plain current login: the route judges it (and may fall back to a key)
-            media = selectors.stored_media(
-                user=user, kind=kind, generation_id=generation_id, thumbnail=thumbnail
-            )
+            # None: not a plain current login, or not this user's to see: the route judges it (and
+            # may fall back to a key).
+            media = session_media(session_key, kind=kind, generation_id=generation_id, thumbnail=thumbnail)
             if media is None:
                 return None
             return add_routed_headers(

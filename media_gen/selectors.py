@@ -5,6 +5,7 @@ import binascii
 import hmac
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -558,7 +559,7 @@ class StoredMedia:
     prompt: str
 
 
-def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
+def _media_sql(*, thumbnail: bool, by_key: bool, by_user: bool = False) -> str:
     """One indexed read: the generation by primary key, its stored asset (or that asset's thumbnail)
     and, for an API key, the key and its user by the key's prefix index; the visibility rule in SQL."""
     asset, generation = Asset._meta.db_table, Generation._meta.db_table
@@ -572,9 +573,17 @@ def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
     joins = f"JOIN {asset} s ON s.id = g.asset_id"
     if thumbnail:
         joins += f" JOIN {asset} t ON t.id = s.thumbnail_id"
+    user_model = get_user_model()
+    user = user_model._meta.db_table
+    visible = "(u.is_staff OR (g.owner_id = u.id AND s.owner_id = u.id AND s.hidden_at IS NULL))"
+    if by_user:  # the user's columns after the media's, in field order
+        user_columns = ", ".join(f"u.{field.column}" for field in user_model._meta.concrete_fields)
+        return (
+            f"SELECT {columns}, {user_columns} FROM {user} u "  # noqa: S608 (table and column names)
+            f"JOIN {generation} g ON g.id = %s AND g.kind = %s {joins} WHERE u.id = %s AND {visible}"
+        )
     if not by_key:
         return f"SELECT {columns} FROM {generation} g {joins} WHERE g.id = %s AND g.kind = %s"  # noqa: S608 (table names)
-    user = get_user_model()._meta.db_table
     key = ApiKey._meta.db_table
     # Only table names are formatted in; every value is a parameter.
     tables = (
@@ -582,8 +591,7 @@ def _media_sql(*, thumbnail: bool, by_key: bool) -> str:
     )
     return (
         f"SELECT {columns}, k.id, k.key_hash, k.expires_at, k.last_used {tables} {joins} "
-        "WHERE k.prefix = %s AND k.revoked_at IS NULL AND u.is_active "
-        "AND (u.is_staff OR (g.owner_id = u.id AND s.owner_id = u.id AND s.hidden_at IS NULL))"
+        f"WHERE k.prefix = %s AND k.revoked_at IS NULL AND u.is_active AND {visible}"
     )
 
 
@@ -692,6 +700,23 @@ def stored_media(
         params += [user.pk, user.pk]
     rows = _media_rows(sql, params)
     return _with_kept_bytes(_stored_media(rows[0])) if rows else None
+
+
+def stored_media_of_user_id(
+    *, user_id: Any, kind: str, generation_id: int, thumbnail: bool, user_check: Callable[[tuple], Any]
+) -> StoredMedia | None:
+    """``stored_media`` for the user ``user_id`` (a session's, known by id only), the user's row read
+    in the same query: ``user_check`` gets that row (its columns in field order) and gives the user,
+    or None to refuse (inactive, a stale session hash): then this is None too."""
+    if not 0 < generation_id < 2**63:
+        return None
+    rows = _media_rows(
+        _media_sql(thumbnail=thumbnail, by_key=False, by_user=True),
+        [_inline_bytes_limit(), generation_id, kind, user_id],
+    )
+    if not rows or user_check(rows[0][11:]) is None:
+        return None
+    return _with_kept_bytes(_stored_media(rows[0]))
 
 
 @dataclass(frozen=True)

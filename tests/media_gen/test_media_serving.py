@@ -122,6 +122,38 @@ def test_a_stale_session_is_the_routes_to_judge(user, image, served_by_fast_path
     assert served_by_fast_path == []
 
 
+def test_an_inactive_users_session_is_the_routes_to_judge(user, image, served_by_fast_path):
+    client = signed_in_client(user)
+    user.is_active = False
+    user.save()
+    assert client.get(f"/api/images/{image.pk}/data").status_code == 401
+    assert served_by_fast_path == []
+
+
+def test_a_session_reads_its_user_with_the_media(user, image, served_by_fast_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/api/images/{image.pk}/data").status_code == 200
+    assert served_by_fast_path == [image.asset_id]
+    # The session row, then the user and the media in one statement (leaving out PostgreSQL's first
+    # read of a small asset's bytes, which each process then keeps).
+    reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT data FROM")]
+    assert len(reads) == 2
+    assert "django_session" in reads[0]
+    assert "auth_user" in reads[1] and "media_gen_generation" in reads[1]
+
+
+def test_a_staff_session_is_served_any_users_media(image, served_by_fast_path):
+    from tests.factories import StaffFactory
+
+    staff = signed_in_client(StaffFactory())
+    assert body(staff.get(f"/api/images/{image.pk}/data")) == png_bytes(80, 60)
+    assert served_by_fast_path == [image.asset_id]
+
+
 def test_a_session_never_reaches_another_users_media(other_client, image, served_by_fast_path):
     assert other_client.get(f"/api/images/{image.pk}/data").status_code == 404
     assert other_client.get(f"/api/images/{image.pk}/thumbnail").status_code == 404
