@@ -2,13 +2,14 @@
 
 import base64
 import binascii
+import functools
 import hmac
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -559,9 +560,11 @@ class StoredMedia:
     prompt: str
 
 
-def _media_sql(*, thumbnail: bool, by_key: bool, by_user: bool = False) -> str:
-    """One indexed read: the generation by primary key, its stored asset (or that asset's thumbnail)
-    and, for an API key, the key and its user by the key's prefix index; the visibility rule in SQL."""
+@functools.cache  # the same text for the life of the process: built once per shape, not per request
+def _media_sql(*, thumbnail: bool, by: Literal["generation", "key", "user"]) -> str:
+    """One indexed read: the generation by primary key and its stored asset (or that asset's
+    thumbnail); ``by="key"`` also the API key and its user by the key's prefix index, ``by="user"``
+    the user by id (its columns after the media's, in field order); the visibility rule in SQL."""
     asset, generation = Asset._meta.db_table, Generation._meta.db_table
     served = "t" if thumbnail else "s"
     columns = (
@@ -573,21 +576,21 @@ def _media_sql(*, thumbnail: bool, by_key: bool, by_user: bool = False) -> str:
     joins = f"JOIN {asset} s ON s.id = g.asset_id"
     if thumbnail:
         joins += f" JOIN {asset} t ON t.id = s.thumbnail_id"
+    if by == "generation":
+        return f"SELECT {columns} FROM {generation} g {joins} WHERE g.id = %s AND g.kind = %s"  # noqa: S608 (table names)
+    # Only table and column names are formatted in; every value is a parameter.
     user_model = get_user_model()
     user = user_model._meta.db_table
     visible = "(u.is_staff OR (g.owner_id = u.id AND s.owner_id = u.id AND s.hidden_at IS NULL))"
-    if by_user:  # the user's columns after the media's, in field order
+    if by == "user":
         user_columns = ", ".join(f"u.{field.column}" for field in user_model._meta.concrete_fields)
         return (
-            f"SELECT {columns}, {user_columns} FROM {user} u "  # noqa: S608 (table and column names)
+            f"SELECT {columns}, {user_columns} FROM {user} u "  # noqa: S608
             f"JOIN {generation} g ON g.id = %s AND g.kind = %s {joins} WHERE u.id = %s AND {visible}"
         )
-    if not by_key:
-        return f"SELECT {columns} FROM {generation} g {joins} WHERE g.id = %s AND g.kind = %s"  # noqa: S608 (table names)
-    key = ApiKey._meta.db_table
-    # Only table names are formatted in; every value is a parameter.
     tables = (
-        f"FROM {key} k JOIN {user} u ON u.id = k.user_id JOIN {generation} g ON g.id = %s AND g.kind = %s"
+        f"FROM {ApiKey._meta.db_table} k JOIN {user} u ON u.id = k.user_id "
+        f"JOIN {generation} g ON g.id = %s AND g.kind = %s"
     )
     return (
         f"SELECT {columns}, k.id, k.key_hash, k.expires_at, k.last_used {tables} {joins} "
@@ -693,7 +696,7 @@ def stored_media(
     asset's visibility."""
     if not 0 < generation_id < 2**63:  # not a row id on either engine
         return None
-    sql = _media_sql(thumbnail=thumbnail, by_key=False)
+    sql = _media_sql(thumbnail=thumbnail, by="generation")
     params: list[Any] = [_inline_bytes_limit(), generation_id, kind]
     if not user.is_staff:
         sql += " AND g.owner_id = %s AND s.owner_id = %s AND s.hidden_at IS NULL"
@@ -711,7 +714,7 @@ def stored_media_of_user_id(
     if not 0 < generation_id < 2**63:
         return None
     rows = _media_rows(
-        _media_sql(thumbnail=thumbnail, by_key=False, by_user=True),
+        _media_sql(thumbnail=thumbnail, by="user"),
         [_inline_bytes_limit(), generation_id, kind, user_id],
     )
     if not rows or user_check(rows[0][11:]) is None:
@@ -736,7 +739,7 @@ def stored_media_for_key(
     prefix = raw_key[len(API_KEY_PREFIX) : len(API_KEY_PREFIX) + LOOKUP_PREFIX_LENGTH]
     digest = hash_api_key(raw_key)
     rows = _media_rows(
-        _media_sql(thumbnail=thumbnail, by_key=True), [_inline_bytes_limit(), generation_id, kind, prefix]
+        _media_sql(thumbnail=thumbnail, by="key"), [_inline_bytes_limit(), generation_id, kind, prefix]
     )
     now = timezone.now()
     for row in rows:
